@@ -1,0 +1,133 @@
+"""Settings: one typed object read from the environment and `.env`, validated at start."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+TELEGRAM_API_DEFAULT = "https://api.telegram.org/bot"
+TOKEN_SHAPE = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _split_csv(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+def _require_http_url(value: str, what: str) -> str:
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
+        raise ValueError(f"{what} must be an http(s) URL")
+    return value
+
+
+class Settings(BaseSettings):
+    """Everything the bot can be told at start; secrets never leave as plain strings."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = TELEGRAM_API_DEFAULT
+    database_url: str = "sqlite:///./data/digests.db"
+    admin_user_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    feeds: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    default_timezone: str = "UTC"
+    default_digest_time: str = "08:00"
+    log_level: str = "INFO"
+    seed_articles: bool = True
+    scheduler_tick_seconds: float = Field(default=60.0, gt=0)
+    feed_poll_seconds: float = Field(default=900.0, gt=0)
+
+    @field_validator("telegram_bot_token", mode="before")
+    @classmethod
+    def _token_shape(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+        if not TOKEN_SHAPE.match(raw.strip()):
+            raise ValueError("malformed bot token (expected <digits>:<35 characters> from @BotFather)")
+        return raw.strip()
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        return _require_http_url(value.strip(), "TELEGRAM_API_BASE_URL")
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        try:
+            make_url(value)
+        except ArgumentError:
+            raise ValueError("not a database URL (e.g. sqlite:///./data/digests.db)") from None
+        return value
+
+    @field_validator("admin_user_ids", mode="before")
+    @classmethod
+    def _admin_ids(cls, value: object) -> object:
+        parts = _split_csv(value)
+        if isinstance(parts, list):
+            bad = [p for p in parts if not re.fullmatch(r"-?\d+", str(p).strip())]
+            if bad:
+                raise ValueError("must be comma-separated integer Telegram user ids")
+        return parts
+
+    @field_validator("feeds", mode="before")
+    @classmethod
+    def _feeds(cls, value: object) -> object:
+        parts = _split_csv(value)
+        if isinstance(parts, list):
+            for part in parts:
+                _require_http_url(str(part), "each FEEDS entry")
+        return parts
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("unknown IANA time zone (e.g. Europe/Berlin)") from None
+        return value
+
+    @field_validator("default_digest_time")
+    @classmethod
+    def _digest_time(cls, value: str) -> str:
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+            raise ValueError("must be HH:MM (24-hour)")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        if value.upper() not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return value.upper()
+
+    @property
+    def token(self) -> str | None:
+        return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
+
+
+class SettingsError(Exception):
+    """A configuration problem, phrased for the person starting the bot (never echoes values)."""
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning pydantic's report into one line that names the setting but not its value."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_input=False, include_url=False):
+            name = str(error["loc"][0]).upper() if error["loc"] else "settings"
+            message = str(error["msg"]).removeprefix("Value error, ")
+            problems.append(f"{name}: {message}")
+        raise SettingsError("Configuration error: " + "; ".join(problems)) from None

@@ -1,0 +1,171 @@
+"""SQL tables: what the bot knows and keeps, shared by SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import BigInteger, Column, DateTime, Index, Text, TypeDecorator, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes on every backend (SQLite forgets the zone; this puts it back)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):  # noqa: ARG002
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect):  # noqa: ARG002
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _utc_column(*, nullable: bool = True, index: bool = False) -> Column:
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+class Source(SQLModel, table=True):
+    """Where articles come from: the embedded seeds, a feed, a web page or a local folder."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # seed | feed | page | file
+    url: str = Field(max_length=2048, unique=True)
+    title: str | None = Field(default=None, max_length=512)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+
+
+class Article(SQLModel, table=True):
+    """One story, cleaned and deduplicated; its id order is ingest order."""
+
+    __table_args__ = (Index("ix_article_published", "published_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="source.id", index=True)
+    guid: str | None = Field(default=None, max_length=2048, index=True)
+    url: str | None = Field(default=None, max_length=2048)
+    canonical_url: str | None = Field(default=None, max_length=2048, index=True)
+    content_hash: str = Field(max_length=64, unique=True)
+    title: str = Field(max_length=512)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    author: str | None = Field(default=None, max_length=256)
+    language: str = Field(default="en", max_length=8)
+    published_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    ingested_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+
+
+class Summary(SQLModel, table=True):
+    """A summary computed once per article and length, then reused everywhere."""
+
+    __table_args__ = (UniqueConstraint("article_id", "length"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", index=True)
+    length: str = Field(max_length=8)  # short | medium | long
+    sentences: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of sentences
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+
+
+class Actor(SQLModel, table=True):
+    """A person or a speaking institution, one row whatever the spelling."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=256)
+    kind: str = Field(default="person", max_length=16)  # person | organization
+    role: str | None = Field(default=None, max_length=256)
+
+
+class ActorAlias(SQLModel, table=True):
+    """Every surface form an actor was seen under, for spelling-tolerant lookup."""
+
+    __table_args__ = (UniqueConstraint("actor_id", "alias"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor_id: int = Field(foreign_key="actor.id", index=True)
+    alias: str = Field(max_length=256)
+    key: str = Field(max_length=256, index=True)
+
+
+class Mention(SQLModel, table=True):
+    """A sentence of an article that names an actor."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor_id: int = Field(foreign_key="actor.id", index=True)
+    article_id: int = Field(foreign_key="article.id", index=True)
+    sentence: str = Field(sa_column=Column(Text, nullable=False))
+    position: int = 0
+
+
+class Statement(SQLModel, table=True):
+    """What an actor said (a direct quote) or was reported to say, in which article."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor_id: int = Field(foreign_key="actor.id", index=True)
+    article_id: int = Field(foreign_key="article.id", index=True)
+    kind: str = Field(max_length=16)  # quote | reported
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    sentence: str = Field(sa_column=Column(Text, nullable=False))
+    position: int = 0
+
+
+class Chat(SQLModel, table=True):
+    """A Telegram chat the bot talks to; inactive once Telegram says we may not write to it."""
+
+    id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    kind: str = Field(default="private", max_length=16)  # private | group | supergroup | channel
+    title: str | None = Field(default=None, max_length=256)
+    active: bool = True
+    inactive_reason: str | None = Field(default=None, max_length=256)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+
+
+class Subscription(SQLModel, table=True):
+    """A chat's digest settings; `next_digest_at` on the row is the whole schedule."""
+
+    __table_args__ = (Index("ix_subscription_due", "active", "next_digest_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, unique=True, nullable=False))
+    active: bool = True
+    rhythm: str = Field(default="daily", max_length=8)  # instant | hourly | daily | weekly
+    digest_time: str = Field(default="08:00", max_length=5)  # HH:MM in `timezone`
+    weekday: int = 0  # 0 = Monday, for weekly digests
+    timezone: str = Field(default="UTC", max_length=64)
+    summary_length: str = Field(default="short", max_length=8)
+    include_keywords: str = Field(default="", max_length=1024)  # comma-separated plain words
+    exclude_keywords: str = Field(default="", max_length=1024)
+    quiet_start: str | None = Field(default=None, max_length=5)
+    quiet_end: str | None = Field(default=None, max_length=5)
+    last_article_id: int = 0  # watermark: articles above it are new to this subscriber
+    next_digest_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One message to send; written with the digest that made it, drained by the sender."""
+
+    __table_args__ = (Index("ix_outbox_due", "status", "priority", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    idempotency_key: str = Field(max_length=128, unique=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    buttons: str | None = Field(default=None, sa_column=Column(Text))  # JSON rows of buttons
+    priority: int = 10  # lower goes first: breaking updates before digests
+    status: str = Field(default="pending", max_length=12)  # pending | sent | dead
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+    last_error: str | None = Field(default=None, max_length=512)
+    broadcast_id: int | None = Field(default=None, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+    sent_at: datetime | None = Field(default=None, sa_column=_utc_column())
