@@ -52,7 +52,9 @@ class Settings(BaseSettings):
             return None
         raw = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
         if not TOKEN_SHAPE.match(raw.strip()):
-            raise ValueError("malformed bot token (expected <digits>:<35 characters> from @BotFather)")
+            raise ValueError(
+                "malformed bot token (expected <digits>:<35 characters> from @BotFather)"
+            )
         return raw.strip()
 
     @field_validator("telegram_api_base_url")
@@ -121,7 +123,7 @@ class SettingsError(Exception):
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Read settings, turning pydantic's report into one line that names the setting but not its value."""
+    """Read settings; report problems in one line naming the setting, never its value."""
     try:
         return Settings(**overrides)
     except ValidationError as exc:

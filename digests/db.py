@@ -19,7 +19,7 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def make_engine(database_url: str) -> Engine:
-    """Create the engine; SQLite gets its parent folder, WAL and foreign keys so it behaves like a server."""
+    """Create the engine; SQLite gets its folder, WAL and foreign keys, like a server."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":

@@ -1,0 +1,104 @@
+"""RawArticle -> Article: clean, title, deduplicate (GUID, canonical URL, content), index actors."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import or_
+from sqlmodel import Session, select
+
+from digests.actor_store import record_actors
+from digests.language import detect_language
+from digests.models import Article, Source
+from digests.sources.raw import RawArticle
+from digests.summarize import summarize
+from digests.titles import headline_from_sentence
+from digests.urls import canonical_url, content_hash
+
+log = logging.getLogger(__name__)
+
+MIN_TEXT_CHARS = 200
+TITLE_LIMIT = 512
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What one batch did, for logs, admins and tests."""
+
+    added: list[int] = field(default_factory=list)
+    duplicates: int = 0
+    rejected: list[str] = field(default_factory=list)
+
+
+def ensure_source(session: Session, *, kind: str, url: str, title: str | None = None) -> Source:
+    source = session.exec(select(Source).where(Source.url == url)).first()
+    if source is None:
+        source = Source(kind=kind, url=url, title=title)
+        session.add(source)
+        session.flush()
+    return source
+
+
+def derive_title(text: str, *, language: str) -> str:
+    """A headline for an article that has none: its most central sentence, compressed."""
+    lead = summarize(text, sentences=1, language=language)
+    return headline_from_sentence(lead[0]) if lead else "Untitled article"
+
+
+def find_duplicate(
+    session: Session, *, guid: str | None, canonical: str | None, digest: str
+) -> Article | None:
+    conditions = [Article.content_hash == digest]
+    if guid:
+        conditions.append(Article.guid == guid)
+    if canonical:
+        conditions.append(Article.canonical_url == canonical)
+    return session.exec(select(Article).where(or_(*conditions)).limit(1)).first()
+
+
+def ingest_article(
+    session: Session, raw: RawArticle, *, source: Source, report: IngestReport
+) -> Article | None:
+    """Store one article unless it is empty or already known; index its actors with it."""
+    text = raw.text.strip()
+    if len(text) < MIN_TEXT_CHARS:
+        report.rejected.append(f"{raw.url or raw.guid or 'article'}: too little text")
+        return None
+    digest = content_hash(text)
+    canonical = canonical_url(raw.url) if raw.url else None
+    if find_duplicate(session, guid=raw.guid, canonical=canonical, digest=digest):
+        report.duplicates += 1
+        return None
+    language = raw.language or detect_language(text)
+    title = (raw.title or "").strip() or derive_title(text, language=language)
+    article = Article(
+        source_id=source.id,
+        guid=raw.guid,
+        url=raw.url,
+        canonical_url=canonical,
+        content_hash=digest,
+        title=title[:TITLE_LIMIT],
+        text=text,
+        author=raw.author,
+        language=language,
+        published_at=raw.published_at,
+    )
+    session.add(article)
+    session.flush()
+    record_actors(session, article)
+    report.added.append(article.id)
+    return article
+
+
+def ingest_batch(session: Session, raws: list[RawArticle], *, source: Source) -> IngestReport:
+    """Ingest several articles; one bad article never costs the others theirs."""
+    report = IngestReport()
+    for raw in raws:
+        try:
+            with session.begin_nested():
+                ingest_article(session, raw, source=source, report=report)
+        except Exception as exc:
+            log.exception("could not ingest %s", raw.url or raw.guid)
+            report.rejected.append(f"{raw.url or raw.guid or 'article'}: {type(exc).__name__}")
+    return report

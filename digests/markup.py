@@ -1,0 +1,100 @@
+"""Messages as data: HTML built only from escaped pieces, buttons, and splitting at a length limit.
+
+The core composes digests into messages before they enter the outbox, so the message shape lives
+here; transports (Telegram, the console) only turn it into their own form.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+MESSAGE_LIMIT = 4096
+CALLBACK_DATA_LIMIT = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A button that either calls back with `data` (≤ 64 bytes) or opens `url`."""
+
+    text: str
+    data: str | None = None
+    url: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.data is None) == (self.url is None):
+            raise ValueError("a button has either callback data or a URL")
+        if self.data is not None and not 0 < len(self.data.encode()) <= CALLBACK_DATA_LIMIT:
+            raise ValueError(f"callback data must be 1..{CALLBACK_DATA_LIMIT} bytes: {self.data!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One outgoing message: Telegram-style HTML and rows of buttons."""
+
+    html: str
+    buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
+
+
+def esc(text: object) -> str:
+    return html.escape(str(text), quote=False)
+
+
+def bold(text: object) -> str:
+    return f"<b>{esc(text)}</b>"
+
+
+def italic(text: object) -> str:
+    return f"<i>{esc(text)}</i>"
+
+
+def link(text: object, url: str) -> str:
+    return f'<a href="{html.escape(url, quote=True)}">{esc(text)}</a>'
+
+
+def visible_length(markup: str) -> int:
+    """Length as Telegram counts it after entity parsing: UTF-16 code units of the visible text."""
+    return len(to_plain_text(markup).encode("utf-16-le")) // 2
+
+
+def to_plain_text(markup: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def pack_blocks(
+    blocks: list[str], *, limit: int = MESSAGE_LIMIT, separator: str = "\n\n"
+) -> list[str]:
+    """Join well-formed HTML blocks into as few messages as fit the limit, never splitting a block.
+
+    A single block longer than the limit is cut into plain-text chunks at white space, so no tag is
+    ever broken in half.
+    """
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        pieces = [block] if visible_length(block) <= limit else _cut_oversized(block, limit)
+        for piece in pieces:
+            candidate = f"{current}{separator}{piece}" if current else piece
+            if visible_length(candidate) <= limit:
+                current = candidate
+                continue
+            if current:
+                messages.append(current)
+            current = piece
+    if current:
+        messages.append(current)
+    return messages
+
+
+def _cut_oversized(block: str, limit: int) -> list[str]:
+    text = to_plain_text(block)
+    chunks: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind(" ", 0, limit)
+        cut = cut if cut > limit // 2 else limit
+        chunks.append(esc(text[:cut].rstrip()))
+        text = text[cut:].lstrip()
+    if text:
+        chunks.append(esc(text))
+    return chunks

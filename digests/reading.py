@@ -1,0 +1,128 @@
+"""Reading use cases: the newest articles, finding one, and its stored summary."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from digests.models import Article, Source, Summary
+from digests.summarize import LENGTHS, summarize
+
+DEFAULT_LENGTH = "short"
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleCard:
+    """What a list shows of an article: enough to choose it."""
+
+    id: int
+    title: str
+    source: str
+    url: str | None
+    published_at: datetime | None
+    ingested_at: datetime
+
+    @property
+    def date(self) -> datetime:
+        return self.published_at or self.ingested_at
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryView:
+    article: ArticleCard
+    length: str
+    sentences: list[str]
+
+
+def _card(article: Article, source: Source) -> ArticleCard:
+    return ArticleCard(
+        id=article.id,
+        title=article.title,
+        source=source.title or source.url,
+        url=article.url,
+        published_at=article.published_at,
+        ingested_at=article.ingested_at,
+    )
+
+
+def _newest_first():
+    return (func.coalesce(Article.published_at, Article.ingested_at).desc(), col(Article.id).desc())
+
+
+def latest_articles(session: Session, *, limit: int = 5, offset: int = 0) -> list[ArticleCard]:
+    """The newest articles by publication time (ingest time when a source gave none)."""
+    rows = session.exec(
+        select(Article, Source)
+        .join(Source, Source.id == Article.source_id)
+        .order_by(*_newest_first())
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return [_card(article, source) for article, source in rows]
+
+
+def article_card(session: Session, article_id: int) -> ArticleCard | None:
+    row = session.exec(
+        select(Article, Source)
+        .join(Source, Source.id == Article.source_id)
+        .where(Article.id == article_id)
+    ).first()
+    return _card(*row) if row else None
+
+
+def find_articles(session: Session, query: str, *, limit: int = 5) -> list[ArticleCard]:
+    """Articles whose title holds every word of the query, newest first (case-insensitive)."""
+    words = [w for w in re.findall(r"\w+", query.lower()) if len(w) > 1][:8]
+    if not words:
+        return []
+    conditions = [func.lower(Article.title).contains(word) for word in words]
+    rows = session.exec(
+        select(Article, Source)
+        .join(Source, Source.id == Article.source_id)
+        .where(*conditions)
+        .order_by(*_newest_first())
+        .limit(limit)
+    ).all()
+    if not rows:
+        rows = session.exec(
+            select(Article, Source)
+            .join(Source, Source.id == Article.source_id)
+            .where(or_(*conditions))
+            .order_by(*_newest_first())
+            .limit(limit)
+        ).all()
+    return [_card(article, source) for article, source in rows]
+
+
+def summary_of(
+    session: Session, article_id: int, *, length: str = DEFAULT_LENGTH
+) -> SummaryView | None:
+    """The article's summary at that length: computed the first time, stored, then reused."""
+    if length not in LENGTHS:
+        raise ValueError(f"unknown summary length {length!r}")
+    card = article_card(session, article_id)
+    if card is None:
+        return None
+    stored = session.exec(
+        select(Summary).where(Summary.article_id == article_id, Summary.length == length)
+    ).first()
+    if stored is None:
+        article = session.get(Article, article_id)
+        sentences = summarize(
+            article.text, sentences=LENGTHS[length], language=article.language, title=article.title
+        )
+        stored = Summary(article_id=article_id, length=length, sentences=json.dumps(sentences))
+        try:
+            with session.begin_nested():
+                session.add(stored)
+        except IntegrityError:  # another worker stored it first: theirs is identical
+            stored = session.exec(
+                select(Summary).where(Summary.article_id == article_id, Summary.length == length)
+            ).one()
+    return SummaryView(article=card, length=length, sentences=json.loads(stored.sentences))
