@@ -9,7 +9,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from digests.actor_store import record_actors
-from digests.language import detect_language
+from digests.language import detect_language, iso_code, language_name
 from digests.models import Article, Source
 from digests.sources.raw import RawArticle
 from digests.summarize import summarize
@@ -70,7 +70,7 @@ def ingest_article(
     if find_duplicate(session, guid=raw.guid, canonical=canonical, digest=digest):
         report.duplicates += 1
         return None
-    language = raw.language or detect_language(text)
+    language = language_name(raw.language or "") or detect_language(text)
     title = (raw.title or "").strip() or derive_title(text, language=language)
     article = Article(
         source_id=source.id,
@@ -81,7 +81,7 @@ def ingest_article(
         title=title[:TITLE_LIMIT],
         text=text,
         author=raw.author,
-        language=language,
+        language=iso_code(language) or "en",
         published_at=raw.published_at,
     )
     session.add(article)

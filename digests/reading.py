@@ -11,6 +11,7 @@ from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from digests.language import language_name
 from digests.models import Article, Source, Summary
 from digests.summarize import LENGTHS, summarize
 
@@ -115,7 +116,10 @@ def summary_of(
     if stored is None:
         article = session.get(Article, article_id)
         sentences = summarize(
-            article.text, sentences=LENGTHS[length], language=article.language, title=article.title
+            article.text,
+            sentences=LENGTHS[length],
+            language=language_name(article.language) or "english",
+            title=article.title,
         )
         stored = Summary(article_id=article_id, length=length, sentences=json.dumps(sentences))
         try:

@@ -1,0 +1,116 @@
+"""The local console: type what you would send in Telegram, read the same answers as plain text."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import sys
+from typing import TextIO
+
+from bot import router
+from bot.conversation import Answer, Asker
+from bot.jobs import Ticker
+from digests.markup import Button, Message
+from digests.outbox import Delivery
+from digests.pacing import Limits, Pacer
+from digests.runtime import Runtime
+from digests.subscriptions import ChatInfo
+
+CONSOLE_CHAT = ChatInfo(id=1, kind="private", title="console")
+CONSOLE_USER = 1
+PROMPT = "you> "
+BANNER = (
+    "Article digests — local console (no TELEGRAM_BOT_TOKEN set).\n"
+    "Type commands as in Telegram (/start, /help, /latest, /summary 3, /actor Putin, /subscribe);\n"
+    "type a number to press a button, 'quit' to leave.\n"
+)
+
+
+def html_to_text(markup: str) -> str:
+    """Telegram HTML as a terminal shows it: links keep their address, other tags disappear."""
+    with_links = re.sub(
+        r'<a href="([^"]*)">(.*?)</a>', lambda m: f"{m[2]} ({html.unescape(m[1])})", markup
+    )
+    return html.unescape(re.sub(r"<[^>]+>", "", with_links))
+
+
+class ConsoleSender:
+    """Delivers outbox messages for the console chat by printing them."""
+
+    def __init__(self, console: Console):
+        self.console = console
+
+    async def send(self, chat_id: int, message: Message) -> Delivery:
+        if chat_id != CONSOLE_CHAT.id:
+            return Delivery("blocked", reason="only the console chat exists here")
+        self.console.show(message, heading="digest")
+        return Delivery("sent")
+
+
+class Console:
+    def __init__(self, runtime: Runtime, *, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout):
+        self.runtime = runtime
+        self.stdin, self.stdout = stdin, stdout
+        self.choices: list[Button] = []
+        unlimited = Limits(overall_per_second=1000.0, private_interval=0.0, group_interval=0.0)
+        self.ticker = Ticker(runtime, ConsoleSender(self), Pacer(unlimited))
+        self.asker = Asker(user_id=CONSOLE_USER, chat=CONSOLE_CHAT, can_manage_chat=True)
+
+    def write(self, text: str) -> None:
+        self.stdout.write(text)
+        self.stdout.flush()
+
+    def show(self, message: Message, *, heading: str | None = None) -> None:
+        """Print a message; its callback buttons become the numbered choices."""
+        label = f"--- {heading} ---\n" if heading else ""
+        self.write(f"\n{label}{html_to_text(message.html)}\n")
+        buttons = [button for row in message.buttons for button in row]
+        if buttons:
+            self.choices = buttons
+            for number, button in enumerate(buttons, start=1):
+                target = f" → {button.url}" if button.url else ""
+                self.write(f"  [{number}] {button.text}{target}\n")
+
+    def show_answer(self, answer: Answer) -> None:
+        if answer.notice:
+            self.write(f"({answer.notice})\n")
+        if answer.edit is not None:
+            self.show(answer.edit, heading="updated")
+        for message in answer.send:
+            self.show(message)
+
+    def handle(self, line: str) -> None:
+        """One line of input: a command, or the number of a button to press."""
+        if line.startswith("/"):
+            word, _, args = line[1:].partition(" ")
+            for message in router.run_command(self.runtime, self.asker, word.split("@")[0], args):
+                self.show(message)
+        elif line.isdigit():
+            index = int(line) - 1
+            if not 0 <= index < len(self.choices):
+                self.write("There is no button with that number.\n")
+            elif self.choices[index].url:
+                self.write(f"Open {self.choices[index].url} in your browser.\n")
+            else:
+                self.show_answer(
+                    router.press_button(self.runtime, self.asker, self.choices[index].data)
+                )
+        else:
+            self.write("Commands start with /. Try /help.\n")
+
+    async def run(self) -> None:
+        self.write(BANNER)
+        await self.ticker.tick()
+        while True:
+            self.write(PROMPT)
+            line = await asyncio.to_thread(self.stdin.readline)
+            if not line:
+                break
+            line = line.strip()
+            if line.lower() in ("quit", "exit", "/quit"):
+                break
+            if line:
+                await asyncio.to_thread(self.handle, line)
+                await self.ticker.tick()
+        self.write("\nBye.\n")

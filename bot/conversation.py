@@ -1,0 +1,27 @@
+"""Transport-neutral conversation types: who asks, and what the bot answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from digests.markup import Message
+from digests.subscriptions import ChatInfo
+
+
+@dataclass(frozen=True, slots=True)
+class Asker:
+    """The sender of an update and where they wrote it."""
+
+    user_id: int | None
+    chat: ChatInfo
+    can_manage_chat: bool = True  # private chats: always; groups: only the chat's admins
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The bot's answer to a button press: edit the pressed message, send more, or just a notice."""
+
+    edit: Message | None = None
+    send: list[Message] = field(default_factory=list)
+    notice: str | None = None
+    alert: bool = False

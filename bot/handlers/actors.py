@@ -1,0 +1,91 @@
+"""/actor and /actors: who said what, across every article."""
+
+from __future__ import annotations
+
+from bot.conversation import Answer, Asker
+from digests.actor_store import ActorProfile, actor_profile, lookup_actors, top_actors
+from digests.markup import Button, Message, bold, esc, italic
+from digests.runtime import Runtime
+
+PAGE_SIZE = 5
+CONFIDENT_MATCH = 0.8
+
+
+def _line(line) -> str:
+    where = italic(f"{line.article_title} · {line.article_date.strftime('%d %b %Y')}")
+    if line.kind == "quote":
+        return f"“{esc(line.text)}”\n{where}"
+    return f"{esc(line.text)}\n{where}"
+
+
+def profile_page(profile: ActorProfile, page: int) -> Message:
+    """Statements first, then other mentions, PAGE_SIZE lines a page, with paging buttons."""
+    lines = [("said", line) for line in profile.statements] + [
+        ("mentioned", line) for line in profile.mentions
+    ]
+    pages = max(1, -(-len(lines) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    header = bold(profile.name) + (f" — {esc(profile.role)}" if profile.role else "")
+    counts = f"{len(profile.statements)} statements, {len(profile.mentions)} other mentions"
+    blocks = [f"{header}\n{italic(counts)}"]
+    shown_heading = None
+    for heading, line in lines[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
+        if heading != shown_heading:
+            blocks.append(bold("Statements" if heading == "said" else "Mentions"))
+            shown_heading = heading
+        blocks.append(_line(line))
+    if not lines:
+        blocks.append(esc("Nothing recorded yet."))
+    paging = []
+    if page > 0:
+        paging.append(Button("« Previous", data=f"actor:{profile.id}:{page - 1}"))
+    if page < pages - 1:
+        paging.append(Button(f"Next » ({page + 2}/{pages})", data=f"actor:{profile.id}:{page + 1}"))
+    return Message(html="\n\n".join(blocks), buttons=(tuple(paging),) if paging else ())
+
+
+def _profile_message(runtime: Runtime, actor_id: int, page: int) -> Message | None:
+    with runtime.session() as session:
+        profile = actor_profile(session, actor_id)
+    return profile_page(profile, page) if profile else None
+
+
+def actors_list(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
+    with runtime.session() as session:
+        ranked = top_actors(session, limit=10)
+    if not ranked:
+        return [Message(html="No people tracked yet.")]
+    rows = tuple(
+        (Button(f"{name} ({count})", data=f"actor:{actor_id}:new"),)
+        for actor_id, name, count in ranked
+    )
+    return [Message(html=bold("Most mentioned people and institutions"), buttons=rows)]
+
+
+def actor(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
+    """/actor NAME: the best match's statements; when unsure, the closest names as buttons."""
+    query = args.strip()
+    if not query:
+        return [
+            Message(html=esc("Send /actor followed by a name, e.g. /actor Putin.")),
+            *actors_list(runtime, asker, ""),
+        ]
+    with runtime.session() as session:
+        matches = lookup_actors(session, query, limit=5)
+    if matches and matches[0][2] >= CONFIDENT_MATCH:
+        return [_profile_message(runtime, matches[0][0], 0)]
+    if not matches:
+        return [Message(html=esc(f"I know nobody called “{query}”. /actors lists who I track."))]
+    rows = tuple((Button(name, data=f"actor:{actor_id}:new"),) for actor_id, name, _ in matches)
+    return [Message(html=esc(f"Nobody called “{query}” exactly. Did you mean:"), buttons=rows)]
+
+
+def on_actor_button(runtime: Runtime, asker: Asker, payload: str) -> Answer:
+    """`actor:<id>:new` sends the profile; `actor:<id>:<page>` pages through it in place."""
+    actor_id, _, page = payload.partition(":")
+    if not actor_id.isdigit() or not (page.isdigit() or page == "new"):
+        return Answer(notice="That button is out of date.")
+    message = _profile_message(runtime, int(actor_id), 0 if page == "new" else int(page))
+    if message is None:
+        return Answer(notice="That person is no longer tracked.", alert=True)
+    return Answer(send=[message]) if page == "new" else Answer(edit=message)

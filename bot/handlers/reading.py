@@ -1,0 +1,134 @@
+"""/start, /help, /latest and /summary: reading articles and their summaries."""
+
+from __future__ import annotations
+
+from bot.conversation import Answer, Asker
+from digests.markup import Button, Message, bold, esc, italic
+from digests.reading import (
+    DEFAULT_LENGTH,
+    ArticleCard,
+    SummaryView,
+    find_articles,
+    latest_articles,
+    summary_of,
+)
+from digests.runtime import Runtime
+from digests.subscriptions import get_subscription
+from digests.summarize import LENGTHS
+
+LATEST_PAGE = 5
+BUTTON_TITLE_CHARS = 28
+
+
+def date_line(card: ArticleCard) -> str:
+    return f"{card.source} · {card.date.strftime('%d %b %Y')}"
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= BUTTON_TITLE_CHARS else title[: BUTTON_TITLE_CHARS - 1] + "…"
+
+
+def start(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
+    text = (
+        f"{bold('No time to read? Get a summary.')}\n\n"
+        "I collect news articles, summarize each one in a few sentences, and keep track of who "
+        "said what. Ask me for the latest articles, a summary, or what a person said — or "
+        "subscribe and I will send you a digest at your own time.\n\n"
+        "Try /latest, /actor Putin or /subscribe. /help lists everything."
+    )
+    buttons = ((Button("Latest articles", data="latest:new"), Button("Subscribe", data="sub:on")),)
+    return [Message(html=text, buttons=buttons)]
+
+
+def latest_page(runtime: Runtime, offset: int) -> Message:
+    with runtime.session() as session:
+        cards = latest_articles(session, limit=LATEST_PAGE, offset=offset)
+        has_more = bool(latest_articles(session, limit=1, offset=offset + LATEST_PAGE))
+    if not cards:
+        return Message(html="No articles yet. New ones arrive as the feeds are polled.")
+    lines = [bold("Latest articles")]
+    lines += [f"{bold(f'#{c.id}')} {esc(c.title)}\n{italic(date_line(c))}" for c in cards]
+    rows = [(Button(f"Get a summary: {_short(c.title)}", data=f"sum:{c.id}"),) for c in cards]
+    paging = []
+    if offset > 0:
+        paging.append(Button("« Newer", data=f"latest:{max(0, offset - LATEST_PAGE)}"))
+    if has_more:
+        paging.append(Button("Older »", data=f"latest:{offset + LATEST_PAGE}"))
+    if paging:
+        rows.append(tuple(paging))
+    return Message(html="\n\n".join(lines), buttons=tuple(rows))
+
+
+def latest(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
+    return [latest_page(runtime, 0)]
+
+
+def preferred_length(runtime: Runtime, chat_id: int) -> str:
+    with runtime.session() as session:
+        subscription = get_subscription(session, chat_id)
+    return subscription.summary_length if subscription else DEFAULT_LENGTH
+
+
+def render_summary(view: SummaryView) -> Message:
+    card = view.article
+    body = "\n".join(f"• {esc(sentence)}" for sentence in view.sentences) or esc(
+        "This article has no text to summarize."
+    )
+    html = f"{bold(card.title)}\n{italic(date_line(card))}\n\n{body}"
+    lengths = tuple(
+        Button(
+            ("✓ " if name == view.length else "") + name.capitalize(), data=f"sum:{card.id}:{name}"
+        )
+        for name in LENGTHS
+    )
+    rows = [lengths]
+    if card.url:
+        rows.append((Button("Read the article", url=card.url),))
+    return Message(html=html, buttons=tuple(rows))
+
+
+def summary_message(runtime: Runtime, article_id: int, length: str) -> Message | None:
+    with runtime.session() as session:
+        view = summary_of(session, article_id, length=length)
+    return render_summary(view) if view else None
+
+
+def summary(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
+    """/summary 3, /summary <words of a title>; with nothing, how to use it and what there is."""
+    query = args.strip().lstrip("#")
+    length = preferred_length(runtime, asker.chat.id)
+    if not query:
+        usage = "Send /summary followed by an article number from /latest, e.g. /summary 3."
+        return [Message(html=esc(usage)), latest_page(runtime, 0)]
+    if query.isdigit():
+        message = summary_message(runtime, int(query), length)
+        if message is None:
+            return [Message(html=esc(f"There is no article #{query}. See /latest for the list."))]
+        return [message]
+    with runtime.session() as session:
+        matches = find_articles(session, query)
+    if not matches:
+        return [Message(html=esc(f"No article title matches “{query}”. See /latest for the list."))]
+    if len(matches) == 1:
+        return [summary_message(runtime, matches[0].id, length)]
+    rows = tuple((Button(_short(c.title), data=f"sum:{c.id}"),) for c in matches)
+    return [Message(html=esc(f"Several articles match “{query}”. Which one?"), buttons=rows)]
+
+
+def on_summary_button(runtime: Runtime, asker: Asker, payload: str) -> Answer:
+    """`sum:<id>` sends a summary; `sum:<id>:<length>` switches the length in place."""
+    article_id, _, length = payload.partition(":")
+    if not article_id.isdigit() or (length and length not in LENGTHS):
+        return Answer(notice="That button is out of date.")
+    chosen = length or preferred_length(runtime, asker.chat.id)
+    message = summary_message(runtime, int(article_id), chosen)
+    if message is None:
+        return Answer(notice="That article is no longer available.", alert=True)
+    return Answer(edit=message) if length else Answer(send=[message])
+
+
+def on_latest_button(runtime: Runtime, asker: Asker, payload: str) -> Answer:
+    """`latest:new` sends the list; `latest:<offset>` pages through it in place."""
+    if payload == "new":
+        return Answer(send=[latest_page(runtime, 0)])
+    return Answer(edit=latest_page(runtime, int(payload) if payload.isdigit() else 0))

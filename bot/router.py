@@ -1,0 +1,74 @@
+"""Which handler answers which command or button: one table shared by Telegram and the console."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.conversation import Answer, Asker
+from bot.handlers import actors, reading, subscribing
+from digests.markup import Message, bold, esc
+from digests.runtime import Runtime
+
+CommandHandler = Callable[[Runtime, Asker, str], list[Message]]
+ButtonHandler = Callable[[Runtime, Asker, str], Answer]
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    description: str  # shown in /help and registered with setMyCommands
+    handler: CommandHandler
+    usage: str = ""
+
+
+def help_command(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
+    lines = [bold("What I can do")]
+    lines += [
+        f"/{c.name}{(' ' + esc(c.usage)) if c.usage else ''} — {esc(c.description)}"
+        for c in COMMANDS
+    ]
+    return [Message(html="\n".join(lines))]
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("start", "Welcome and what this bot does", reading.start),
+    Command("help", "All commands", help_command),
+    Command("latest", "The newest articles", reading.latest),
+    Command("summary", "Summary of an article", reading.summary, "<number or title words>"),
+    Command("actor", "What a person said, across articles", actors.actor, "<name>"),
+    Command("actors", "The most mentioned people", actors.actors_list),
+    Command("subscribe", "Get digests of new articles", subscribing.subscribe_command),
+    Command("unsubscribe", "Stop digests", subscribing.unsubscribe_command),
+    Command("settings", "Digest time, time zone, length, topics", subscribing.settings_command),
+)
+COMMANDS_BY_NAME = {command.name: command for command in COMMANDS}
+
+BUTTONS: dict[str, ButtonHandler] = {
+    "sum": reading.on_summary_button,
+    "latest": reading.on_latest_button,
+    "actor": actors.on_actor_button,
+    "set": subscribing.on_settings_button,
+    "sub": subscribing.on_subscribe_button,
+}
+
+
+def unknown_command(name: str) -> list[Message]:
+    return [Message(html=esc(f"I don't know /{name}. Send /help to see what I can do."))]
+
+
+def run_command(runtime: Runtime, asker: Asker, name: str, args: str) -> list[Message]:
+    """Answer a command by name (case-insensitive, any @botname suffix already removed)."""
+    command = COMMANDS_BY_NAME.get(name.lower())
+    if command is None:
+        return unknown_command(name)
+    return command.handler(runtime, asker, args)
+
+
+def press_button(runtime: Runtime, asker: Asker, data: str) -> Answer:
+    """Answer a button press from its callback data, `<prefix>:<payload>`."""
+    prefix, _, payload = data.partition(":")
+    handler = BUTTONS.get(prefix)
+    if handler is None:
+        return Answer(notice="That button no longer works. Send /help.")
+    return handler(runtime, asker, payload)

@@ -1,0 +1,134 @@
+"""Due subscribers -> digest messages in the outbox, in one transaction with the watermark."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_
+from sqlmodel import Session, col, select
+
+from digests.markup import Button, Message, bold, esc, italic, link, pack_blocks
+from digests.models import Article, Chat, OutboxMessage, Source, Subscription
+from digests.reading import summary_of
+from digests.schedule import in_quiet_hours, next_digest_at
+from digests.subscriptions import rhythm_of
+
+log = logging.getLogger(__name__)
+
+MAX_ARTICLES_PER_DIGEST = 10
+DIGEST_PRIORITY = 10
+
+
+def due_subscriptions(session: Session, *, now: datetime, limit: int = 500) -> list[Subscription]:
+    """Active subscriptions whose slot has come, and instant ones with unseen articles."""
+    newest_article = session.exec(select(func.max(Article.id))).one() or 0
+    return list(
+        session.exec(
+            select(Subscription)
+            .join(Chat, Chat.id == Subscription.chat_id)
+            .where(
+                Subscription.active,
+                Chat.active,
+                or_(
+                    and_(
+                        Subscription.rhythm == "instant",
+                        Subscription.last_article_id < newest_article,
+                    ),
+                    and_(Subscription.rhythm != "instant", Subscription.next_digest_at <= now),
+                ),
+            )
+            .order_by(Subscription.next_digest_at, Subscription.id)
+            .limit(limit)
+        ).all()
+    )
+
+
+def _matches(article: Article, include: list[str], exclude: list[str]) -> bool:
+    haystack = f"{article.title}\n{article.text}".lower()
+    if exclude and any(word in haystack for word in exclude):
+        return False
+    return not include or any(word in haystack for word in include)
+
+
+def new_articles_for(
+    session: Session, subscription: Subscription
+) -> tuple[list[tuple[Article, Source]], int]:
+    """Articles above the subscriber's watermark that pass their filters (oldest first), and the
+    newest article id looked at, which becomes the new watermark."""
+    include = [w for w in subscription.include_keywords.split(",") if w]
+    exclude = [w for w in subscription.exclude_keywords.split(",") if w]
+    rows = session.exec(
+        select(Article, Source)
+        .join(Source, Source.id == Article.source_id)
+        .where(Article.id > subscription.last_article_id)
+        .order_by(col(Article.id).desc())
+        .limit(MAX_ARTICLES_PER_DIGEST * 5)
+    ).all()
+    matching = [(a, s) for a, s in rows if _matches(a, include, exclude)][:MAX_ARTICLES_PER_DIGEST]
+    newest_seen = rows[0][0].id if rows else subscription.last_article_id
+    return list(reversed(matching)), newest_seen
+
+
+def render_digest(
+    session: Session, items: list[tuple[Article, Source]], length: str
+) -> list[Message]:
+    """One block per article (headline, source, time, summary); split only between articles."""
+    blocks = [bold(f"Your digest: {len(items)} new article{'s' if len(items) != 1 else ''}")]
+    for article, source in items:
+        summary = summary_of(session, article.id, length=length)
+        when = (article.published_at or article.ingested_at).strftime("%d %b %Y %H:%M UTC")
+        headline = link(article.title, article.url) if article.url else bold(article.title)
+        blocks.append(
+            f"{headline}\n{italic(f'{source.title or source.url} · {when}')}\n"
+            + esc(" ".join(summary.sentences))
+        )
+    return [Message(html=text) for text in pack_blocks(blocks)]
+
+
+def compose_digest(session: Session, subscription: Subscription, *, now: datetime) -> int:
+    """Queue this subscriber's digest (if anything is new) and move their schedule on.
+
+    The outbox rows, the watermark and the next slot are written in one transaction, and the
+    idempotency key names the subscription and the watermark it starts from, so composing the
+    same digest twice can never queue it twice.
+    """
+    rhythm = rhythm_of(subscription)
+    if subscription.rhythm == "instant" and in_quiet_hours(now, rhythm):
+        return 0
+    items, newest_seen = new_articles_for(session, subscription)
+    queued = 0
+    if items:
+        messages = render_digest(session, items, subscription.summary_length)
+        base_key = f"digest:{subscription.id}:{subscription.last_article_id}"
+        for index, message in enumerate(messages):
+            session.add(
+                OutboxMessage(
+                    idempotency_key=f"{base_key}:{index}",
+                    chat_id=subscription.chat_id,
+                    text=message.html,
+                    buttons=buttons_json(message),
+                    priority=DIGEST_PRIORITY,
+                    next_attempt_at=now,
+                )
+            )
+            queued += 1
+    subscription.last_article_id = newest_seen
+    subscription.next_digest_at = next_digest_at(rhythm, after=now)
+    session.flush()
+    return queued
+
+
+def buttons_json(message: Message) -> str | None:
+    if not message.buttons:
+        return None
+    return json.dumps(
+        [[{"text": b.text, "data": b.data, "url": b.url} for b in row] for row in message.buttons]
+    )
+
+
+def buttons_from_json(raw: str | None) -> tuple[tuple[Button, ...], ...]:
+    if not raw:
+        return ()
+    return tuple(tuple(Button(**button) for button in row) for row in json.loads(raw))
