@@ -20,7 +20,7 @@ STAMP = VENV / ".installed"
 
 
 def ensure_environment() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036  (this file may be run by an older Python)
         sys.exit(f"Python 3.11 or newer is needed (this is {sys.version.split()[0]}).")
     if not PYTHON.exists():
         print("Creating .venv …", flush=True)

@@ -1,0 +1,87 @@
+"""A user talks to the real bot over HTTP through the Bot API emulator."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import select
+
+from digests.models import Article, OutboxMessage
+
+USER = 1001
+
+
+async def say(emulator, text: str, *, chat_id: int = USER, expect: int = 1, **kwargs):
+    before = len(emulator.sent(chat_id))
+    emulator.user_sends(chat_id, text, **kwargs)
+    messages = await emulator.wait_for_messages(chat_id, before + expect)
+    return messages[before:]
+
+
+def button(message, text_part: str) -> dict:
+    return next(b for b in message.buttons if text_part in b["text"])
+
+
+async def test_start_registers_commands_and_welcomes(live_bot, emulator):
+    [welcome] = await say(emulator, "/start")
+    assert "No time to read? Get a summary." in welcome.plain_text
+    assert welcome.parse_mode == "HTML"
+    registered = {c["command"] for c in emulator.commands}
+    assert {"start", "help", "latest", "summary", "actor", "subscribe", "settings"} <= registered
+
+
+async def test_latest_lists_the_seed_articles_with_summary_buttons(live_bot, emulator):
+    [latest] = await say(emulator, "/latest")
+    assert "Calls for a Ukraine ceasefire: Western diplomacy and Russian terms" in latest.plain_text
+    assert "Diplomatic Efforts Intensify Amid Ceasefire Hope" in latest.plain_text
+    summary_buttons = [b for b in latest.buttons if b["text"].startswith("Get a summary")]
+    assert len(summary_buttons) == 5
+    assert all(len(b["callback_data"].encode()) <= 64 for b in latest.buttons)
+
+
+async def test_summary_button_then_length_switch_edits_in_place(live_bot, emulator):
+    [latest] = await say(emulator, "/latest")
+    first = button(latest, "Get a summary")
+    before = len(emulator.sent(USER))
+    emulator.user_presses(USER, latest.message_id, first["callback_data"])
+    [summary] = (await emulator.wait_for_messages(USER, before + 1))[before:]
+    assert summary.plain_text.count("•") == 2  # short: two sentences
+    longer = button(summary, "Long")
+    emulator.user_presses(USER, summary.message_id, longer["callback_data"])
+    edited = await emulator.wait_for_edit(USER, summary.message_id)
+    assert edited.plain_text.count("•") == 5
+    assert "✓ Long" in [b["text"] for b in edited.buttons]
+
+
+async def test_summary_by_number_is_extractive(live_bot, emulator):
+    with live_bot.session() as session:
+        article = session.exec(select(Article).order_by(Article.id).offset(2)).first()
+    [reply] = await say(emulator, f"/summary {article.id}")
+    assert article.title in reply.plain_text
+    sentences = [line[2:] for line in reply.plain_text.splitlines() if line.startswith("• ")]
+    assert sentences and all(s in article.text for s in sentences)
+
+
+async def test_actor_shows_statements_across_spellings(live_bot, emulator):
+    [putin] = await say(emulator, "/actor putin")
+    assert "Putin" in putin.plain_text
+    assert "Statements" in putin.plain_text
+    [zelensky] = await say(emulator, "/actor Selenskyj")
+    assert re.search(r"Zelensk", zelensky.plain_text)
+
+
+async def test_unknown_command_points_to_help(live_bot, emulator):
+    [reply] = await say(emulator, "/frobnicate now")
+    assert "/help" in reply.plain_text
+
+
+async def test_subscribe_then_the_digest_arrives_once(live_bot, emulator, clock):
+    [reply] = await say(emulator, "/subscribe")
+    assert "Subscribed" in reply.plain_text
+    before = len(emulator.sent(USER))
+    clock.advance(days=1)
+    [digest] = (await emulator.wait_for_messages(USER, before + 1))[before:]
+    assert "Your digest: 5 new articles" in digest.plain_text
+    with live_bot.session() as session:
+        rows = session.exec(select(OutboxMessage)).all()
+    assert [row.status for row in rows] == ["sent"]

@@ -1,0 +1,70 @@
+"""The local console, driven as a user would: type commands, read the screen."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HEADLINES = (
+    "Calls for a Ukraine ceasefire: Western diplomacy and Russian terms",
+    "Diplomatic Efforts Intensify Amid Ceasefire Hope Between Ukraine and Russia",
+)
+
+
+def run_console(tmp_path: Path, typed: str) -> str:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("TELEGRAM_", "DATABASE_", "ADMIN_", "FEEDS"))
+    }
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'console.db'}"
+    env["LOG_LEVEL"] = "WARNING"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        input=typed,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_latest_shows_the_five_seed_articles_with_numbered_buttons(tmp_path):
+    screen = run_console(tmp_path, "/latest\nquit\n")
+    assert "local console" in screen
+    for headline in HEADLINES:
+        assert headline in screen
+    assert screen.count("Get a summary:") == 5
+    assert "[5] Get a summary:" in screen
+
+
+def test_a_number_presses_a_button_and_summaries_switch_length(tmp_path):
+    screen = run_console(tmp_path, "/latest\n1\n2\nquit\n")
+    assert "[1] ✓ Short" in screen or "✓ Short" in screen
+    assert "--- updated ---" in screen
+    assert "✓ Medium" in screen
+
+
+def test_summary_actor_subscribe_and_help(tmp_path):
+    screen = run_console(
+        tmp_path, "/summary 3\n/actor Putin\n/subscribe\n/settings\n/nonsense\n/help\nquit\n"
+    )
+    assert HEADLINES[1] in screen
+    assert "Putin" in screen and "Statements" in screen
+    assert "Subscribed. You will get a digest every day at 08:00 (UTC)" in screen
+    assert "Digest settings" in screen
+    assert "I don't know /nonsense. Send /help" in screen
+    assert "/actor <name> — What a person said" in screen
+
+
+def test_a_restart_adds_no_seed_twice(tmp_path):
+    run_console(tmp_path, "quit\n")
+    screen = run_console(tmp_path, "/latest\n3\nquit\n")
+    assert screen.count("Get a summary:") == 5
+    assert "Older »" not in screen

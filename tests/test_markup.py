@@ -1,0 +1,39 @@
+"""Message building: escaped pieces, Telegram's length rules, callback data limits."""
+
+import pytest
+
+from digests.markup import Button, bold, esc, link, pack_blocks, to_plain_text, visible_length
+
+
+def test_article_text_cannot_inject_markup():
+    hostile = "<script>alert(1)</script> & <b>"
+    assert esc(hostile) == "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;"
+    assert bold(hostile).startswith("<b>&lt;script")
+    assert link('x"y', 'https://e.org/?a=1&b="2"') == (
+        '<a href="https://e.org/?a=1&amp;b=&quot;2&quot;">x"y</a>'
+    )
+
+
+def test_length_is_counted_after_entities_in_utf16_units():
+    assert visible_length("<b>a &amp; b</b>") == len("a & b")
+    assert visible_length("😀") == 2
+
+
+def test_blocks_are_packed_without_splitting_any_block():
+    blocks = [bold(f"Article {i}") + "\n" + esc("word " * 300) for i in range(10)]
+    messages = pack_blocks(blocks)
+    assert len(messages) > 1
+    assert all(visible_length(m) <= 4096 for m in messages)
+    assert sum(m.count("<b>Article") for m in messages) == 10
+
+
+def test_an_oversized_block_is_cut_into_plain_chunks():
+    messages = pack_blocks([bold("x " * 5000)])
+    assert all(visible_length(m) <= 4096 for m in messages)
+    assert "".join(to_plain_text(m) for m in messages).replace(" ", "") == "x" * 5000
+
+
+def test_callback_data_over_64_bytes_is_refused():
+    Button("ok", data="a" * 64)
+    with pytest.raises(ValueError):
+        Button("too long", data="ä" * 33)
