@@ -1,0 +1,151 @@
+"""Local Telegram Bot API emulator over real HTTP, for the bot's end-to-end tests and benchmarks."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import socket
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+from .emulator_limits import RateLimits
+from .emulator_methods import BotApiMethods
+from .emulator_objects import CallbackAnswer, EditRecord, EmulatorStats, SentMessage
+
+__all__ = [
+    "DEFAULT_TOKEN",
+    "BotApiEmulator",
+    "CallbackAnswer",
+    "EditRecord",
+    "EmulatorStats",
+    "RateLimits",
+    "SentMessage",
+]
+
+DEFAULT_TOKEN = "123456789:AAHtestTOKENtestTOKENtestTOKENtest12"
+_FORMS = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+class BotApiEmulator(BotApiMethods):
+    """Telegram as far as python-telegram-bot can tell: point base_url here and run the bot."""
+
+    def __init__(
+        self,
+        token: str = DEFAULT_TOKEN,
+        *,
+        bot_username: str = "digest_test_bot",
+        limits: RateLimits | None = None,
+    ) -> None:
+        super().__init__(token, bot_username=bot_username, limits=limits)
+        self._runner: web.AppRunner | None = None
+        self._port: int | None = None
+
+    @property
+    def base_url(self) -> str:
+        """What ApplicationBuilder.base_url() wants: PTB appends "<token>/<method>"."""
+        if self._port is None:
+            raise RuntimeError("the emulator is not started")
+        return f"http://127.0.0.1:{self._port}/bot"
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
+        app.router.add_get("/_emulator/stats", self._handle_stats)
+        app.router.add_post("/_emulator/user_sends", self._handle_user_sends)
+        # No access log: per-request logging would cap throughput well below 1,000 req/s.
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
+        await self._runner.setup()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        self._port = sock.getsockname()[1]
+        await web.SockSite(self._runner, sock).start()
+
+    async def stop(self) -> None:
+        self._updates.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> BotApiEmulator:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    async def _handle_api(self, request: web.Request) -> web.Response:
+        try:
+            params = await _read_params(request)
+        except ValueError:
+            status, body = (
+                400,
+                {
+                    "ok": False,
+                    "error_code": 400,
+                    "description": "Bad Request: can't parse request body",
+                },
+            )
+        else:
+            info = request.match_info
+            status, body = await self.dispatch(info["token"], info["method"], params)
+        return web.json_response(body, status=status)
+
+    async def _handle_stats(self, request: web.Request) -> web.Response:
+        return web.json_response(self.stats_snapshot())
+
+    async def _handle_user_sends(self, request: web.Request) -> web.Response:
+        """Lets a benchmark in another process act as a user: JSON body = user_sends kwargs."""
+        kwargs = await request.json()
+        message = self.user_sends(kwargs.pop("chat_id"), kwargs.pop("text"), **kwargs)
+        return web.json_response(message)
+
+
+async def _read_params(request: web.Request) -> dict[str, Any]:
+    """PTB posts forms (objects JSON-encoded inside); other clients use JSON bodies or GET."""
+    params: dict[str, Any] = dict(request.query)
+    if not request.body_exists:
+        return params
+    if request.content_type in _FORMS:
+        params.update(await request.post())
+    elif request.content_type == "application/json":
+        body = json.loads(await request.read())
+        if not isinstance(body, dict):
+            raise ValueError("a JSON body must be an object")
+        params.update(body)
+    return params
+
+
+async def _serve(port: int, token: str, limits: RateLimits | None) -> None:
+    emulator = BotApiEmulator(token, limits=limits)
+    await emulator.start(port=port)
+    print(f"emulator listening on {emulator.base_url}", flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await emulator.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--token", default=DEFAULT_TOKEN)
+    parser.add_argument(
+        "--rate-limits", action="store_true", help="enforce Telegram's default flood limits"
+    )
+    args = parser.parse_args(argv)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(args.port, args.token, RateLimits() if args.rate_limits else None))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,160 @@
+"""Chats and users known to the Bot API emulator: their API shapes, admins, and write bans."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .emulator_objects import ApiError
+
+# Telegram encodes the chat kind in the id: supergroups and channels are "-100" + 10 digits.
+SUPERGROUP_ID_LIMIT = -1_000_000_000_000
+DEFAULT_GROUP_USER_ID = 424242
+
+_ADMIN_RIGHTS = {
+    "can_be_edited": False,
+    "is_anonymous": False,
+    "can_manage_chat": True,
+    "can_delete_messages": True,
+    "can_manage_video_chats": True,
+    "can_restrict_members": True,
+    "can_promote_members": False,
+    "can_change_info": True,
+    "can_invite_users": True,
+    "can_post_stories": False,
+    "can_edit_stories": False,
+    "can_delete_stories": False,
+    "can_pin_messages": True,
+}
+_NO_GIFTS = dict.fromkeys(
+    (
+        "unlimited_gifts",
+        "limited_gifts",
+        "unique_gifts",
+        "premium_subscription",
+        "gifts_from_channels",
+    ),
+    False,
+)
+
+
+def infer_chat_type(chat_id: int) -> str:
+    if chat_id > 0:
+        return "private"
+    return "supergroup" if chat_id <= SUPERGROUP_ID_LIMIT else "group"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why the bot may not write to a chat; turned into a fresh ApiError on every attempt."""
+
+    status: int
+    description: str
+    parameters: dict[str, Any] | None = None
+
+    def error(self) -> ApiError:
+        return ApiError(self.status, self.description, self.parameters)
+
+
+@dataclass
+class Chat:
+    id: int
+    type: str
+    title: str | None = None
+    first_name: str | None = None
+    username: str | None = None
+    admin_ids: set[int] = field(default_factory=set)
+    creator_id: int | None = None
+    refusal: Refusal | None = None
+    last_message_id: int = 0
+
+    def next_message_id(self) -> int:
+        """Message ids are per chat and shared by the user's and the bot's messages."""
+        self.last_message_id += 1
+        return self.last_message_id
+
+    def as_chat(self) -> dict[str, Any]:
+        chat: dict[str, Any] = {"id": self.id, "type": self.type}
+        if self.type == "private":
+            chat["first_name"] = self.first_name or "Test"
+        else:
+            chat["title"] = self.title or f"Test {self.type} {abs(self.id)}"
+        if self.username:
+            chat["username"] = self.username
+        return chat
+
+    def as_full_info(self) -> dict[str, Any]:
+        return self.as_chat() | {
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": _NO_GIFTS,
+        }
+
+
+class ChatBook:
+    """Chats spring into existence on first mention, so broadcast benchmarks need no set-up."""
+
+    def __init__(self) -> None:
+        self._chats: dict[int, Chat] = {}
+        self._users: dict[int, dict[str, Any]] = {}
+
+    def get(self, chat_id: int) -> Chat:
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            chat = self._chats[chat_id] = Chat(chat_id, infer_chat_type(chat_id))
+        return chat
+
+    def writable(self, chat_id: int) -> Chat:
+        chat = self.get(chat_id)
+        if chat.refusal is not None:
+            raise chat.refusal.error()
+        return chat
+
+    def refuse(self, chat_id: int, refusal: Refusal | None) -> None:
+        self.get(chat_id).refusal = refusal
+
+    def kick(self, chat_id: int) -> None:
+        kind = "supergroup" if self.get(chat_id).type == "supergroup" else "group"
+        self.refuse(chat_id, Refusal(403, f"Forbidden: bot was kicked from the {kind} chat"))
+
+    def migrate(self, old_id: int, new_id: int) -> Chat:
+        old = self.get(old_id)
+        old.refusal = Refusal(
+            400,
+            "Bad Request: group chat was upgraded to a supergroup chat",
+            {"migrate_to_chat_id": new_id},
+        )
+        new = self.get(new_id)
+        new.type, new.title = "supergroup", old.title
+        new.admin_ids, new.creator_id = set(old.admin_ids), old.creator_id
+        return new
+
+    def user(self, user_id: int) -> dict[str, Any]:
+        return self._users.get(user_id) or {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": f"User {user_id}",
+        }
+
+    def remember_user(self, user_id: int, first_name: str, username: str | None) -> dict[str, Any]:
+        user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
+        if username:
+            user["username"] = username
+        self._users[user_id] = user
+        return user
+
+    def member(self, chat_id: int, user: dict[str, Any]) -> dict[str, Any]:
+        chat = self.get(chat_id)
+        if user["id"] == chat.creator_id:
+            return {"status": "creator", "user": user, "is_anonymous": False}
+        if user["id"] in chat.admin_ids:
+            return {"status": "administrator", "user": user, **_ADMIN_RIGHTS}
+        return {"status": "member", "user": user}
+
+    def administrators(self, chat_id: int, bot_user: dict[str, Any]) -> list[dict[str, Any]]:
+        chat = self.get(chat_id)
+        if chat.type == "private":
+            raise ApiError(400, "Bad Request: there are no administrators in the private chat")
+        ids = ([chat.creator_id] if chat.creator_id is not None else []) + sorted(chat.admin_ids)
+        users = (bot_user if i == bot_user["id"] else self.user(i) for i in dict.fromkeys(ids))
+        return [self.member(chat_id, user) for user in users]
