@@ -1,0 +1,89 @@
+"""Digests: due subscribers, new articles only, filters, one outbox row per message."""
+
+from datetime import timedelta
+
+from sqlmodel import select
+
+from digests.digest import compose_digest, due_subscriptions
+from digests.models import OutboxMessage, Subscription
+from digests.subscriptions import ChatInfo, change_setting, subscribe, unsubscribe
+
+CHAT = ChatInfo(id=5001)
+
+
+def subscribe_chat(runtime, **settings):
+    with runtime.session() as session:
+        subscribe(session, CHAT, now=runtime.clock(), timezone="UTC", digest_time="08:00")
+        for name, value in settings.items():
+            change_setting(session, CHAT.id, name, value, now=runtime.clock())
+
+
+def compose_due(runtime) -> int:
+    queued = 0
+    with runtime.session() as session:
+        for subscription in due_subscriptions(session, now=runtime.clock()):
+            queued += compose_digest(session, subscription, now=runtime.clock())
+    return queued
+
+
+def outbox(runtime) -> list[OutboxMessage]:
+    with runtime.session() as session:
+        return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all())
+
+
+def test_a_daily_digest_is_due_at_its_time_and_composed_once(seeded, clock):
+    subscribe_chat(seeded)
+    assert compose_due(seeded) == 0  # 12:00, next digest tomorrow 08:00
+    clock.advance(hours=20)
+    assert compose_due(seeded) == 1
+    assert compose_due(seeded) == 0  # rescheduled, and nothing new anyway
+    [row] = outbox(seeded)
+    assert "Your digest: 5 new articles" in row.text
+    assert "Calls for a Ukraine ceasefire" in row.text
+
+
+def test_nothing_is_sent_when_nothing_is_new(seeded, clock):
+    subscribe_chat(seeded)
+    clock.advance(days=1)
+    compose_due(seeded)
+    clock.advance(days=1)
+    assert compose_due(seeded) == 0
+    assert len(outbox(seeded)) == 1
+
+
+def test_keyword_filters_choose_articles(seeded, clock):
+    subscribe_chat(seeded, include_keywords="kursk", exclude_keywords="bundestag")
+    clock.advance(days=1)
+    compose_due(seeded)
+    [row] = outbox(seeded)
+    assert "Diplomatic Efforts Intensify" in row.text
+    assert "Calls for a Ukraine ceasefire" not in row.text
+
+
+def test_instant_subscribers_get_new_articles_at_the_next_tick(seeded):
+    subscribe_chat(seeded, rhythm="instant")
+    assert compose_due(seeded) == 1
+    assert compose_due(seeded) == 0
+
+
+def test_unsubscribed_chats_are_never_due(seeded, clock):
+    subscribe_chat(seeded)
+    with seeded.session() as session:
+        assert unsubscribe(session, CHAT.id)
+    clock.advance(days=2)
+    assert compose_due(seeded) == 0
+
+
+def test_quiet_hours_hold_instant_digests(seeded, clock):
+    subscribe_chat(seeded, rhythm="instant", quiet_start="11:00", quiet_end="13:00")
+    assert compose_due(seeded) == 0
+    clock.advance(hours=1, minutes=1)
+    assert compose_due(seeded) == 1
+
+
+def test_digest_schedule_is_stored_on_the_row(seeded, clock):
+    subscribe_chat(seeded, timezone="Asia/Tokyo", digest_time="07:30")
+    with seeded.session() as session:
+        row = session.exec(select(Subscription)).one()
+    assert row.next_digest_at == clock.now.replace(hour=22, minute=30)
+    assert row.next_digest_at - clock.now < timedelta(days=1)

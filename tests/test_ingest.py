@@ -1,0 +1,75 @@
+"""Ingest: seeds on first start, deduplication, derived headlines, bad articles isolated."""
+
+from sqlmodel import func, select
+
+from digests.ingest import ensure_source, ingest_batch
+from digests.models import Article, Source
+from digests.runtime import ingest_seeds
+from digests.sources.raw import RawArticle
+
+BODY = (
+    "The city council approved a new budget on Tuesday after a long debate about transport. "
+    "Council members said the plan would expand bus routes and repair three bridges. "
+    "Critics warned that the spending could raise local taxes next year. "
+    "The mayor argued that the investment was overdue and would pay for itself."
+)
+
+
+def count_articles(runtime) -> int:
+    with runtime.session() as session:
+        return session.exec(select(func.count(Article.id))).one()
+
+
+def test_seeds_are_ingested_once_even_after_restarts(runtime):
+    first = ingest_seeds(runtime)
+    assert first is not None and len(first.added) == 5
+    assert ingest_seeds(runtime) is None
+    assert count_articles(runtime) == 5
+
+
+def test_seed_titles_are_own_headlines_or_derived_ones(seeded):
+    with seeded.session() as session:
+        titles = session.exec(select(Article.title).order_by(Article.id)).all()
+    assert titles[0] == "Calls for a Ukraine ceasefire: Western diplomacy and Russian terms"
+    assert (
+        titles[2] == "Diplomatic Efforts Intensify Amid Ceasefire Hope Between Ukraine and Russia"
+    )
+    for derived in (titles[1], titles[3], titles[4]):
+        assert 3 <= len(derived.split()) <= 14
+        assert derived[0].isupper()
+        assert not derived.endswith((".", ","))
+
+
+def test_duplicates_by_guid_url_and_content_are_skipped(runtime):
+    with runtime.session() as session:
+        source = ensure_source(
+            session, kind="feed", url="https://news.example/feed", title="Example"
+        )
+        original = RawArticle(
+            text=BODY, title="Budget", url="https://news.example/a?utm_source=x", guid="g1"
+        )
+        same_guid = RawArticle(text=BODY + " More.", title="Budget", guid="g1")
+        same_url = RawArticle(text=BODY + " Other.", title="Budget", url="https://news.example/a")
+        same_text = RawArticle(text=BODY, title="Budget again", guid="g2")
+        report = ingest_batch(session, [original, same_guid, same_url, same_text], source=source)
+    assert len(report.added) == 1
+    assert report.duplicates == 3
+
+
+def test_empty_or_tiny_articles_are_rejected_with_a_reason(runtime):
+    with runtime.session() as session:
+        source = ensure_source(session, kind="feed", url="https://news.example/feed")
+        report = ingest_batch(
+            session, [RawArticle(text="   "), RawArticle(text="Too short.")], source=source
+        )
+    assert report.added == []
+    assert len(report.rejected) == 2
+    assert all("too little text" in reason for reason in report.rejected)
+
+
+def test_sources_are_not_duplicated(runtime):
+    with runtime.session() as session:
+        a = ensure_source(session, kind="feed", url="https://news.example/feed")
+        b = ensure_source(session, kind="feed", url="https://news.example/feed")
+        assert a.id == b.id
+        assert session.exec(select(func.count(Source.id))).one() == 1

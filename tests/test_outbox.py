@@ -1,0 +1,138 @@
+"""The outbox: leased claims, Telegram's answers applied, pacing that never overshoots."""
+
+from datetime import timedelta
+
+from sqlmodel import select
+
+from digests.models import Chat, OutboxMessage, Subscription
+from digests.outbox import Delivery, claim_due, record_delivery
+from digests.pacing import Limits, Pacer
+from digests.subscriptions import ChatInfo, subscribe
+
+
+def queue(runtime, chat_id: int, key: str, *, priority: int = 10) -> int:
+    with runtime.session() as session:
+        row = OutboxMessage(
+            idempotency_key=key,
+            chat_id=chat_id,
+            text="hello",
+            priority=priority,
+            next_attempt_at=runtime.clock(),
+        )
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def claim(runtime):
+    with runtime.session() as session:
+        return claim_due(session, now=runtime.clock())
+
+
+def record(runtime, row_id, delivery):
+    with runtime.session() as session:
+        record_delivery(session, row_id, delivery, now=runtime.clock())
+
+
+def row(runtime, row_id) -> OutboxMessage:
+    with runtime.session() as session:
+        return session.get(OutboxMessage, row_id)
+
+
+def test_claims_are_leased_so_a_crash_loses_nothing(runtime, clock):
+    row_id = queue(runtime, 1, "a")
+    assert [m.id for m in claim(runtime)] == [row_id]
+    assert claim(runtime) == []  # leased: another sender does not take it
+    clock.advance(minutes=2)  # the sender died before recording: the lease runs out
+    assert [m.id for m in claim(runtime)] == [row_id]
+
+
+def test_breaking_news_is_claimed_before_digests(runtime):
+    digest = queue(runtime, 1, "digest", priority=10)
+    breaking = queue(runtime, 2, "breaking", priority=0)
+    assert [m.id for m in claim(runtime)] == [breaking, digest]
+
+
+def test_a_sent_message_is_never_claimed_again(runtime, clock):
+    row_id = queue(runtime, 1, "a")
+    claim(runtime)
+    record(runtime, row_id, Delivery("sent"))
+    clock.advance(hours=1)
+    assert claim(runtime) == []
+    assert row(runtime, row_id).status == "sent"
+
+
+def test_retry_after_waits_exactly_as_told(runtime, clock):
+    row_id = queue(runtime, 1, "a")
+    claim(runtime)
+    record(runtime, row_id, Delivery("retry", retry_after=7))
+    assert row(runtime, row_id).next_attempt_at == clock.now + timedelta(seconds=7)
+    clock.advance(seconds=6)
+    assert claim(runtime) == []
+    clock.advance(seconds=1)
+    assert len(claim(runtime)) == 1
+
+
+def test_network_errors_back_off_then_dead_letter(runtime, clock):
+    row_id = queue(runtime, 1, "a")
+    for _ in range(8):
+        clock.advance(hours=1)
+        assert len(claim(runtime)) == 1
+        record(runtime, row_id, Delivery("retry", reason="network: 502"))
+    final = row(runtime, row_id)
+    assert final.status == "dead"
+    assert "502" in final.last_error
+
+
+def test_blocked_chat_becomes_inactive_and_its_queue_is_dropped(runtime):
+    with runtime.session() as session:
+        subscribe(
+            session, ChatInfo(id=77), now=runtime.clock(), timezone="UTC", digest_time="08:00"
+        )
+    first, second = queue(runtime, 77, "a"), queue(runtime, 77, "b")
+    claim(runtime)
+    record(runtime, first, Delivery("blocked", reason="Forbidden: bot was blocked by the user"))
+    with runtime.session() as session:
+        assert session.get(Chat, 77).active is False
+    assert row(runtime, second).status == "dead"
+
+
+def test_migrated_group_moves_subscription_and_queue(runtime):
+    with runtime.session() as session:
+        subscribe(
+            session,
+            ChatInfo(id=-42, kind="group"),
+            now=runtime.clock(),
+            timezone="UTC",
+            digest_time="08:00",
+        )
+    row_id = queue(runtime, -42, "a")
+    claim(runtime)
+    record(runtime, row_id, Delivery("migrated", new_chat_id=-100_42))
+    with runtime.session() as session:
+        assert session.exec(select(Subscription.chat_id)).one() == -100_42
+    assert row(runtime, row_id).chat_id == -100_42
+    assert [m.chat_id for m in claim(runtime)] == [-100_42]
+
+
+def test_other_bad_requests_are_dead_lettered_with_the_reason(runtime):
+    row_id = queue(runtime, 1, "a")
+    claim(runtime)
+    record(runtime, row_id, Delivery("rejected", reason="can't parse entities"))
+    assert row(runtime, row_id).status == "dead"
+    assert row(runtime, row_id).last_error == "can't parse entities"
+
+
+def test_pacer_spaces_messages_per_chat_and_overall():
+    now = [0.0]
+    pacer = Pacer(
+        Limits(overall_per_second=30, private_interval=1.0, group_interval=3.0),
+        clock=lambda: now[0],
+    )
+    waits_private = [pacer.reserve(1) for _ in range(3)]
+    assert waits_private == [0.0, 1.0, 2.0]
+    assert abs(pacer.reserve(2) - 1 / 30) < 1e-9  # another chat: only the overall spacing
+    group = [pacer.reserve(-5) for _ in range(2)]
+    assert group[1] - group[0] == 3.0
+    overall = [pacer.reserve(chat) for chat in range(100, 160)]
+    assert overall[-1] >= 59 / 30 - 1e-9  # 60 chats need two seconds at 30 per second

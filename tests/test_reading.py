@@ -1,0 +1,39 @@
+"""Reading use cases: newest first, lookup by title, summaries computed once and stored."""
+
+from sqlmodel import func, select
+
+from digests.models import Article, Summary
+from digests.reading import find_articles, latest_articles, summary_of
+
+
+def test_latest_is_newest_first_and_pages(seeded):
+    with seeded.session() as session:
+        page = latest_articles(session, limit=3)
+        rest = latest_articles(session, limit=3, offset=3)
+    assert len(page) == 3 and len(rest) == 2
+    dates = [card.date for card in page + rest]
+    assert dates == sorted(dates, reverse=True)
+    assert {c.id for c in page}.isdisjoint({c.id for c in rest})
+
+
+def test_find_articles_by_title_words(seeded):
+    with seeded.session() as session:
+        found = find_articles(session, "diplomatic efforts")
+    assert found[0].title.startswith("Diplomatic Efforts Intensify")
+
+
+def test_summary_is_stored_once_and_reused(seeded):
+    with seeded.session() as session:
+        article = session.exec(select(Article).order_by(Article.id)).first()
+        first = summary_of(session, article.id, length="medium")
+        again = summary_of(session, article.id, length="medium")
+        stored = session.exec(select(func.count(Summary.id))).one()
+    assert first.sentences == again.sentences
+    assert len(first.sentences) == 3
+    assert all(sentence in article.text for sentence in first.sentences)
+    assert stored == 1
+
+
+def test_summary_of_a_missing_article_is_none(seeded):
+    with seeded.session() as session:
+        assert summary_of(session, 10_000_000) is None
