@@ -194,3 +194,8 @@ def test_a_capital_letter_ending_a_sentence_before_a_quote():
 def test_stray_punctuation_joins_the_sentence_before_it():
     assert split_sentences("It was over. ...\n\nThe end.") == ["It was over. ...", "The end."]
     assert split_sentences("...") == []
+
+
+def test_a_headline_with_an_abbreviation_stays_apart_from_the_body():
+    text = "U.S. Senate passes budget bill\nThe vote was 51-49."
+    assert split_sentences(text) == ["U.S. Senate passes budget bill", "The vote was 51-49."]

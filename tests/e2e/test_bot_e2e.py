@@ -6,7 +6,9 @@ import re
 
 from sqlmodel import select
 
+from digests.ingest import ensure_source, ingest_batch
 from digests.models import Article, OutboxMessage
+from digests.sources.raw import RawArticle
 
 USER = 1001
 
@@ -85,3 +87,31 @@ async def test_subscribe_then_the_digest_arrives_once(live_bot, emulator, clock)
     with live_bot.session() as session:
         rows = session.exec(select(OutboxMessage)).all()
     assert [row.status for row in rows] == ["sent"]
+
+
+async def test_a_failure_tells_the_user_without_internals(live_bot, emulator):
+    emulator.fail_next("sendMessage", status=500, description="Internal Server Error", times=1)
+    [reply] = await say(emulator, "/latest")
+    assert (
+        reply.plain_text == "Sorry, something went wrong on my side. Please try again in a moment."
+    )
+
+
+async def test_article_text_that_would_break_telegram_html_is_escaped(live_bot, emulator):
+    hostile = RawArticle(
+        text="Markets & <b>unclosed tags <i> and a stray < sign. " * 10,
+        title="AT&T <script> & Co: 3 < 4",
+        url="https://news.example/a?x=1&y=<2>",
+    )
+    with live_bot.session() as session:
+        source = ensure_source(
+            session, kind="feed", url="https://news.example/feed", title="<News>"
+        )
+        ingest_batch(session, [hostile], source=source)
+    [latest] = await say(emulator, "/latest")
+    assert "AT&T <script> & Co: 3 < 4" in latest.plain_text
+    summary_button = button(latest, "Get a summary: AT&T")
+    before = len(emulator.sent(USER))
+    emulator.user_presses(USER, latest.message_id, summary_button["callback_data"])
+    [summary] = (await emulator.wait_for_messages(USER, before + 1))[before:]
+    assert "Markets & <b>unclosed tags" in summary.plain_text
