@@ -5,8 +5,12 @@ from __future__ import annotations
 import asyncio
 import gzip
 import ipaddress
+import shutil
 import socket
+import ssl
+import subprocess
 import zlib
+from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -33,15 +37,17 @@ async def serve():
     """Start aiohttp apps on loopback; returns their base URL and stops them afterwards."""
     runners: list[web.AppRunner] = []
 
-    async def start(routes: list[web.RouteDef], host: str = "127.0.0.1") -> str:
+    async def start(
+        routes: list[web.RouteDef], host: str = "127.0.0.1", tls: ssl.SSLContext | None = None
+    ) -> str:
         app = web.Application()
         app.add_routes(routes)
         runner = web.AppRunner(app, shutdown_timeout=0.5)
         await runner.setup()
-        await web.TCPSite(runner, host, 0).start()
+        await web.TCPSite(runner, host, 0, ssl_context=tls).start()
         runners.append(runner)
         port = runner.addresses[0][1]
-        return f"http://{host}:{port}"
+        return f"{'https' if tls else 'http'}://{host}:{port}"
 
     yield start
     for runner in runners:
@@ -214,6 +220,27 @@ async def test_a_gzip_bomb_is_stopped_at_the_decoded_size(serve):
         await fetch(f"{base}/bomb", policy=policy)
 
 
+async def test_corrupt_compressed_data_is_reported(serve):
+    base = await serve([text_route("/z", b"not gzip at all" * 10, **{"Content-Encoding": "gzip"})])
+    with pytest.raises(FetchError, match=r"^The server sent corrupt compressed data\.$"):
+        await fetch(f"{base}/z", policy=LOCAL)
+
+
+async def test_a_redirect_without_a_target_is_reported(serve):
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(status=302)
+
+    base = await serve([web.get("/r", handler)])
+    with pytest.raises(FetchError, match="redirect without a target"):
+        await fetch(f"{base}/r", policy=LOCAL)
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "https://", "http:///path-only"])
+async def test_malformed_links_are_reported(url):
+    with pytest.raises(FetchError, match=r"^That link is not a valid web address\.$"):
+        await fetch(url, policy=UNTRUSTED)
+
+
 async def test_http_errors_become_readable_sentences(serve):
     base = await serve([])
     with pytest.raises(FetchError, match=r"^The server answered 404 Not Found\.$"):
@@ -275,7 +302,7 @@ class FakeDns:
 
     async def __call__(self, host: str, port: int):
         self.questions.append(host)
-        if host == "public.test":
+        if host.endswith(".test"):
             index = min(len(self.questions) - 1, len(self.answers) - 1)
             return [self.answers[index]]
         return [ipaddress.ip_address(host)]
@@ -350,6 +377,39 @@ async def test_dns_answers_cannot_change_between_check_and_connect(serve, monkey
     result = await fetch(f"http://public.test:{port}/story", policy=UNTRUSTED)
     assert result.body == b"outside"
     assert dns.questions == ["public.test"]
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory) -> Path:
+    """A self-signed certificate for public.test, made with the openssl command."""
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is needed to make a test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    command = ["openssl", "req", "-x509", "-nodes", "-days", "1", "-subj", "/CN=public.test"]
+    command += ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"]
+    command += ["-addext", "subjectAltName=DNS:public.test"]
+    command += ["-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem")]
+    subprocess.run(command, check=True, capture_output=True)
+    return folder
+
+
+async def test_https_connects_to_the_checked_address_and_verifies_the_name(
+    serve, public_stand_in, certificate, monkeypatch
+):
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(certificate / "cert.pem", certificate / "key.pem")
+    base = await serve([text_route("/story", b"secure")], host=str(PUBLIC_STAND_IN), tls=server_tls)
+    port = base.rsplit(":", 1)[1]
+
+    with pytest.raises(FetchError, match="certificate could not be verified"):
+        await fetch(f"https://public.test:{port}/story", policy=UNTRUSTED)  # self-signed
+
+    trusting = ssl.create_default_context(cafile=certificate / "cert.pem")
+    monkeypatch.setattr(fetch_module, "_ssl_context", lambda: trusting)
+    result = await fetch(f"https://public.test:{port}/story", policy=UNTRUSTED)
+    assert result.body == b"secure"
+    with pytest.raises(FetchError, match="certificate could not be verified"):
+        await fetch(f"https://other.test:{port}/story", policy=UNTRUSTED)  # name not covered
 
 
 @pytest.mark.parametrize(

@@ -45,7 +45,10 @@ NEWS_PAGE = f"""<!DOCTYPE html>
 <main><article>
 <h1>Council approves tram expansion</h1>
 <p class="byline">By Anna Schmidt</p>
-{"".join(f"<p>{p}</p>" for p in PARAGRAPHS)}
+{"".join(f"<p>{p}</p>" for p in PARAGRAPHS[:2])}
+<p><strong>READ MORE:</strong> <a href="/c">Mayor defends budget after angry town hall</a></p>
+{"".join(f"<p>{p}</p>" for p in PARAGRAPHS[2:])}
+<p>Sign up for our free morning newsletter to get the news first.</p>
 </article>
 <aside class="related"><h2>Related articles</h2><ul>
 <li><a href="/a">Bus drivers plan strike over pay and working conditions next month</a></li>
@@ -65,7 +68,8 @@ def test_article_text_without_navigation_related_links_or_comments():
     article = extract_page(NEWS_PAGE.encode(), url="https://gazette.example/tram")
     assert article is not None
     assert article.text.split("\n\n") == PARAGRAPHS
-    for noise in ("Weather forecast", "Bus drivers plan strike", "Reader42", "All rights reserved"):
+    noises = ("Weather forecast", "Bus drivers", "Mayor defends", "newsletter", "Reader42", "©")
+    for noise in noises:
         assert noise not in article.text
 
 

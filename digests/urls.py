@@ -1,0 +1,120 @@
+"""URL and text identities used to recognise the same article arriving twice."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+# Parameters that only say where a click came from; the page is the same without them.
+_TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "ttclid",
+        "li_fat_id",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_hsenc",
+        "_hsmi",
+        "hsctatracking",
+        "mkt_tok",
+        "ref",
+        "ref_src",
+        "ref_url",
+        "cmpid",
+        "ocid",
+        "icid",
+        "ito",
+        "cmp",
+        "wt.mc_id",
+        "s_cid",
+        "spm",
+        "__twitter_impression",
+        "oly_anon_id",
+        "oly_enc_id",
+        "_ga",
+        "_gl",
+    }
+)
+_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_medium", "at_campaign")
+
+_PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def canonical_url(url: str) -> str:
+    """One spelling per page, so the same article reached through different links dedupes.
+
+    Only rewrites that cannot change what a server returns: case of scheme and host, default
+    ports, fragments, click-tracking parameters, query order and percent-escape spelling.
+    Paths keep their case and trailing slashes (``/a`` and ``/a/`` may be different pages).
+    """
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return url
+    netloc = _netloc(parts, scheme, port)
+    path = _normalise_escapes(parts.path) or "/"
+    query = _clean_query(parts.query)
+    fragment = parts.fragment if parts.fragment.startswith("!") else ""
+    return urlunsplit((scheme, netloc, path, query, fragment))
+
+
+def _netloc(parts: SplitResult, scheme: str, port: int | None) -> str:
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    userinfo = parts.netloc.rpartition("@")[0]
+    netloc = f"{userinfo}@{host}" if userinfo else host
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        netloc = f"{netloc}:{port}"
+    return netloc
+
+
+def _normalise_escapes(text: str) -> str:
+    """Upper-case escapes and decode the ones for unreserved characters (RFC 3986 §6.2.2)."""
+
+    def fix(match: re.Match[str]) -> str:
+        char = unquote(match.group())
+        return char if char in _UNRESERVED else match.group().upper()
+
+    return _PERCENT_ESCAPE.sub(fix, text)
+
+
+def _clean_query(query: str) -> str:
+    """Drop tracking pairs and sort the rest by name, keeping each pair's original bytes.
+
+    The sort is stable, so repeated names (``a=2&a=1``) keep their order, which can matter.
+    """
+    kept = [
+        _normalise_escapes(pair) for pair in query.split("&") if pair and not _is_tracking(pair)
+    ]
+    return "&".join(sorted(kept, key=lambda pair: pair.partition("=")[0]))
+
+
+def _is_tracking(pair: str) -> bool:
+    name = unquote(pair.partition("=")[0]).lower()
+    return name in _TRACKING_PARAMS or name.startswith(_TRACKING_PREFIXES)
+
+
+def content_hash(text: str) -> str:
+    """Fingerprint of an article's words, blind to case, spacing and Unicode spelling variants."""
+    normalised = unicodedata.normalize("NFKC", text).casefold()
+    normalised = _WHITESPACE.sub(" ", normalised).strip()
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
