@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -41,7 +41,13 @@ async def asker_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Asker:
     if not can_manage and user is not None:
         member = await context.bot.get_chat_member(chat.id, user.id)
         can_manage = member.status in MANAGERS
-    return Asker(user_id=user.id if user else None, chat=info, can_manage_chat=can_manage)
+    pressed_on = update.callback_query.message if update.callback_query else None
+    return Asker(
+        user_id=user.id if user else None,
+        chat=info,
+        can_manage_chat=can_manage,
+        message_id=pressed_on.message_id if pressed_on else None,
+    )
 
 
 async def send_all(
@@ -97,13 +103,28 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.warning("could not tell the user about the error")
 
 
+async def register_commands(application: Application, admin_ids: list[int]) -> None:
+    """Everyone sees the reader commands; each admin's private chat also lists admin commands."""
+    await application.bot.set_my_commands(
+        [BotCommand(c.name, c.description) for c in router.visible_commands(admin=False)]
+    )
+    admin_commands = [
+        BotCommand(c.name, c.description) for c in router.visible_commands(admin=True)
+    ]
+    for admin_id in admin_ids:
+        try:
+            await application.bot.set_my_commands(
+                admin_commands, scope=BotCommandScopeChat(admin_id)
+            )
+        except TelegramError as error:  # an admin who never opened the bot has no chat yet
+            log.warning("could not list admin commands for an admin: %s", error.message)
+
+
 def build_application(runtime: Runtime) -> Application:
     settings = runtime.settings
 
     async def post_init(application: Application) -> None:
-        await application.bot.set_my_commands(
-            [BotCommand(c.name, c.description) for c in router.COMMANDS]
-        )
+        await register_commands(application, settings.admin_user_ids)
         ticker = Ticker(runtime, TelegramSender(application.bot))
         application.bot_data["ticker"] = ticker
 

@@ -44,8 +44,11 @@ class ConsoleSender:
     async def send(self, chat_id: int, message: Message) -> Delivery:
         if chat_id != CONSOLE_CHAT.id:
             return Delivery("blocked", reason="only the console chat exists here")
-        self.console.show(message, heading="digest")
+        self.console.show(message, heading="message")
         return Delivery("sent")
+
+    async def edit(self, chat_id: int, message_id: int, message: Message) -> None:
+        self.console.show(message, heading="updated")
 
 
 class Console:

@@ -15,6 +15,7 @@ class Asker:
     user_id: int | None
     chat: ChatInfo
     can_manage_chat: bool = True  # private chats: always; groups: only the chat's admins
+    message_id: int | None = None  # for button presses: the message the button is on
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,18 +1,28 @@
-"""Scheduler ticks: compose the digests that are due, then drain the outbox."""
+"""Scheduler ticks: compose due digests, drain the outbox, report broadcast progress."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Protocol
 
+from bot.handlers.admin import progress_message
+from digests import broadcasts
 from digests.delivery import DrainReport, drain_outbox
 from digests.digest import compose_digest, due_subscriptions
+from digests.markup import Message
 from digests.models import Subscription
 from digests.outbox import Sender
 from digests.pacing import Pacer
 from digests.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+
+class Transport(Sender, Protocol):
+    """A sender that can also edit a message it sent earlier (for broadcast progress)."""
+
+    async def edit(self, chat_id: int, message_id: int, message: Message) -> None: ...
 
 
 def compose_due_digests(runtime: Runtime) -> int:
@@ -31,20 +41,54 @@ def compose_due_digests(runtime: Runtime) -> int:
     return queued
 
 
+def broadcast_progress(runtime: Runtime) -> list[tuple[int, int, Message]]:
+    """(admin chat, message to edit, progress card) for every broadcast still being sent."""
+    cards = []
+    with runtime.session() as session:
+        for broadcast in broadcasts.unfinished(session):
+            progress = broadcasts.finish_if_done(session, broadcast.id, now=runtime.clock())
+            if broadcast.progress_message_id is not None:
+                cards.append(
+                    (
+                        broadcast.admin_chat_id,
+                        broadcast.progress_message_id,
+                        progress_message(progress),
+                    )
+                )
+    return cards
+
+
 class Ticker:
     """One periodic tick does all scheduled work, so a restart loses nothing: state is in SQL."""
 
-    def __init__(self, runtime: Runtime, sender: Sender, pacer: Pacer | None = None):
+    def __init__(self, runtime: Runtime, transport: Transport, pacer: Pacer | None = None):
         self.runtime = runtime
-        self.sender = sender
+        self.transport = transport
         self.pacer = pacer or Pacer()
         self._lock = asyncio.Lock()
+        self._shown: dict[tuple[int, int], str] = {}
+
+    async def report_progress(self) -> None:
+        for chat_id, message_id, card in await asyncio.to_thread(broadcast_progress, self.runtime):
+            if self._shown.get((chat_id, message_id)) == card.html:
+                continue
+            self._shown[(chat_id, message_id)] = card.html
+            try:
+                await self.transport.edit(chat_id, message_id, card)
+            except Exception:
+                log.warning("could not update broadcast progress in chat %s", chat_id)
 
     async def tick(self) -> DrainReport:
         async with self._lock:  # a slow tick never overlaps the next one
             queued = await asyncio.to_thread(compose_due_digests, self.runtime)
             if queued:
                 log.info("queued %d digest messages", queued)
-            return await drain_outbox(
-                self.runtime.engine, self.sender, self.pacer, clock=self.runtime.clock
+            report = await drain_outbox(
+                self.runtime.engine,
+                self.transport,
+                self.pacer,
+                clock=self.runtime.clock,
+                after_batch=self.report_progress,
             )
+            await self.report_progress()
+            return report

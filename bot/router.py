@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.conversation import Answer, Asker
-from bot.handlers import actors, reading, subscribing
+from bot.handlers import actors, admin, reading, subscribing
 from digests.markup import Message, bold, esc
 from digests.runtime import Runtime
 
@@ -20,13 +20,18 @@ class Command:
     description: str  # shown in /help and registered with setMyCommands
     handler: CommandHandler
     usage: str = ""
+    admin_only: bool = False  # listed only to admins; the handler itself checks the sender
+
+
+def visible_commands(*, admin: bool) -> list[Command]:
+    return [command for command in COMMANDS if admin or not command.admin_only]
 
 
 def help_command(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     lines = [bold("What I can do")]
     lines += [
         f"/{c.name}{(' ' + esc(c.usage)) if c.usage else ''} — {esc(c.description)}"
-        for c in COMMANDS
+        for c in visible_commands(admin=runtime.is_admin(asker.user_id))
     ]
     return [Message(html="\n".join(lines))]
 
@@ -41,6 +46,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("subscribe", "Get digests of new articles", subscribing.subscribe_command),
     Command("unsubscribe", "Stop digests", subscribing.unsubscribe_command),
     Command("settings", "Digest time, time zone, length, topics", subscribing.settings_command),
+    Command(
+        "breaking", "Send a breaking update to all subscribers", admin.breaking, "<text>", True
+    ),
+    Command("stats", "Subscribers, queue and delivery figures", admin.stats, admin_only=True),
 )
 COMMANDS_BY_NAME = {command.name: command for command in COMMANDS}
 
@@ -50,6 +59,7 @@ BUTTONS: dict[str, ButtonHandler] = {
     "actor": actors.on_actor_button,
     "set": subscribing.on_settings_button,
     "sub": subscribing.on_subscribe_button,
+    "brk": admin.on_breaking_button,
 }
 
 

@@ -49,3 +49,12 @@ class TelegramSender:
         except TelegramError as error:
             return Delivery("retry", reason=error.message)
         return Delivery("sent", message_id=sent.message_id)
+
+    async def edit(self, chat_id: int, message_id: int, message: Message) -> None:
+        try:
+            await self.bot.edit_message_text(
+                chat_id=chat_id, message_id=message_id, **send_kwargs(message)
+            )
+        except BadRequest as error:
+            if "not modified" not in error.message.lower():
+                raise

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -37,7 +37,13 @@ class DrainReport:
 
 
 async def drain_outbox(
-    engine, sender: Sender, pacer: Pacer, *, clock: Callable[[], datetime], max_batches: int = 50
+    engine,
+    sender: Sender,
+    pacer: Pacer,
+    *,
+    clock: Callable[[], datetime],
+    max_batches: int = 50,
+    after_batch: Callable[[], Awaitable[None]] | None = None,
 ) -> DrainReport:
     """Send every due message, batch by batch, until none is due (or the batch cap is hit)."""
     report = DrainReport()
@@ -55,6 +61,8 @@ async def drain_outbox(
                 for rows in by_chat.values()
             )
         )
+        if after_batch is not None:
+            await after_batch()
     return report
 
 

@@ -108,8 +108,10 @@ def _profile_language(sample: str) -> str | None:
     if not tokens:
         return None
     cyrillic = len(_CYRILLIC.findall(sample)) > len(sample) / 4
-    candidates = _CYRILLIC_LANGUAGES if cyrillic else tuple(
-        language for language in _PROFILES if language not in _CYRILLIC_LANGUAGES
+    candidates = (
+        _CYRILLIC_LANGUAGES
+        if cyrillic
+        else tuple(language for language in _PROFILES if language not in _CYRILLIC_LANGUAGES)
     )
     hits = {
         language: sum(token in _PROFILE_WORDS[language] for token in tokens)

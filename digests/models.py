@@ -169,3 +169,17 @@ class OutboxMessage(SQLModel, table=True):
     broadcast_id: int | None = Field(default=None, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=_utc_column())
+
+
+class Broadcast(SQLModel, table=True):
+    """A breaking update from an admin: a draft until confirmed, then one outbox row per chat."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    admin_user_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    admin_chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    progress_message_id: int | None = None  # the admin's message edited with progress
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="draft", max_length=12)  # draft | sending | done | cancelled
+    total: int = 0
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+    finished_at: datetime | None = Field(default=None, sa_column=_utc_column())

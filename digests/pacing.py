@@ -35,14 +35,21 @@ class Pacer:
     def _chat_interval(self, chat_id: int) -> float:
         return self.limits.group_interval if chat_id < 0 else self.limits.private_interval
 
-    def reserve(self, chat_id: int) -> float:
-        """Reserve the earliest slot for this chat; returns how many seconds to wait for it."""
+    def reserve_chat(self, chat_id: int) -> float:
+        """Reserve this chat's next slot; returns how many seconds to wait for it."""
         now = self._clock()
-        slot = max(now, self._next_overall, self._next_chat.get(chat_id, 0.0))
-        self._next_overall = slot + 1.0 / self.limits.overall_per_second
+        slot = max(now, self._next_chat.get(chat_id, 0.0))
         self._next_chat[chat_id] = slot + self._chat_interval(chat_id)
         if len(self._next_chat) > 50_000:
             self._forget_idle(now)
+        return slot - now
+
+    def reserve_overall(self) -> float:
+        """Reserve the bot's next overall slot; taken only once the chat's own slot has come,
+        so a chat that must wait never holds up the others."""
+        now = self._clock()
+        slot = max(now, self._next_overall)
+        self._next_overall = slot + 1.0 / self.limits.overall_per_second
         return slot - now
 
     def hold_chat(self, chat_id: int, seconds: float) -> None:
@@ -50,9 +57,10 @@ class Pacer:
         self._next_chat[chat_id] = max(self._next_chat.get(chat_id, 0.0), self._clock() + seconds)
 
     async def wait_turn(self, chat_id: int) -> None:
-        delay = self.reserve(chat_id)
-        if delay > 0:
-            await asyncio.sleep(delay)
+        for reserve in (lambda: self.reserve_chat(chat_id), self.reserve_overall):
+            delay = reserve()
+            if delay > 0:
+                await asyncio.sleep(delay)
 
     def _forget_idle(self, now: float) -> None:
         self._next_chat = {chat: t for chat, t in self._next_chat.items() if t > now}

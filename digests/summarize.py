@@ -92,7 +92,8 @@ class _Toolkit:
 def _toolkit(language: str) -> _Toolkit:
     try:
         stemmer = Stemmer(language)
-    except LookupError:
+        stemmer("probe")  # some sumy stemmers need an optional package and fail only when used
+    except (LookupError, ValueError, ImportError):
         logger.warning("No stemmer for %r: summarizing it without stemming", language)
         stemmer = null_stemmer
     words_to_ignore = stop_words(language)
@@ -129,7 +130,7 @@ FEATURES = (
     "numerals",
     "question",
 )
-_QUOTES = frozenset("\"“”«»„")
+_QUOTES = frozenset('"“”«»„')
 _DIGIT = re.compile(r"\d")
 _SHORT_WORDS = 8
 _LONG_WORDS = 40

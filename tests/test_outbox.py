@@ -123,16 +123,23 @@ def test_other_bad_requests_are_dead_lettered_with_the_reason(runtime):
     assert row(runtime, row_id).last_error == "can't parse entities"
 
 
-def test_pacer_spaces_messages_per_chat_and_overall():
+def test_pacer_spaces_messages_per_chat():
+    pacer = Pacer(Limits(private_interval=1.0, group_interval=3.0), clock=lambda: 0.0)
+    assert [pacer.reserve_chat(1) for _ in range(3)] == [0.0, 1.0, 2.0]
+    assert pacer.reserve_chat(2) == 0.0  # another chat is not held up by the first
+    assert [pacer.reserve_chat(-5) for _ in range(2)] == [0.0, 3.0]
+
+
+def test_pacer_keeps_the_overall_rate():
+    pacer = Pacer(Limits(overall_per_second=30), clock=lambda: 0.0)
+    waits = [pacer.reserve_overall() for _ in range(60)]
+    assert waits[0] == 0.0
+    assert abs(waits[-1] - 59 / 30) < 1e-9  # 60 messages need two seconds at 30 per second
+
+
+def test_a_429_holds_only_that_chat():
     now = [0.0]
-    pacer = Pacer(
-        Limits(overall_per_second=30, private_interval=1.0, group_interval=3.0),
-        clock=lambda: now[0],
-    )
-    waits_private = [pacer.reserve(1) for _ in range(3)]
-    assert waits_private == [0.0, 1.0, 2.0]
-    assert abs(pacer.reserve(2) - 1 / 30) < 1e-9  # another chat: only the overall spacing
-    group = [pacer.reserve(-5) for _ in range(2)]
-    assert group[1] - group[0] == 3.0
-    overall = [pacer.reserve(chat) for chat in range(100, 160)]
-    assert overall[-1] >= 59 / 30 - 1e-9  # 60 chats need two seconds at 30 per second
+    pacer = Pacer(Limits(), clock=lambda: now[0])
+    pacer.hold_chat(7, 5.0)
+    assert pacer.reserve_chat(7) == 5.0
+    assert pacer.reserve_chat(8) == 0.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from sqlmodel import select
@@ -18,6 +19,13 @@ async def say(emulator, text: str, *, chat_id: int = USER, expect: int = 1, **kw
     emulator.user_sends(chat_id, text, **kwargs)
     messages = await emulator.wait_for_messages(chat_id, before + expect)
     return messages[before:]
+
+
+async def eventually(condition, timeout: float = 5.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await asyncio.to_thread(condition):
+        assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
+        await asyncio.sleep(0.05)
 
 
 def button(message, text_part: str) -> dict:
@@ -84,9 +92,14 @@ async def test_subscribe_then_the_digest_arrives_once(live_bot, emulator, clock)
     clock.advance(days=1)
     [digest] = (await emulator.wait_for_messages(USER, before + 1))[before:]
     assert "Your digest: 5 new articles" in digest.plain_text
-    with live_bot.session() as session:
-        rows = session.exec(select(OutboxMessage)).all()
-    assert [row.status for row in rows] == ["sent"]
+
+    def statuses():
+        with live_bot.session() as session:
+            return [row.status for row in session.exec(select(OutboxMessage)).all()]
+
+    await eventually(lambda: statuses() == ["sent"])
+    await asyncio.sleep(1.0)  # five more ticks: nothing is sent twice
+    assert len(emulator.sent(USER)) == before + 1
 
 
 async def test_a_failure_tells_the_user_without_internals(live_bot, emulator):

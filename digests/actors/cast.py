@@ -1,0 +1,225 @@
+"""Who appears in an article: people and institutions, one per identity, and where each occurs."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from digests.actors.names import identity_key, same_actor_score
+from digests.actors.runs import Run, role_after, role_before, runs, surface
+from digests.actors.text import Document, Sentence, tokenize
+from digests.actors.vocab import AUXILIARIES, SPEECH_VERBS
+
+_AMBIGUOUS = -1
+
+
+@dataclass(slots=True)
+class Actor:
+    kind: str  # "person" | "organization"
+    first_offset: int
+    names: list[str] = field(default_factory=list)  # bare names, as spelled
+    aliases: list[str] = field(default_factory=list)  # every surface form, titles included
+    roles: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The fullest bare name: most words, then longest, then first seen."""
+        return max(self.names, key=lambda name: (len(name.split()), len(name)))
+
+    def add(self, name: str, alias: str, role: str | None = None) -> None:
+        for value, bucket in ((name, self.names), (name, self.aliases), (alias, self.aliases)):
+            if value not in bucket:
+                bucket.append(value)
+        if role and role not in self.roles:
+            self.roles.append(role)
+
+
+@dataclass(slots=True)
+class Occurrence:
+    """An actor named in a sentence; token indices are inclusive."""
+
+    actor: Actor
+    sentence: Sentence
+    first: int
+    last: int
+
+    @property
+    def possessive(self) -> bool:
+        return self.sentence.tokens[self.last].possessive
+
+
+@dataclass(slots=True)
+class Cast:
+    actors: list[Actor]
+    occurrences: list[Occurrence]
+
+
+@dataclass(slots=True)
+class _Candidate:
+    run: Run
+    name: str
+    alias: str
+    roles: list[str]
+    first: int  # token index where the person's reference starts (role phrase included)
+    evidence: bool
+    titled: bool
+
+
+def _speaks(run: Run) -> bool:
+    """Is the run the subject ("X said", "X, the envoy, said") or object ("said X") of speech?"""
+    tokens = run.sentence.tokens
+    index = run.last + 1
+    appositive = role_after(run.sentence, run.last)
+    if appositive and appositive[1] + 1 < len(tokens) and tokens[appositive[1] + 1].text == ",":
+        index = appositive[1] + 2
+    while index < len(tokens) and tokens[index].lower in AUXILIARIES:
+        index += 1
+    after = index < len(tokens) and tokens[index].lower in SPEECH_VERBS
+    before = run.first > 0 and tokens[run.first - 1].lower in SPEECH_VERBS
+    return after or before
+
+
+def _role_text(sentence: Sentence, span: tuple[int, int] | None, text: str) -> str | None:
+    if span is None:
+        return None
+    return surface(sentence.tokens[span[0] : span[1] + 1], text)
+
+
+def _candidate(run: Run, text: str, recurring: Counter[str]) -> _Candidate:
+    sentence = run.sentence
+    name_tokens = run.name_tokens
+    before = role_before(sentence, run.first)
+    after = role_after(sentence, run.last)
+    roles = [
+        role
+        for role in (
+            run.title_role,
+            _role_text(sentence, before, text),
+            _role_text(sentence, after, text),
+        )
+        if role
+    ]
+    contiguous = before is not None and sentence.tokens[before[1] + 1].text != ","
+    first = before[0] if contiguous else run.first
+    strong = run.titled or before is not None or after is not None
+    repeated = recurring[identity_key(name_tokens[-1].base)] >= 2
+    weak = len(name_tokens) > 1 and not sentence.heading and (repeated or _speaks(run))
+    return _Candidate(
+        run=run,
+        name=surface(name_tokens, text),
+        alias=surface(sentence.tokens[first : run.last + 1], text),
+        roles=roles,
+        first=first,
+        evidence=strong or weak,
+        titled=strong,
+    )
+
+
+def _attach(name: str, actors: list[Actor], *, founding: bool = False) -> int | None:
+    """Index of the actor this bare name belongs to, or None if it is someone new.
+
+    A bare surname two people share ("Trump" beside Donald and Melania Trump) goes to the one
+    introduced first, the article's main bearer of the name, as news style has it; while the
+    cast is being founded it is _AMBIGUOUS instead, so it founds nobody.
+    """
+    scores = [(same_actor_score([name], actor.names), i) for i, actor in enumerate(actors)]
+    scores = [pair for pair in scores if pair[0] > 0]
+    if not scores:
+        return None
+    best = max(score for score, _ in scores)
+    tied = [index for score, index in scores if score == best]
+    if len(tied) > 1 and founding:
+        return _AMBIGUOUS
+    return min(tied, key=lambda index: actors[index].first_offset)
+
+
+def _people(candidates: list[_Candidate], text: str) -> tuple[list[Actor], list[Occurrence]]:
+    people: list[Actor] = []
+    # Full names first, then titled surnames, so "President Trump" joins "Donald Trump".
+    founders = [c for c in candidates if c.evidence and len(c.name.split()) > 1]
+    founders += [c for c in candidates if c.titled and len(c.name.split()) == 1]
+    for candidate in founders:
+        if _attach(candidate.name, people, founding=True) is None:
+            offset = candidate.run.sentence.tokens[candidate.first].start
+            people.append(Actor("person", offset, names=[candidate.name]))
+    occurrences = []
+    for candidate in candidates:
+        index = _attach(candidate.name, people)
+        if index is None:
+            continue
+        actor = people[index]
+        for role in candidate.roles or [None]:
+            actor.add(candidate.name, candidate.alias, role)
+        run = candidate.run
+        occurrences.append(Occurrence(actor, run.sentence, candidate.first, run.last))
+    return people, occurrences
+
+
+def _org_spans(run: Run) -> list[tuple[int, int]]:
+    spans = [run.org] if run.org else []
+    spans += [(index, index) for index in run.acronyms]
+    if run.after_the:
+        spans.append((run.first, run.first))
+    return spans
+
+
+def _organizations(all_runs: list[Run], doc: Document) -> tuple[list[Actor], list[Occurrence]]:
+    orgs: dict[str, Actor] = {}
+    spans = [(run, span) for run in all_runs for span in _org_spans(run)]
+    for run, (first, last) in spans:
+        name = surface(run.sentence.tokens[first : last + 1], doc.text)
+        key = identity_key(name)
+        if key and key not in orgs:
+            orgs[key] = Actor("organization", run.sentence.tokens[first].start)
+    actors = list(orgs.values())
+    single_words = {key: actor for key, actor in orgs.items() if " " not in key}
+    occurrences = []
+    for run in all_runs:
+        tokens = run.sentence.tokens
+        seen = set()
+        for first, last in _org_spans(run):
+            actor = orgs.get(identity_key(surface(tokens[first : last + 1], doc.text)))
+            if actor:
+                seen.update(range(first, last + 1))
+                occurrences.append(Occurrence(actor, run.sentence, first, last))
+                _name_org(actor, surface(tokens[first : last + 1], doc.text))
+        for index in range(run.first, run.last + 1):
+            actor = single_words.get(identity_key(tokens[index].base))
+            if actor and index not in seen and tokens[index].capitalised:
+                occurrences.append(Occurrence(actor, run.sentence, index, index))
+                _name_org(actor, tokens[index].base)
+    return actors, occurrences
+
+
+def _name_org(actor: Actor, name: str) -> None:
+    actor.add(name, name)
+
+
+def _recurring_words(doc: Document, title: str | None) -> Counter[str]:
+    words = [token for sentence in doc.sentences for token in sentence.tokens]
+    words += tokenize(title or "", 0)
+    return Counter(identity_key(token.base) for token in words if token.capitalised)
+
+
+def find_cast(doc: Document, title: str | None) -> Cast:
+    all_runs = [run for sentence in doc.sentences for run in runs(sentence, doc)]
+    recurring = _recurring_words(doc, title)
+    candidates = [
+        _candidate(run, doc.text, recurring) for run in all_runs if run.name_first is not None
+    ]
+    people, person_occurrences = _people(candidates, doc.text)
+    orgs, org_occurrences = _organizations(all_runs, doc)
+    occurrences = sorted(
+        person_occurrences + org_occurrences,
+        key=lambda occurrence: (
+            occurrence.sentence.tokens[occurrence.first].start,
+            -occurrence.last,
+        ),
+    )
+    return Cast(people + orgs, occurrences)
+
+
+def role_words(actor: Actor) -> set[str]:
+    """Lowercase words of every role an actor was given, for matching institution qualifiers."""
+    return {word for role in actor.roles for word in re.findall(r"\w+", role.lower())}

@@ -1,0 +1,93 @@
+"""Who is named in one article and what each said: the entry point of actor extraction."""
+
+from __future__ import annotations
+
+import re
+
+from digests.actors.cast import Actor, find_cast
+from digests.actors.model import ActorRef, Extraction, MentionRef, StatementRef
+from digests.actors.references import SentenceRefs, resolve
+from digests.actors.statements import Said, find_statements
+from digests.actors.text import Document, parse
+
+__all__ = ["ActorRef", "Extraction", "MentionRef", "StatementRef", "extract_actors"]
+
+
+def _mentions(table: list[SentenceRefs]) -> list[tuple[Actor, SentenceRefs, int]]:
+    """One mention per actor per sentence, at the first phrase that refers to it."""
+    found = []
+    for refs in table:
+        seen: set[int] = set()
+        for ref in refs.refs:
+            if ref.actor is not None and id(ref.actor) not in seen:
+                seen.add(id(ref.actor))
+                found.append((ref.actor, refs, refs.sentence.tokens[ref.first].start))
+    return found
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.lower()))
+
+
+def _salient(actors: list[Actor], said: list[Said], mentioned: list[Actor]) -> list[Actor]:
+    """People, and institutions that speak, recur, or stand in someone's title ("Kremlin
+    spokesperson"): an acronym or "the X" seen once is too often not an institution at all."""
+    speakers = {id(statement.speaker) for statement in said}
+    role_words = set().union(*(_words(role) for a in actors for role in a.roles))
+    kept = []
+    for actor in actors:
+        count = sum(1 for other in mentioned if other is actor)
+        salient = (
+            actor.kind == "person"
+            or id(actor) in speakers
+            or count >= 2
+            or _words(actor.name) <= role_words
+        )
+        if salient and count:
+            kept.append(actor)
+    return sorted(kept, key=lambda actor: actor.first_offset)
+
+
+def _actor_ref(actor: Actor) -> ActorRef:
+    role = max(actor.roles, key=len) if actor.roles else None
+    return ActorRef(actor.name, actor.kind, tuple(actor.aliases), role)
+
+
+def _statement_ref(doc: Document, statement: Said) -> StatementRef:
+    first = doc.sentences[statement.first_sentence]
+    last = doc.sentences[statement.last_sentence]
+    return StatementRef(
+        speaker=statement.speaker.name,
+        kind=statement.kind,
+        text=statement.text,
+        sentence=doc.text[first.start : last.end],
+        position=first.start,
+    )
+
+
+def extract_actors(text: str, *, title: str | None = None) -> Extraction:
+    """People and speaking institutions in an article, what each said, and where each is named.
+
+    ``title`` (the headline, when it is not part of ``text``) only helps confirm that a
+    capitalised pair is a name; nothing is reported from it, as positions refer to ``text``.
+    """
+    doc = parse(text)
+    cast = find_cast(doc, title)
+    table = resolve(doc, cast)
+    said = find_statements(doc, table)
+    mentions = _mentions(table)
+    kept = _salient(cast.actors, said, [actor for actor, _, _ in mentions])
+    kept_ids = {id(actor) for actor in kept}
+    statements = sorted(
+        (_statement_ref(doc, s) for s in said if id(s.speaker) in kept_ids),
+        key=lambda statement: (statement.position, statement.kind),
+    )
+    return Extraction(
+        actors=tuple(_actor_ref(actor) for actor in kept),
+        statements=tuple(statements),
+        mentions=tuple(
+            MentionRef(actor.name, refs.sentence.text, position)
+            for actor, refs, position in mentions
+            if id(actor) in kept_ids
+        ),
+    )

@@ -1,0 +1,36 @@
+"""The plain records extraction hands to storage and the bot: actors, statements, mentions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRef:
+    name: str  # the fullest form seen in this article, without title
+    kind: str  # "person" | "organization"
+    aliases: tuple[str, ...]  # every surface form seen for it in this article
+    role: str | None  # a role phrase if seen ("Russian President", "Kremlin spokesperson")
+
+
+@dataclass(frozen=True, slots=True)
+class StatementRef:
+    speaker: str  # the ActorRef.name of who said it
+    kind: str  # "quote" | "reported"
+    text: str  # the quoted words (parts of a continued quote joined), or the whole sentence
+    sentence: str  # the sentence(s) verbatim as in the article
+    position: int  # character offset of that sentence in the article text
+
+
+@dataclass(frozen=True, slots=True)
+class MentionRef:
+    actor: str  # ActorRef.name
+    sentence: str
+    position: int  # character offset of the mention (its first in that sentence)
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    actors: tuple[ActorRef, ...]
+    statements: tuple[StatementRef, ...]
+    mentions: tuple[MentionRef, ...]

@@ -1,0 +1,251 @@
+"""Name normalisation and identity: when two spellings mean the same person or institution."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from difflib import SequenceMatcher
+
+from digests.actors.vocab import PERSON_TITLES, TITLE_MODIFIERS
+
+# Letters NFKD does not split into a base letter plus an accent.
+_UNDECOMPOSABLE = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe", "ı": "i"})
+_POSSESSIVE = re.compile(r"[’']s\b")
+_NOT_WORD = re.compile(r"[^\w\s]")
+
+# Spelling families of names transliterated from Cyrillic (and similar) into English and German,
+# folded to one skeleton. Order matters: longer clusters before the letters inside them.
+# schtsch/shch (Chruschtschow, Khrushchev), tsch/tch/ch (Tschaikowski, Tchaikovsky),
+# sch/sh and zh (Schoigu, Shoigu; Schukow, Zhukov), kh/ch (Kharkiv, Charkiw), ph/f, ck/k, x/ks,
+# w/v (Peskow, Peskov), tz/ts/z/s (Selenskyj, Zelensky; Scholtz, Scholz), j/y/i (Dmitrij, Dmitry,
+# Dmitri), then doubled letters collapse (Zelenskyy, Zelensky; Gerassimow, Gerasimov), so the
+# adjective endings -sky/-skyy/-skyi/-skiy/-skij/-skyj/-ski all become -ski.
+_FOLDS = (
+    ("schtsch", "shch"),
+    ("tsch", "ch"),
+    ("tch", "ch"),
+    ("sch", "sh"),
+    ("zh", "sh"),
+    ("kh", "ch"),
+    ("ph", "f"),
+    ("ck", "k"),
+    ("x", "ks"),
+    ("w", "v"),
+    ("tz", "s"),
+    ("ts", "s"),
+    ("z", "s"),
+    ("j", "i"),
+    ("y", "i"),
+)
+_DOUBLED = re.compile(r"(.)\1+")
+# -ev/-ov (Gorbachev, Gorbatschow) and a final -f/-v (Smirnoff, Smirnov; Olaf, Olav).
+_ENDINGS = ((re.compile(r"(?<=\w\w\w)ev$"), "ov"), (re.compile(r"f$"), "v"))
+_TITLE_HEADS = PERSON_TITLES | {"the"}
+_TITLE_TAILS = TITLE_MODIFIERS | {"of", "the"}
+_CONNECTORS = frozenset({"of", "the", "for", "and", "de", "la"})
+
+# A surname this close (difflib ratio on folded spellings) is taken as a typo or variant.
+SURNAME_MATCH = 0.85
+# Given names this far apart mean two different people sharing a surname (Donald/Melania Trump).
+GIVEN_NAME_MATCH = 0.75
+# A lookup by surname alone ranks just below an exact alias, so of two Trumps the one already
+# known as plain "Trump" comes first.
+SURNAME_HIT = 0.97
+# rank_actors drops candidates scoring below this.
+RANK_FLOOR = 0.6
+
+
+def plain(text: str) -> str:
+    """Casefolded text without accents, so "Zelenskyj" and "Zelenskýj" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_UNDECOMPOSABLE))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _raw_tokens(name: str) -> list[str]:
+    text = _POSSESSIVE.sub("", name.replace("’", "'"))
+    text = plain(text).replace("-", " ")
+    return _NOT_WORD.sub("", text).split()
+
+
+def _strip_titles(tokens: list[str]) -> list[str]:
+    """Drop everything up to the last title word (and its "of State"), if a name is left after.
+
+    Modifiers alone are kept, so "Foreign Ministry" and "Defense Ministry" stay distinct.
+    """
+    cut = 0
+    for index, token in enumerate(tokens[:-1]):
+        if token in _TITLE_HEADS:
+            cut = index + 1
+    if cut:
+        while cut < len(tokens) - 1 and tokens[cut] in _TITLE_TAILS:
+            cut += 1
+    return tokens[cut:]
+
+
+def normalize_name(name: str) -> str:
+    """Lowercase, unaccented, unpunctuated name with leading titles and roles removed.
+
+    "U.S. Secretary of State Marco Rubio" and "marco rubio" normalise alike, so a stored name
+    compares equal however an article dressed it up.
+    """
+    return " ".join(_strip_titles(_raw_tokens(name)))
+
+
+def _fold(token: str) -> str:
+    for source, target in _FOLDS:
+        token = token.replace(source, target)
+    token = _DOUBLED.sub(r"\1", token)
+    for pattern, target in _ENDINGS:
+        token = pattern.sub(target, token)
+    return token
+
+
+def _folded(name: str) -> tuple[str, ...]:
+    return tuple(_fold(token) for token in normalize_name(name).split())
+
+
+def identity_key(name: str) -> str:
+    """A key that one person's transliterations share (Zelensky, Zelenskyy, Selenskyj, Zelenskiy).
+
+    It folds the spelling families in ``_FOLDS``; it does not guess typos, which is what
+    ``name_similarity`` is for.
+    """
+    return " ".join(_folded(name))
+
+
+def _token_similarity(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    if min(len(a), len(b)) < 4:
+        return 0.0
+    return SequenceMatcher(None, a, b).ratio()
+
+
+def name_similarity(a: str, b: str) -> float:
+    """How alike two names are, from 0 to 1, after folding transliteration families.
+
+    The best of a whole-string comparison and a token-by-token one, so both a typo
+    ("Zelenksy") and a missing given name ("Zelensky" against "Volodymyr Zelensky") score high.
+    """
+    tokens_a, tokens_b = _folded(a), _folded(b)
+    if not tokens_a or not tokens_b:
+        return 0.0
+    if tokens_a == tokens_b:
+        return 1.0
+    whole = SequenceMatcher(None, " ".join(tokens_a), " ".join(tokens_b)).ratio()
+    short, long = sorted((tokens_a, tokens_b), key=len)
+    if len(short) == 1:
+        by_token = _token_similarity(short[0], long[-1])
+    else:
+        by_token = sum(max(_token_similarity(t, u) for u in long) for t in short) / len(short)
+    return max(whole, by_token)
+
+
+class _Forms:
+    """The folded spellings of one actor's aliases, split into what identity rules compare."""
+
+    def __init__(self, forms: Iterable[tuple[str, ...]]) -> None:
+        self.full = {form for form in forms if form}
+        self.surnames = {form[-1] for form in self.full}
+        self.given = {form[0] for form in self.full if len(form) > 1}
+        self.bare_surnames = {form[0] for form in self.full if len(form) == 1}
+        self.acronyms = {_initials(form) for form in self.full if len(form) > 1}
+
+
+def _initials(form: tuple[str, ...]) -> str:
+    return "".join(token[0] for token in form if token not in _CONNECTORS)
+
+
+def _given_names_agree(a: set[str], b: set[str]) -> bool:
+    for x in a:
+        for y in b:
+            if x[0] == y[0] and (len(x) == 1 or len(y) == 1):
+                return True
+            if _token_similarity(x, y) >= GIVEN_NAME_MATCH:
+                return True
+    return False
+
+
+def _same_actor_score(a: _Forms, b: _Forms) -> float:
+    """1.0 for a shared spelling, less for surname-only or fuzzy agreement, 0.0 for different."""
+    if a.full & b.full:
+        return 1.0
+    if a.bare_surnames & b.acronyms or b.bare_surnames & a.acronyms:
+        return 0.95
+    surname = max((_token_similarity(x, y) for x in a.surnames for y in b.surnames), default=0.0)
+    if surname < SURNAME_MATCH:
+        return 0.0
+    if a.given and b.given:
+        return surname if _given_names_agree(a.given, b.given) else 0.0
+    return surname * 0.9
+
+
+def _forms(aliases: Iterable[str]) -> _Forms:
+    return _Forms(_folded(alias) for alias in aliases)
+
+
+def same_actor_score(names_a: Sequence[str], names_b: Sequence[str]) -> float:
+    """Score that two alias lists denote one actor; 0.0 means they are known to differ."""
+    return _same_actor_score(_forms(names_a), _forms(names_b))
+
+
+def resolve_actor(
+    names: Sequence[str], existing: Sequence[tuple[int, Sequence[str]]]
+) -> int | None:
+    """The stored actor these aliases belong to, or None if none does or the match is ambiguous.
+
+    A bare surname that fits two stored people equally well (two Trumps) is left unresolved
+    rather than guessed; one whose aliases already include that bare surname wins.
+    """
+    forms = _forms(names)
+    if not forms.full:
+        return None
+    scored = [
+        (_same_actor_score(forms, _forms(aliases)), actor_id) for actor_id, aliases in existing
+    ]
+    scored = sorted((pair for pair in scored if pair[0] > 0), reverse=True)
+    if not scored:
+        return None
+    if len(scored) > 1 and scored[1][0] == scored[0][0] and scored[1][1] != scored[0][1]:
+        return None
+    return scored[0][1]
+
+
+def _query_score(query: tuple[str, ...], alias: tuple[str, ...]) -> float:
+    if not alias:
+        return 0.0
+    if query == alias:
+        return 1.0
+    if len(query) == 1:
+        word = query[0]
+        if word == alias[-1]:
+            return SURNAME_HIT
+        if word in alias:
+            return 0.9
+        if len(word) >= 3 and any(token.startswith(word) for token in alias):
+            return 0.8
+        return max(_token_similarity(word, token) for token in alias) * 0.95
+    score = _same_actor_score(_Forms([query]), _Forms([alias]))
+    if score:
+        return score
+    return SequenceMatcher(None, " ".join(query), " ".join(alias)).ratio() * 0.9
+
+
+def rank_actors(
+    query: str, candidates: Sequence[tuple[int, Sequence[str]]], limit: int = 5
+) -> list[tuple[int, float]]:
+    """Candidates for an /actor lookup, best first, tolerant of case, spelling and titles.
+
+    A spelling that folds to one of the actor's names scores 1.0; to its surname, just under.
+    """
+    folded = _folded(query)
+    if not folded:
+        return []
+    ranked = []
+    for actor_id, aliases in candidates:
+        score = max((_query_score(folded, _folded(alias)) for alias in aliases), default=0.0)
+        if score >= RANK_FLOOR:
+            ranked.append((actor_id, round(score, 3)))
+    ranked.sort(key=lambda pair: (-pair[1], pair[0]))
+    return ranked[:limit]

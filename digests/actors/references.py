@@ -1,0 +1,269 @@
+"""What each noun phrase that could be a speaker refers to: a name, "he", "the Russian president"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from digests.actors.cast import Actor, Cast
+from digests.actors.names import plain
+from digests.actors.runs import role_head, role_qualifiers_start
+from digests.actors.text import Document, Sentence
+from digests.actors.vocab import (
+    FEMALE_SURNAME_ENDINGS,
+    FEMALE_TITLES,
+    FUNCTION_WORDS,
+    GROUP_PRONOUNS,
+    INDEFINITES,
+    MALE_TITLES,
+    PERSONAL_PRONOUNS,
+    ROLE_SYNONYMS,
+)
+
+# Qualifiers that do not narrow down who holds a role.
+_VAGUE_QUALIFIERS = frozenset({"top", "senior", "current", "same"})
+_DEMONSTRATIVES = frozenset({"that", "this"})
+
+
+@dataclass(slots=True)
+class Ref:
+    """A phrase that may name a speaker; ``actor`` stays None when it names nobody we know."""
+
+    first: int
+    last: int
+    kind: str  # "name" | "pronoun" | "relative" | "role" | "anonymous"
+    actor: Actor | None
+    possessive: bool
+    quoted: bool
+
+
+@dataclass(slots=True)
+class SentenceRefs:
+    sentence: Sentence
+    refs: list[Ref] = field(default_factory=list)
+    by_first: dict[int, Ref] = field(default_factory=dict)
+    by_last: dict[int, Ref] = field(default_factory=dict)
+
+    def index(self) -> None:
+        """Sort refs and keep, per boundary token, the longest phrase (a person over their title's
+        institution: "NATO Secretary-General Rutte" over "NATO")."""
+        self.refs.sort(key=lambda ref: (ref.first, -ref.last))
+        for ref in self.refs:
+            self.by_first.setdefault(ref.first, ref)
+        for ref in sorted(self.refs, key=lambda ref: (ref.last, ref.first)):
+            self.by_last.setdefault(ref.last, ref)
+
+    def people_outside_quotes(self) -> list[Actor]:
+        found: list[Actor] = []
+        for ref in self.refs:
+            actor = ref.actor
+            if actor and actor.kind == "person" and not ref.quoted and actor not in found:
+                found.append(actor)
+        return found
+
+    def subject(self) -> Actor | None:
+        """The person a sentence opens with, the likeliest antecedent of a later "he"."""
+        for ref in self.refs:
+            if ref.quoted:
+                continue
+            words_before = [t for t in self.sentence.tokens[: ref.first] if t.is_word]
+            opens = all(token.lower in FUNCTION_WORDS for token in words_before)
+            if ref.actor and ref.actor.kind == "person" and not ref.possessive and opens:
+                return ref.actor
+            return None
+        return None
+
+
+def _covered(sentence_refs: SentenceRefs, index: int) -> bool:
+    return any(ref.first <= index <= ref.last for ref in sentence_refs.refs)
+
+
+def _role_ref(sentence_refs: SentenceRefs, index: int) -> Ref | None:
+    """A role phrase at its noun: "the Kremlin spokesperson" (definite), "a senior NATO
+    representative" or "NATO officials" (anonymous). Titles glued to a name are not one."""
+    tokens = sentence_refs.sentence.tokens
+    token = tokens[index]
+    head = role_head(token.lower)
+    if head is None or _covered(sentence_refs, index):
+        return None
+    if (
+        index + 2 < len(tokens)
+        and tokens[index + 1].text == ","
+        and _starts_name(sentence_refs, index + 2)
+    ):
+        return None
+    start = role_qualifiers_start(tokens, index)
+    before = tokens[start - 1].lower if start > 0 else ""
+    quoted = token.quoted
+    if head != token.lower:
+        first = start - 1 if before in INDEFINITES else start
+        return Ref(first, index, "anonymous", None, False, quoted)
+    if before == "the":
+        return Ref(start - 1, index, "role", None, token.possessive, quoted)
+    if tokens[start].possessive and tokens[start].capitalised:
+        return Ref(start, index, "role", None, token.possessive, quoted)
+    if before in INDEFINITES or before in _DEMONSTRATIVES:
+        return Ref(start - 1, index, "anonymous", None, False, quoted)
+    return None
+
+
+def _starts_name(sentence_refs: SentenceRefs, index: int) -> bool:
+    return any(ref.first == index and ref.kind == "name" for ref in sentence_refs.refs)
+
+
+def _pronoun_ref(token_lower: str, index: int, quoted: bool) -> Ref | None:
+    if token_lower in PERSONAL_PRONOUNS:
+        return Ref(index, index, "pronoun", None, False, quoted)
+    if token_lower == "who":
+        return Ref(index, index, "relative", None, False, quoted)
+    if token_lower in GROUP_PRONOUNS:
+        return Ref(index, index, "anonymous", None, False, quoted)
+    return None
+
+
+def _collect(doc: Document, cast: Cast) -> list[SentenceRefs]:
+    table = [SentenceRefs(sentence) for sentence in doc.sentences]
+    for occurrence in cast.occurrences:
+        tokens = occurrence.sentence.tokens
+        ref = Ref(
+            occurrence.first,
+            occurrence.last,
+            "name",
+            occurrence.actor,
+            occurrence.possessive,
+            tokens[occurrence.last].quoted,
+        )
+        table[occurrence.sentence.index].refs.append(ref)
+    for sentence_refs in table:
+        extra = []
+        for index, token in enumerate(sentence_refs.sentence.tokens):
+            if not token.is_word:
+                continue
+            ref = _pronoun_ref(token.lower, index, token.quoted) or _role_ref(sentence_refs, index)
+            if ref:
+                extra.append(ref)
+        sentence_refs.refs.extend(extra)
+        sentence_refs.index()
+    return table
+
+
+def _stem(word: str) -> str:
+    word = plain(word).replace("'s", "").replace("’s", "").replace(".", "")
+    return word[:4]
+
+
+def _role_words(text: str) -> list[str]:
+    words = []
+    for word in re.findall(r"[\w’'.-]+", text.lower()):
+        words.append(word)
+        if "-" in word:
+            words.extend(word.split("-"))
+    return words
+
+
+def _heads(words: list[str]) -> set[str]:
+    heads = {role_head(word) for word in words if role_head(word)}
+    return {ROLE_SYNONYMS.get(head, head) for head in heads if head}
+
+
+def _holds_role(actor: Actor, head: str, qualifiers: set[str]) -> bool:
+    for role in actor.roles:
+        words = _role_words(role)
+        if head in _heads(words) and qualifiers <= {_stem(word) for word in words}:
+            return True
+    return False
+
+
+def _resolve_role(sentence_refs: SentenceRefs, ref: Ref, people: list[Actor]) -> Actor | None:
+    """The one person named earlier in the article who holds this role, if exactly one does."""
+    tokens = sentence_refs.sentence.tokens[ref.first : ref.last + 1]
+    words = [token.lower for token in tokens if token.lower != "the"]
+    head = ROLE_SYNONYMS.get(role_head(words[-1]) or "", role_head(words[-1]) or "")
+    qualifiers = {_stem(word) for word in words[:-1] if word not in _VAGUE_QUALIFIERS}
+    start = tokens[0].start
+    holders = [
+        actor
+        for actor in people
+        if actor.first_offset < start and _holds_role(actor, head, qualifiers)
+    ]
+    return holders[0] if len(holders) == 1 else None
+
+
+def _gender(actor: Actor) -> str | None:
+    """Female or male from a title or the given name's ending, so "she" never lands on a Sergei.
+
+    A given name ending in -a reads as female (Elena, Kaja, Ursula), any other as male: a wrong
+    guess only leaves a pronoun unresolved or narrows the choice, it never widens it.
+    """
+    words = {word for alias in actor.aliases for word in re.findall(r"\w+", alias.lower())}
+    words |= {word for role in actor.roles for word in re.findall(r"\w+", role.lower())}
+    if words & FEMALE_TITLES:
+        return "female"
+    if words & MALE_TITLES:
+        return "male"
+    given = [name.split()[0].lower() for name in actor.names if len(name.split()) > 1]
+    if given:
+        return "female" if any(name.endswith("a") for name in given) else "male"
+    if actor.name.lower().endswith(FEMALE_SURNAME_ENDINGS):
+        return "female"
+    return None
+
+
+def _agrees(pronoun: str, actor: Actor) -> bool:
+    gender = _gender(actor)
+    return gender is None or gender == ("female" if pronoun == "she" else "male")
+
+
+def _antecedent(
+    sentence_refs: SentenceRefs, ref: Ref, previous: SentenceRefs | None
+) -> Actor | None:
+    """The person a "he"/"she" stands for, if the text leaves no doubt.
+
+    That is the one agreeing person named before it in its sentence, else in the sentence
+    before (that sentence's subject if it names several). It never reaches further back.
+    """
+    pronoun = sentence_refs.sentence.tokens[ref.first].lower
+    before: list[Actor] = []
+    for other in sentence_refs.refs:
+        if other.first >= ref.first:
+            break
+        actor = other.actor
+        if actor and actor.kind == "person" and not other.quoted and actor not in before:
+            before.append(actor)
+    before = [actor for actor in before if _agrees(pronoun, actor)]
+    if before:
+        return before[0] if len(before) == 1 else None
+    if previous is None:
+        return None
+    people = [actor for actor in previous.people_outside_quotes() if _agrees(pronoun, actor)]
+    if len(people) == 1:
+        return people[0]
+    subject = previous.subject() if people else None
+    return subject if subject in people else None
+
+
+def _relative(sentence_refs: SentenceRefs, ref: Ref) -> Actor | None:
+    """ "who" right after ", " takes the name before the comma: "Peskov, who said"."""
+    tokens = sentence_refs.sentence.tokens
+    if ref.first < 2 or tokens[ref.first - 1].text != ",":
+        return None
+    named = sentence_refs.by_last.get(ref.first - 2)
+    return named.actor if named and named.kind == "name" else None
+
+
+def resolve(doc: Document, cast: Cast) -> list[SentenceRefs]:
+    """Every sentence's references, with roles and pronouns tied to actors where unambiguous."""
+    table = _collect(doc, cast)
+    people = [actor for actor in cast.actors if actor.kind == "person"]
+    previous: SentenceRefs | None = None
+    for sentence_refs in table:
+        for ref in sentence_refs.refs:
+            if ref.kind == "role":
+                ref.actor = _resolve_role(sentence_refs, ref, people)
+            elif ref.kind == "pronoun" and not ref.quoted:
+                ref.actor = _antecedent(sentence_refs, ref, previous)
+            elif ref.kind == "relative":
+                ref.actor = _relative(sentence_refs, ref)
+        if not sentence_refs.sentence.heading:
+            previous = sentence_refs
+    return table

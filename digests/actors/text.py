@@ -1,0 +1,166 @@
+"""Article text as sentences of tokens with offsets, headings and quotation spans marked."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from digests.sentences import split_sentences
+
+# A word keeps inner apostrophes/hyphens ("Putin’s", "Secretary-General"), inner dots of dotted
+# abbreviations ("U.S.") and one final dot, which _split_final_dot takes back unless the word is
+# an abbreviation; any other non-space character is a token of its own.
+_TOKEN = re.compile(r"(?P<word>[^\W_](?:[\w’'-]*[^\W_])?(?:\.[^\W\d_]+)*\.?)|(?P<punct>[^\w\s])")
+_ABBREVIATIONS = frozenset(
+    ["dr", "mr", "mrs", "ms", "prof", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "cmdr", "adm", "maj", "st", "jr", "sr", "rev", "hon", "pres", "gens", "no"]
+)
+OPENING_QUOTES = frozenset("“«„")
+CLOSING_QUOTES = frozenset("”»")
+STRAIGHT_QUOTE = '"'
+_TERMINAL = tuple('.!?…:;"”’)»')
+
+
+@dataclass(slots=True)
+class Token:
+    """A word or punctuation mark, with its offsets in the whole article."""
+
+    text: str
+    start: int
+    end: int
+    is_word: bool
+    quoted: bool = False
+
+    @property
+    def possessive(self) -> bool:
+        return self.is_word and len(self.text) > 2 and self.text.endswith(("’s", "'s"))
+
+    @property
+    def base(self) -> str:
+        """The word without a possessive 's, as a name is compared."""
+        return self.text[:-2] if self.possessive else self.text
+
+    @property
+    def lower(self) -> str:
+        return self.base.lower().rstrip(".")
+
+    @property
+    def capitalised(self) -> bool:
+        return self.is_word and self.text[0].isupper()
+
+
+@dataclass(slots=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    heading: bool
+    tokens: list[Token] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Quote:
+    """A quotation: offsets of its opening and closing marks (closing is the paragraph end if
+    the writer left it open, as multi-paragraph quotes do)."""
+
+    start: int
+    end: int
+    inner: str
+
+
+@dataclass(slots=True)
+class Document:
+    text: str
+    sentences: list[Sentence]
+    quotes: list[Quote]
+    lowercase_words: frozenset[str]
+
+
+def _split_final_dot(word: str, start: int) -> list[Token]:
+    stem = word[:-1]
+    keeps_dot = "." in stem or stem.lower() in _ABBREVIATIONS or (len(stem) == 1 and stem.isupper())
+    if not word.endswith(".") or keeps_dot:
+        return [Token(word, start, start + len(word), True)]
+    return [
+        Token(stem, start, start + len(stem), True),
+        Token(".", start + len(stem), start + len(word), False),
+    ]
+
+
+def tokenize(text: str, offset: int) -> list[Token]:
+    tokens: list[Token] = []
+    for match in _TOKEN.finditer(text):
+        start = offset + match.start()
+        if match.lastgroup == "word":
+            tokens.extend(_split_final_dot(match.group(), start))
+        else:
+            tokens.append(Token(match.group(), start, start + 1, False))
+    return tokens
+
+
+def _is_heading(sentence: str) -> bool:
+    """A line with no closing punctuation is a headline, section title or site furniture."""
+    return not sentence.rstrip().endswith(_TERMINAL)
+
+
+def _sentences(text: str) -> list[Sentence]:
+    sentences = []
+    cursor = 0
+    for piece in split_sentences(text):
+        start = text.find(piece, cursor)
+        if start < 0:
+            continue
+        cursor = start + len(piece)
+        sentence = Sentence(
+            index=len(sentences),
+            start=start,
+            end=cursor,
+            text=piece,
+            paragraph=text.count("\n", 0, start),
+            heading=_is_heading(piece),
+            tokens=tokenize(piece, start),
+        )
+        sentences.append(sentence)
+    return sentences
+
+
+def _paragraph_quotes(text: str, start: int, end: int) -> list[Quote]:
+    """Pair quotation marks within one paragraph; curly marks by direction, straight by order."""
+    quotes = []
+    opened: int | None = None
+    for index in range(start, end):
+        char = text[index]
+        if opened is None and (char in OPENING_QUOTES or char == STRAIGHT_QUOTE):
+            opened = index
+        elif opened is not None and (char in CLOSING_QUOTES or char == STRAIGHT_QUOTE):
+            quotes.append(Quote(opened, index, text[opened + 1 : index].strip()))
+            opened = None
+        elif opened is not None and char in OPENING_QUOTES:
+            opened = index
+    if opened is not None and text[opened] != STRAIGHT_QUOTE:
+        quotes.append(Quote(opened, end, text[opened + 1 : end].strip()))
+    return quotes
+
+
+def _quotes(text: str) -> list[Quote]:
+    quotes = []
+    position = 0
+    for line in text.split("\n"):
+        quotes.extend(_paragraph_quotes(text, position, position + len(line)))
+        position += len(line) + 1
+    return quotes
+
+
+def _mark_quoted(sentences: list[Sentence], quotes: list[Quote]) -> None:
+    for sentence in sentences:
+        for token in sentence.tokens:
+            token.quoted = any(quote.start < token.start < quote.end for quote in quotes)
+
+
+def parse(text: str) -> Document:
+    sentences = _sentences(text)
+    quotes = _quotes(text)
+    _mark_quoted(sentences, quotes)
+    lowercase = frozenset(word for word in re.findall(r"\b[a-z][\w’'-]*", text))
+    return Document(text, sentences, quotes, lowercase)

@@ -1,0 +1,147 @@
+"""Breaking updates from admins: draft, confirm (queue to every subscriber), cancel, progress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, insert, update
+from sqlmodel import Session, col, select
+
+from digests.markup import bold, esc
+from digests.models import Broadcast, Chat, OutboxMessage, Subscription
+
+BREAKING_PRIORITY = 0  # ahead of every digest
+MAX_TEXT = 3500  # leaves room for the heading within Telegram's 4096
+
+
+class BroadcastError(ValueError):
+    """Why a broadcast action cannot be done, phrased for the admin."""
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    broadcast_id: int
+    status: str
+    total: int
+    sent: int
+    failed: int
+    cancelled: int = 0
+
+    @property
+    def pending(self) -> int:
+        return self.total - self.sent - self.failed - self.cancelled
+
+
+def breaking_html(text: str) -> str:
+    return f"{bold('Breaking')}\n\n{esc(text)}"
+
+
+def audience(session: Session) -> int:
+    return session.exec(
+        select(func.count(col(Subscription.id)))
+        .join(Chat, Chat.id == Subscription.chat_id)
+        .where(Subscription.active, Chat.active)
+    ).one()
+
+
+def draft(session: Session, *, admin_user_id: int, admin_chat_id: int, text: str) -> Broadcast:
+    text = text.strip()
+    if not text:
+        raise BroadcastError("Write the update after the command: /breaking <text>.")
+    if len(text) > MAX_TEXT:
+        raise BroadcastError(f"That update is {len(text)} characters; the limit is {MAX_TEXT}.")
+    broadcast = Broadcast(admin_user_id=admin_user_id, admin_chat_id=admin_chat_id, text=text)
+    session.add(broadcast)
+    session.flush()
+    return broadcast
+
+
+def confirm(
+    session: Session, broadcast_id: int, *, message_id: int | None, now: datetime
+) -> Progress:
+    """Queue the update to every active subscriber, once: a second press changes nothing."""
+    broadcast = session.get(Broadcast, broadcast_id, with_for_update=True)
+    if broadcast is None:
+        raise BroadcastError("That update no longer exists.")
+    if broadcast.status != "draft":
+        return progress(session, broadcast_id)
+    chats = (
+        select(Subscription.chat_id)
+        .join(Chat, Chat.id == Subscription.chat_id)
+        .where(Subscription.active, Chat.active)
+    )
+    chat_ids = list(session.exec(chats).all())
+    html = breaking_html(broadcast.text)
+    if chat_ids:
+        session.execute(
+            insert(OutboxMessage),
+            [
+                {
+                    "idempotency_key": f"breaking:{broadcast.id}:{chat_id}",
+                    "chat_id": chat_id,
+                    "text": html,
+                    "priority": BREAKING_PRIORITY,
+                    "status": "pending",
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                    "broadcast_id": broadcast.id,
+                    "created_at": now,
+                }
+                for chat_id in chat_ids
+            ],
+        )
+    broadcast.status, broadcast.total = "sending", len(chat_ids)
+    broadcast.progress_message_id = message_id
+    session.flush()
+    return progress(session, broadcast_id)
+
+
+def cancel(session: Session, broadcast_id: int, *, now: datetime) -> Progress:
+    """Stop what has not been sent yet; what was sent stays sent."""
+    broadcast = session.get(Broadcast, broadcast_id, with_for_update=True)
+    if broadcast is None:
+        raise BroadcastError("That update no longer exists.")
+    if broadcast.status in ("draft", "sending"):
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.broadcast_id == broadcast_id, OutboxMessage.status == "pending")
+            .values(status="cancelled", last_error="cancelled by an admin")
+        )
+        broadcast.status, broadcast.finished_at = "cancelled", now
+    session.flush()
+    return progress(session, broadcast_id)
+
+
+def progress(session: Session, broadcast_id: int) -> Progress:
+    broadcast = session.get(Broadcast, broadcast_id)
+    counts = dict(
+        session.exec(
+            select(OutboxMessage.status, func.count(col(OutboxMessage.id)))
+            .where(OutboxMessage.broadcast_id == broadcast_id)
+            .group_by(OutboxMessage.status)
+        ).all()
+    )
+    return Progress(
+        broadcast_id=broadcast_id,
+        status=broadcast.status,
+        total=broadcast.total,
+        sent=counts.get("sent", 0),
+        failed=counts.get("dead", 0),
+        cancelled=counts.get("cancelled", 0),
+    )
+
+
+def unfinished(session: Session) -> list[Broadcast]:
+    return list(session.exec(select(Broadcast).where(Broadcast.status == "sending")).all())
+
+
+def finish_if_done(session: Session, broadcast_id: int, *, now: datetime) -> Progress:
+    """Mark a sending broadcast done once nothing of it is pending."""
+    current = progress(session, broadcast_id)
+    if current.status == "sending" and current.pending <= 0:
+        broadcast = session.get(Broadcast, broadcast_id)
+        broadcast.status, broadcast.finished_at = "done", now
+        session.flush()
+        current = progress(session, broadcast_id)
+    return current

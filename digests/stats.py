@@ -1,0 +1,55 @@
+"""Numbers for admins: audience, articles, queue depth, delivery rate and recent failures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from digests.models import Article, Chat, OutboxMessage, Subscription
+from digests.outbox import queue_depth
+
+RATE_WINDOW = timedelta(minutes=5)
+FAILURE_WINDOW = timedelta(hours=24)
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    active_subscribers: int
+    inactive_subscribers: int
+    articles: int
+    queue_depth: int
+    sent_per_second: float  # over the last RATE_WINDOW
+    failures: list[tuple[str, int]]  # reason, count over the last FAILURE_WINDOW
+
+
+def collect(session: Session, *, now: datetime) -> Stats:
+    counts = dict(
+        session.exec(
+            select(Subscription.active & Chat.active, func.count(col(Subscription.id)))
+            .join(Chat, Chat.id == Subscription.chat_id)
+            .group_by(Subscription.active & Chat.active)
+        ).all()
+    )
+    sent_recently = session.exec(
+        select(func.count(col(OutboxMessage.id))).where(
+            OutboxMessage.status == "sent", OutboxMessage.sent_at >= now - RATE_WINDOW
+        )
+    ).one()
+    failures = session.exec(
+        select(OutboxMessage.last_error, func.count(col(OutboxMessage.id)))
+        .where(OutboxMessage.status == "dead", OutboxMessage.created_at >= now - FAILURE_WINDOW)
+        .group_by(OutboxMessage.last_error)
+        .order_by(func.count(col(OutboxMessage.id)).desc())
+        .limit(5)
+    ).all()
+    return Stats(
+        active_subscribers=counts.get(True, 0),
+        inactive_subscribers=counts.get(False, 0),
+        articles=session.exec(select(func.count(col(Article.id)))).one(),
+        queue_depth=queue_depth(session),
+        sent_per_second=sent_recently / RATE_WINDOW.total_seconds(),
+        failures=[(reason or "unknown", n) for reason, n in failures],
+    )
