@@ -36,12 +36,26 @@ def _utc_column(*, nullable: bool = True, index: bool = False) -> Column:
 
 
 class Source(SQLModel, table=True):
-    """Where articles come from: the embedded seeds, a feed, a web page or a local folder."""
+    """Where articles come from: the embedded seeds, a feed, a web page or a local folder.
+
+    Polling state lives on the row (next poll, validators, failures), so a restart resumes it.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=16)  # seed | feed | page | file
     url: str = Field(max_length=2048, unique=True)
     title: str | None = Field(default=None, max_length=512)
+    site_url: str | None = Field(default=None, max_length=2048)
+    active: bool = True
+    trusted: bool = False  # added by an admin: its pages may live on private addresses
+    poll_seconds: int | None = None  # None: the FEED_POLL_SECONDS setting
+    next_poll_at: datetime | None = Field(default=None, sa_column=_utc_column(index=True))
+    etag: str | None = Field(default=None, max_length=512)
+    last_modified: str | None = Field(default=None, max_length=128)
+    last_fetched_at: datetime | None = Field(default=None, sa_column=_utc_column())
+    last_error: str | None = Field(default=None, max_length=512)
+    error_count: int = 0
+    admins_told: bool = False  # failing source: admins were told once
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
 
 
@@ -116,6 +130,17 @@ class Statement(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False))
     sentence: str = Field(sa_column=Column(Text, nullable=False))
     position: int = 0
+
+
+class ActorFollow(SQLModel, table=True):
+    """A subscriber follows an actor: their digests include that actor's new statements."""
+
+    __table_args__ = (UniqueConstraint("subscription_id", "actor_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    subscription_id: int = Field(foreign_key="subscription.id", index=True)
+    actor_id: int = Field(foreign_key="actor.id", index=True)
+    last_statement_id: int = 0  # watermark: statements above it are new to this follower
 
 
 class Chat(SQLModel, table=True):
