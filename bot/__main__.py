@@ -31,13 +31,15 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as error:
         print(error, file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
+    console = args.console or not settings.token
+    # The console's screen is the conversation: only warnings and errors may interrupt it.
+    configure_logging(settings.log_level, quiet_below="WARNING" if console else None)
     if args.command == "migrate":
         migrate(make_engine(settings.database_url))
         print("Database schema is up to date.")
         return 0
     runtime = start_runtime(settings)
-    if args.console or not settings.token:
+    if console:
         from bot.console import Console
 
         asyncio.run(Console(runtime).run())

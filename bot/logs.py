@@ -23,12 +23,15 @@ class RedactTokens(logging.Filter):
         return True
 
 
-def configure_logging(level: str) -> None:
+def configure_logging(level: str, *, quiet_below: str | None = None) -> None:
+    """Log to stderr with tokens redacted; `quiet_below` raises the floor (the console's screen)."""
+    if quiet_below is not None:
+        level = max(logging.getLevelName(level), logging.getLevelName(quiet_below))
     handler = logging.StreamHandler()
     handler.addFilter(RedactTokens())
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "apscheduler"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "alembic"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

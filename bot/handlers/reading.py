@@ -21,7 +21,10 @@ BUTTON_TITLE_CHARS = 28
 
 
 def date_line(card: ArticleCard) -> str:
-    return f"{card.source} · {card.date.strftime('%d %b %Y')}"
+    """Source and date; an article its source did not date shows when it was added instead."""
+    if card.published_at is not None:
+        return f"{card.source} · {card.published_at.strftime('%d %b %Y')}"
+    return f"{card.source} · added {card.ingested_at.strftime('%d %b %Y')}"
 
 
 def _short(title: str) -> str:
