@@ -57,6 +57,7 @@ BUTTONS: dict[str, ButtonHandler] = {
     "sum": reading.on_summary_button,
     "latest": reading.on_latest_button,
     "actor": actors.on_actor_button,
+    "follow": actors.on_follow_button,
     "set": subscribing.on_settings_button,
     "sub": subscribing.on_subscribe_button,
     "brk": admin.on_breaking_button,

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
+from digests.follows import FollowedStatement, take_new_statements
 from digests.markup import Button, Message, bold, esc, italic, link, pack_blocks
 from digests.models import Article, Chat, OutboxMessage, Source, Subscription
 from digests.reading import summary_of
@@ -71,11 +72,29 @@ def new_articles_for(
     return list(reversed(matching)), newest_seen
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _statement_block(statements: list[FollowedStatement]) -> str:
+    lines = [bold("From people you follow")]
+    for item in statements:
+        said = f"“{esc(item.text)}”" if item.kind == "quote" else esc(item.text)
+        lines.append(f"{bold(item.actor_name)}: {said}\n{italic(item.article_title)}")
+    return "\n\n".join(lines)
+
+
 def render_digest(
-    session: Session, items: list[tuple[Article, Source]], length: str
+    session: Session,
+    items: list[tuple[Article, Source]],
+    length: str,
+    statements: list[FollowedStatement] = (),
 ) -> list[Message]:
-    """One block per article (headline, source, time, summary); split only between articles."""
-    blocks = [bold(f"Your digest: {len(items)} new article{'s' if len(items) != 1 else ''}")]
+    """One block per article (headline, source, time, summary); split only between blocks."""
+    heading = [_plural(len(items), "new article")] if items else []
+    if statements:
+        heading.append(_plural(len(statements), "new statement") + " from people you follow")
+    blocks = [bold("Your digest: " + ", ".join(heading))]
     for article, source in items:
         summary = summary_of(session, article.id, length=length)
         when = (article.published_at or article.ingested_at).strftime("%d %b %Y %H:%M UTC")
@@ -84,6 +103,8 @@ def render_digest(
             f"{headline}\n{italic(f'{source.title or source.url} · {when}')}\n"
             + esc(" ".join(summary.sentences))
         )
+    if statements:
+        blocks.append(_statement_block(statements))
     return [Message(html=text) for text in pack_blocks(blocks)]
 
 
@@ -98,10 +119,12 @@ def compose_digest(session: Session, subscription: Subscription, *, now: datetim
     if subscription.rhythm == "instant" and in_quiet_hours(now, rhythm):
         return 0
     items, newest_seen = new_articles_for(session, subscription)
+    statements = take_new_statements(session, subscription)
     queued = 0
-    if items:
-        messages = render_digest(session, items, subscription.summary_length)
-        base_key = f"digest:{subscription.id}:{subscription.last_article_id}"
+    if items or statements:
+        messages = render_digest(session, items, subscription.summary_length, statements)
+        newest_statement = statements[-1].statement_id if statements else 0
+        base_key = f"digest:{subscription.id}:{subscription.last_article_id}:{newest_statement}"
         for index, message in enumerate(messages):
             session.add(
                 OutboxMessage(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.conversation import Answer, Asker
 from digests.actor_store import ActorProfile, actor_profile, lookup_actors, top_actors
+from digests.follows import FollowError, follow, is_following, unfollow
 from digests.markup import Button, Message, bold, esc, italic
 from digests.runtime import Runtime
 
@@ -18,7 +19,7 @@ def _line(line) -> str:
     return f"{esc(line.text)}\n{where}"
 
 
-def profile_page(profile: ActorProfile, page: int) -> Message:
+def profile_page(profile: ActorProfile, page: int, *, following: bool = False) -> Message:
     """Statements first, then other mentions, PAGE_SIZE lines a page, with paging buttons."""
     lines = [("said", line) for line in profile.statements] + [
         ("mentioned", line) for line in profile.mentions
@@ -41,13 +42,21 @@ def profile_page(profile: ActorProfile, page: int) -> Message:
         paging.append(Button("« Previous", data=f"actor:{profile.id}:{page - 1}"))
     if page < pages - 1:
         paging.append(Button(f"Next » ({page + 2}/{pages})", data=f"actor:{profile.id}:{page + 1}"))
-    return Message(html="\n\n".join(blocks), buttons=(tuple(paging),) if paging else ())
+    follow = (
+        Button("Unfollow", data=f"follow:off:{profile.id}")
+        if following
+        else Button("Follow in my digests", data=f"follow:on:{profile.id}")
+    )
+    rows = [tuple(paging)] if paging else []
+    rows.append((follow,))
+    return Message(html="\n\n".join(blocks), buttons=tuple(rows))
 
 
-def _profile_message(runtime: Runtime, actor_id: int, page: int) -> Message | None:
+def _profile_message(runtime: Runtime, chat_id: int, actor_id: int, page: int) -> Message | None:
     with runtime.session() as session:
         profile = actor_profile(session, actor_id)
-    return profile_page(profile, page) if profile else None
+        following = profile is not None and is_following(session, chat_id, actor_id)
+    return profile_page(profile, page, following=following) if profile else None
 
 
 def actors_list(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
@@ -73,7 +82,7 @@ def actor(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     with runtime.session() as session:
         matches = lookup_actors(session, query, limit=5)
     if matches and matches[0][2] >= CONFIDENT_MATCH:
-        return [_profile_message(runtime, matches[0][0], 0)]
+        return [_profile_message(runtime, asker.chat.id, matches[0][0], 0)]
     if not matches:
         return [Message(html=esc(f"I know nobody called “{query}”. /actors lists who I track."))]
     rows = tuple((Button(name, data=f"actor:{actor_id}:new"),) for actor_id, name, _ in matches)
@@ -85,7 +94,28 @@ def on_actor_button(runtime: Runtime, asker: Asker, payload: str) -> Answer:
     actor_id, _, page = payload.partition(":")
     if not actor_id.isdigit() or not (page.isdigit() or page == "new"):
         return Answer(notice="That button is out of date.")
-    message = _profile_message(runtime, int(actor_id), 0 if page == "new" else int(page))
+    number = 0 if page == "new" else int(page)
+    message = _profile_message(runtime, asker.chat.id, int(actor_id), number)
     if message is None:
         return Answer(notice="That person is no longer tracked.", alert=True)
     return Answer(send=[message]) if page == "new" else Answer(edit=message)
+
+
+def on_follow_button(runtime: Runtime, asker: Asker, payload: str) -> Answer:
+    """`follow:on:<id>` / `follow:off:<id>`: change following, then redraw the profile in place."""
+    action, _, actor_id = payload.partition(":")
+    if action not in ("on", "off") or not actor_id.isdigit():
+        return Answer(notice="That button is out of date.")
+    if not asker.can_manage_chat:
+        return Answer(notice="Only the chat's administrators can change its digest.", alert=True)
+    with runtime.session() as session:
+        try:
+            if action == "on":
+                notice = f"You now follow {follow(session, asker.chat.id, int(actor_id))}."
+            else:
+                unfollow(session, asker.chat.id, int(actor_id))
+                notice = "Unfollowed."
+        except FollowError as error:
+            session.rollback()
+            return Answer(notice=str(error), alert=True)
+    return Answer(edit=_profile_message(runtime, asker.chat.id, int(actor_id), 0), notice=notice)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.conversation import Answer, Asker
+from digests.follows import followed_actors, unfollow
 from digests.markup import Button, Message, bold, esc, italic
 from digests.models import Subscription
 from digests.runtime import Runtime
@@ -47,7 +48,9 @@ def describe(subscription: Subscription) -> str:
     return f"{when} ({subscription.timezone})"
 
 
-def settings_message(subscription: Subscription, note: str | None = None) -> Message:
+def settings_message(
+    subscription: Subscription, note: str | None = None, followed: list[tuple[int, str]] = ()
+) -> Message:
     """The settings card: current values, then one keyboard row per setting."""
     state = "on" if subscription.active else "paused (/subscribe resumes it)"
     lines = [
@@ -65,6 +68,8 @@ def settings_message(subscription: Subscription, note: str | None = None) -> Mes
     ]
     if subscription.rhythm == "weekly":
         lines.append(f"Weekly on: {esc(WEEKDAYS[subscription.weekday])}")
+    following = ", ".join(name for _, name in followed) or "nobody (use /actor NAME → Follow)"
+    lines.append(f"Following: {esc(following)}")
     text = "\n".join(lines) + "\n\n" + italic(SETTINGS_HELP)
     if note:
         text = f"{esc(note)}\n\n{text}"
@@ -85,7 +90,15 @@ def settings_message(subscription: Subscription, note: str | None = None) -> Mes
     ]
     if subscription.rhythm == "weekly":
         rows.append(row("weekday", range(7), subscription.weekday, lambda d: WEEKDAYS[d][:3]))
+    rows += [
+        (Button(f"Unfollow {name}", data=f"set:unfollow:{actor_id}"),)
+        for actor_id, name in followed
+    ]
     return Message(html=text, buttons=tuple(rows))
+
+
+def settings_card(session, subscription: Subscription, note: str | None = None) -> Message:
+    return settings_message(subscription, note, followed_actors(session, subscription.id))
 
 
 def do_subscribe(runtime: Runtime, asker: Asker) -> Message:
@@ -158,7 +171,7 @@ def settings_command(runtime: Runtime, asker: Asker, args: str) -> list[Message]
             except SettingError as error:
                 session.rollback()
                 return [Message(html=esc(str(error)))]
-        return [settings_message(subscription, note)]
+        return [settings_card(session, subscription, note)]
 
 
 def on_settings_button(runtime: Runtime, asker: Asker, payload: str) -> Answer:
@@ -168,11 +181,19 @@ def on_settings_button(runtime: Runtime, asker: Asker, payload: str) -> Answer:
     name, _, value = payload.partition(":")
     with runtime.session() as session:
         try:
-            subscription = change_setting(session, asker.chat.id, name, value, now=runtime.clock())
+            if name == "unfollow":
+                unfollow(session, asker.chat.id, int(value) if value.isdigit() else 0)
+                subscription = get_subscription(session, asker.chat.id)
+            else:
+                subscription = change_setting(
+                    session, asker.chat.id, name, value, now=runtime.clock()
+                )
         except SettingError as error:
             session.rollback()
             return Answer(notice=str(error), alert=True)
-        return Answer(edit=settings_message(subscription), notice="Saved.")
+        if subscription is None:
+            return Answer(notice="You are not subscribed: /subscribe starts digests.", alert=True)
+        return Answer(edit=settings_card(session, subscription), notice="Saved.")
 
 
 def on_subscribe_button(runtime: Runtime, asker: Asker, payload: str) -> Answer:

@@ -128,3 +128,17 @@ async def test_article_text_that_would_break_telegram_html_is_escaped(live_bot, 
     emulator.user_presses(USER, latest.message_id, summary_button["callback_data"])
     [summary] = (await emulator.wait_for_messages(USER, before + 1))[before:]
     assert "Markets & <b>unclosed tags" in summary.plain_text
+
+
+async def test_follow_an_actor_from_the_profile_and_see_it_in_settings(live_bot, emulator):
+    await say(emulator, "/subscribe")
+    [profile] = await say(emulator, "/actor Rubio")
+    follow_button = button(profile, "Follow")
+    emulator.user_presses(USER, profile.message_id, follow_button["callback_data"])
+    edited = await emulator.wait_for_edit(USER, profile.message_id)
+    assert "Unfollow" in [b["text"] for b in edited.buttons]
+    [settings] = await say(emulator, "/settings")
+    assert "Following: Marco Rubio" in settings.plain_text
+    emulator.user_presses(USER, settings.message_id, button(settings, "Unfollow")["callback_data"])
+    redrawn = await emulator.wait_for_edit(USER, settings.message_id)
+    assert "Following: nobody" in redrawn.plain_text

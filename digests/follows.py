@@ -1,0 +1,118 @@
+"""Following actors: readers pick people; their digests carry those people's new statements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from digests.models import Actor, ActorFollow, Article, Statement, Subscription
+from digests.subscriptions import get_subscription
+
+MAX_STATEMENTS_PER_DIGEST = 10
+
+
+class FollowError(ValueError):
+    """Why following cannot happen, phrased for the reader."""
+
+
+@dataclass(frozen=True, slots=True)
+class FollowedStatement:
+    statement_id: int
+    actor_name: str
+    kind: str
+    text: str
+    article_title: str
+
+
+def _subscription_or_error(session: Session, chat_id: int) -> Subscription:
+    subscription = get_subscription(session, chat_id)
+    if subscription is None or not subscription.active:
+        raise FollowError("Subscribe first (/subscribe): followed people come with your digests.")
+    return subscription
+
+
+def follow(session: Session, chat_id: int, actor_id: int) -> str:
+    """Follow an actor from now on (earlier statements are not replayed); returns their name."""
+    subscription = _subscription_or_error(session, chat_id)
+    actor = session.get(Actor, actor_id)
+    if actor is None:
+        raise FollowError("That person is no longer tracked.")
+    existing = session.exec(
+        select(ActorFollow).where(
+            ActorFollow.subscription_id == subscription.id, ActorFollow.actor_id == actor_id
+        )
+    ).first()
+    if existing is None:
+        newest = session.exec(
+            select(func.max(Statement.id)).where(Statement.actor_id == actor_id)
+        ).one()
+        session.add(
+            ActorFollow(
+                subscription_id=subscription.id, actor_id=actor_id, last_statement_id=newest or 0
+            )
+        )
+        session.flush()
+    return actor.name
+
+
+def unfollow(session: Session, chat_id: int, actor_id: int) -> bool:
+    subscription = get_subscription(session, chat_id)
+    if subscription is None:
+        return False
+    existing = session.exec(
+        select(ActorFollow).where(
+            ActorFollow.subscription_id == subscription.id, ActorFollow.actor_id == actor_id
+        )
+    ).first()
+    if existing is None:
+        return False
+    session.delete(existing)
+    session.flush()
+    return True
+
+
+def followed_actors(session: Session, subscription_id: int) -> list[tuple[int, str]]:
+    return [
+        (actor_id, name)
+        for actor_id, name in session.exec(
+            select(Actor.id, Actor.name)
+            .join(ActorFollow, ActorFollow.actor_id == Actor.id)
+            .where(ActorFollow.subscription_id == subscription_id)
+            .order_by(Actor.name)
+        ).all()
+    ]
+
+
+def is_following(session: Session, chat_id: int, actor_id: int) -> bool:
+    subscription = get_subscription(session, chat_id)
+    return subscription is not None and any(
+        followed == actor_id for followed, _ in followed_actors(session, subscription.id)
+    )
+
+
+def take_new_statements(session: Session, subscription: Subscription) -> list[FollowedStatement]:
+    """New statements by followed actors, oldest first; moves the watermarks past them."""
+    follows = session.exec(
+        select(ActorFollow).where(ActorFollow.subscription_id == subscription.id)
+    ).all()
+    found: list[FollowedStatement] = []
+    for followed in follows:
+        rows = session.exec(
+            select(Statement, Actor.name, Article.title)
+            .join(Actor, Actor.id == Statement.actor_id)
+            .join(Article, Article.id == Statement.article_id)
+            .where(
+                Statement.actor_id == followed.actor_id, Statement.id > followed.last_statement_id
+            )
+            .order_by(col(Statement.id))
+        ).all()
+        for statement, name, title in rows:
+            found.append(
+                FollowedStatement(statement.id, name, statement.kind, statement.text, title)
+            )
+            followed.last_statement_id = max(followed.last_statement_id, statement.id)
+    found.sort(key=lambda item: item.statement_id)
+    session.flush()
+    return found[-MAX_STATEMENTS_PER_DIGEST:]
