@@ -29,6 +29,8 @@ from digests.subscriptions import ChatInfo
 
 log = logging.getLogger(__name__)
 
+# Commands count in new messages and channel posts, never in edits of old ones.
+COMMAND_UPDATES = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
 MANAGERS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 
@@ -147,9 +149,13 @@ def build_application(runtime: Runtime) -> Application:
     )
     for command in router.COMMANDS:
         application.add_handler(
-            CommandHandler(command.name, command_callback(runtime, command.name))
+            CommandHandler(
+                command.name, command_callback(runtime, command.name), filters=COMMAND_UPDATES
+            )
         )
-    application.add_handler(MessageHandler(filters.COMMAND, unknown_command_callback()))
+    application.add_handler(
+        MessageHandler(filters.COMMAND & COMMAND_UPDATES, unknown_command_callback())
+    )
     application.add_handler(CallbackQueryHandler(button_callback(runtime)))
     application.add_error_handler(on_error)
     return application

@@ -185,6 +185,8 @@ class BotApiState:
             "sender_chat": chat.as_chat(),
             "text": text,
         }
+        if entities := _command_entities(text):
+            post["entities"] = entities
         self._updates.push("channel_post", post)
         return post
 

@@ -142,3 +142,24 @@ async def test_follow_an_actor_from_the_profile_and_see_it_in_settings(live_bot,
     emulator.user_presses(USER, settings.message_id, button(settings, "Unfollow")["callback_data"])
     redrawn = await emulator.wait_for_edit(USER, settings.message_id)
     assert "Following: nobody" in redrawn.plain_text
+
+
+async def test_in_groups_only_chat_admins_change_the_subscription(live_bot, emulator):
+    group = -500
+    emulator.set_chat_admins(group, [7])
+    [refused] = await say(
+        emulator, "/subscribe", chat_id=group, user_id=8, chat_type="group", chat_title="Readers"
+    )
+    assert "Only the chat's administrators" in refused.plain_text
+    [accepted] = await say(emulator, "/subscribe", chat_id=group, user_id=7, chat_type="group")
+    assert "Subscribed" in accepted.plain_text
+    [latest] = await say(emulator, "/latest", chat_id=group, user_id=8, chat_type="group")
+    assert "Latest articles" in latest.plain_text
+
+
+async def test_a_channel_where_the_bot_is_admin_can_subscribe(live_bot, emulator):
+    channel = -1009999
+    before = len(emulator.sent(channel))
+    emulator.add_channel_post(channel, "/subscribe", chat_title="News channel")
+    [reply] = (await emulator.wait_for_messages(channel, before + 1))[before:]
+    assert "Subscribed" in reply.plain_text
