@@ -56,6 +56,7 @@ COMMANDS_BY_NAME = {command.name: command for command in COMMANDS}
 BUTTONS: dict[str, ButtonHandler] = {
     "sum": reading.on_summary_button,
     "latest": reading.on_latest_button,
+    "read": reading.on_read_button,
     "actor": actors.on_actor_button,
     "follow": actors.on_follow_button,
     "set": subscribing.on_settings_button,

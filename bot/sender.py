@@ -1,9 +1,12 @@
-"""Sending outbox messages through Telegram, and translating its errors into delivery outcomes."""
+"""Sending through Telegram: outbox messages with errors as outcomes, and replies paced alike."""
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import logging
 from datetime import timedelta
+from typing import Any
 
 from telegram import Bot
 from telegram.error import (
@@ -14,12 +17,17 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
+from telegram.ext import BaseRateLimiter
 
 from bot.render import send_kwargs
 from digests.markup import Message
 from digests.outbox import Delivery
+from digests.pacing import Pacer
 
 log = logging.getLogger(__name__)
+
+# Set while the outbox sends: the drain has already taken a paced turn for that message.
+_FROM_OUTBOX = contextvars.ContextVar("from_outbox", default=False)
 
 
 def retry_after_seconds(error: RetryAfter) -> float:
@@ -28,14 +36,20 @@ def retry_after_seconds(error: RetryAfter) -> float:
 
 
 class TelegramSender:
-    """The outbox's Sender for Telegram: one sendMessage per outbox row."""
+    """The outbox's Sender for Telegram: one sendMessage per outbox row.
 
-    def __init__(self, bot: Bot):
+    With paid broadcasting on, every message carries allow_paid_broadcast, which is what
+    lets Telegram accept more than 30 per second (and charge Stars for them).
+    """
+
+    def __init__(self, bot: Bot, *, paid_broadcast: bool = False):
         self.bot = bot
+        self._extra = {"allow_paid_broadcast": True} if paid_broadcast else {}
 
     async def send(self, chat_id: int, message: Message) -> Delivery:
+        token = _FROM_OUTBOX.set(True)
         try:
-            sent = await self.bot.send_message(chat_id, **send_kwargs(message))
+            sent = await self.bot.send_message(chat_id, **send_kwargs(message), **self._extra)
         except RetryAfter as error:
             return Delivery("retry", reason="flood control", retry_after=retry_after_seconds(error))
         except ChatMigrated as error:
@@ -48,6 +62,8 @@ class TelegramSender:
             return Delivery("retry", reason=f"network: {error.message}")
         except TelegramError as error:
             return Delivery("retry", reason=error.message)
+        finally:
+            _FROM_OUTBOX.reset(token)
         return Delivery("sent", message_id=sent.message_id)
 
     async def edit(self, chat_id: int, message_id: int, message: Message) -> None:
@@ -58,3 +74,38 @@ class TelegramSender:
         except BadRequest as error:
             if "not modified" not in error.message.lower():
                 raise
+
+
+class ReplyPacing(BaseRateLimiter[None]):
+    """Every other message the bot sends (answers to commands and buttons) takes an urgent
+    turn from the outbox's pacer: both share Telegram's budget, and a reply goes ahead of a
+    running broadcast instead of queueing behind it or pushing it into 429s. Should a
+    reply still meet a flood wait, it waits as told and tries once more.
+    """
+
+    def __init__(self, pacer: Pacer):
+        self.pacer = pacer
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def process_request(
+        self, callback, args, kwargs, endpoint: str, data: dict[str, Any], rate_limit_args: None
+    ):
+        if endpoint != "sendMessage" or _FROM_OUTBOX.get():
+            return await callback(*args, **kwargs)
+        chat_id = int(data["chat_id"])
+        try:
+            return await self._send_now(chat_id, callback, args, kwargs)
+        except RetryAfter as error:
+            seconds = retry_after_seconds(error)
+            self.pacer.hold_chat(chat_id, seconds)
+            await asyncio.sleep(seconds)
+            return await self._send_now(chat_id, callback, args, kwargs)
+
+    async def _send_now(self, chat_id: int, callback, args, kwargs):
+        async with self.pacer.turn(chat_id, urgent=True):
+            return await callback(*args, **kwargs)

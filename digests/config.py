@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     seed_articles: bool = True
     scheduler_tick_seconds: float = Field(default=60.0, gt=0)
     feed_poll_seconds: float = Field(default=900.0, gt=0)
+    allow_private_urls: bool = False
+    fetch_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    fetch_timeout_seconds: float = Field(default=15.0, gt=0)
+    allow_paid_broadcast: bool = False
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

@@ -12,13 +12,22 @@ from datetime import datetime
 from digests.db import session_scope
 from digests.digest import buttons_from_json
 from digests.markup import Message
-from digests.outbox import ClaimedMessage, Delivery, Sender, claim_due, record_delivery, release
+from digests.outbox import (
+    ClaimedMessage,
+    Delivery,
+    Sender,
+    claim_due,
+    next_due_at,
+    record_delivery,
+    release,
+)
 from digests.pacing import Pacer
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
 CONCURRENT_CHATS = 32
+MAX_IDLE_SECONDS = 5.0  # between looks at the queue while only future retries are pending
 
 
 @dataclass(slots=True)
@@ -26,6 +35,11 @@ class DrainReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+
+    def add(self, other: DrainReport) -> None:
+        self.sent += other.sent
+        self.retried += other.retried
+        self.failed += other.failed
 
     def count(self, delivery: Delivery) -> None:
         if delivery.kind == "sent":
@@ -66,6 +80,32 @@ async def drain_outbox(
     return report
 
 
+async def drain_until_empty(
+    engine,
+    sender: Sender,
+    pacer: Pacer,
+    *,
+    clock: Callable[[], datetime],
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+) -> DrainReport:
+    """Drain, then wait for retries and expired leases, until nothing is pending at all.
+
+    For a one-off delivery run; the bot itself drains once per tick instead.
+    """
+    total = DrainReport()
+    while True:
+        total.add(await drain_outbox(engine, sender, pacer, clock=clock))
+        due = await asyncio.to_thread(_next_due, engine)
+        if due is None:
+            return total
+        await sleep(min(MAX_IDLE_SECONDS, max(0.0, (due - clock()).total_seconds())))
+
+
+def _next_due(engine) -> datetime | None:
+    with session_scope(engine) as session:
+        return next_due_at(session)
+
+
 def _claim(engine, now: datetime) -> list[ClaimedMessage]:
     with session_scope(engine) as session:
         return claim_due(session, now=now, limit=BATCH_SIZE)
@@ -85,13 +125,8 @@ async def _send_chat(engine, sender, pacer, rows, gate, clock, report: DrainRepo
     """One chat's messages in order; after a refusal the rest wait for their next attempt."""
     async with gate:
         for index, row in enumerate(rows):
-            await pacer.wait_turn(row.chat_id)
-            message = Message(html=row.text, buttons=buttons_from_json(row.buttons))
-            try:
-                delivery = await sender.send(row.chat_id, message)
-            except Exception as exc:  # a sender bug must not lose the row: retry it later
-                log.exception("sender failed on outbox row %s", row.id)
-                delivery = Delivery("retry", reason=f"internal error: {type(exc).__name__}")
+            async with pacer.turn(row.chat_id):
+                delivery = await _attempt(sender, row)
             if delivery.kind == "retry" and delivery.retry_after:
                 pacer.hold_chat(row.chat_id, delivery.retry_after)
             await asyncio.to_thread(_record, engine, row.id, delivery, clock())
@@ -101,3 +136,12 @@ async def _send_chat(engine, sender, pacer, rows, gate, clock, report: DrainRepo
                 if unattempted:
                     await asyncio.to_thread(_release, engine, unattempted, clock())
                 break
+
+
+async def _attempt(sender: Sender, row: ClaimedMessage) -> Delivery:
+    message = Message(html=row.text, buttons=buttons_from_json(row.buttons))
+    try:
+        return await sender.send(row.chat_id, message)
+    except Exception as exc:  # a sender bug must not lose the row: retry it later
+        log.exception("sender failed on outbox row %s", row.id)
+        return Delivery("retry", reason=f"internal error: {type(exc).__name__}")

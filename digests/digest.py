@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from digests.follows import FollowedStatement, take_new_statements
-from digests.markup import Button, Message, bold, esc, italic, link, pack_blocks
+from digests.markup import Button, Message, bold, esc, italic, pack_messages, shorten
 from digests.models import Article, Chat, OutboxMessage, Source, Subscription
 from digests.reading import summary_of
 from digests.schedule import in_quiet_hours, next_digest_at
@@ -94,18 +94,25 @@ def render_digest(
     heading = [_plural(len(items), "new article")] if items else []
     if statements:
         heading.append(_plural(len(statements), "new statement") + " from people you follow")
-    blocks = [bold("Your digest: " + ", ".join(heading))]
+    blocks = [(bold("Your digest: " + ", ".join(heading)), ())]
     for article, source in items:
         summary = summary_of(session, article.id, length=length)
         when = (article.published_at or article.ingested_at).strftime("%d %b %Y %H:%M UTC")
-        headline = link(article.title, article.url) if article.url else bold(article.title)
-        blocks.append(
-            f"{headline}\n{italic(f'{source.title or source.url} · {when}')}\n"
-            + esc(" ".join(summary.sentences))
+        text = f"{bold(article.title)}\n{italic(f'{source.title or source.url} · {when}')}\n" + esc(
+            " ".join(summary.sentences)
         )
+        blocks.append((text, (read_button(article),)))
     if statements:
-        blocks.append(_statement_block(statements))
-    return [Message(html=text) for text in pack_blocks(blocks)]
+        blocks.append((_statement_block(statements), ()))
+    return pack_messages(blocks)
+
+
+def read_button(article: Article) -> Button:
+    """Open the article where it lives; articles without an address are read here instead."""
+    label = f"Read: {shorten(article.title, 40)}"
+    if article.url:
+        return Button(label, url=article.url)
+    return Button(label, data=f"read:{article.id}")
 
 
 def compose_digest(session: Session, subscription: Subscription, *, now: datetime) -> int:

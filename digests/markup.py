@@ -53,6 +53,11 @@ def link(text: object, url: str) -> str:
     return f'<a href="{html.escape(url, quote=True)}">{esc(text)}</a>'
 
 
+def shorten(text: str, limit: int) -> str:
+    """Fit a label into `limit` characters, marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def visible_length(markup: str) -> int:
     """Length as Telegram counts it after entity parsing: UTF-16 code units of the visible text."""
     return len(to_plain_text(markup).encode("utf-16-le")) // 2
@@ -84,6 +89,26 @@ def pack_blocks(
             current = piece
     if current:
         messages.append(current)
+    return messages
+
+
+def pack_messages(
+    blocks: list[tuple[str, tuple[Button, ...]]], *, limit: int = MESSAGE_LIMIT
+) -> list[Message]:
+    """Like pack_blocks, but each block brings its buttons into the message it lands in."""
+    messages: list[Message] = []
+    texts: list[str] = []
+    rows: list[tuple[Button, ...]] = []
+    for block, buttons in blocks:
+        for piece in pack_blocks([block], limit=limit):
+            candidate = "\n\n".join([*texts, piece])
+            if texts and visible_length(candidate) > limit:
+                messages.append(Message("\n\n".join(texts), tuple(rows)))
+                texts, rows = [], []
+            texts.append(piece)
+        rows.extend((button,) for button in buttons)
+    if texts:
+        messages.append(Message("\n\n".join(texts), tuple(rows)))
     return messages
 
 

@@ -135,6 +135,14 @@ def migrate_chat(session: Session, old_id: int, new_id: int) -> None:
     )
 
 
+def next_due_at(session: Session) -> datetime | None:
+    """When the earliest pending row may be claimed (None: nothing is pending)."""
+    pending = select(func.min(OutboxMessage.next_attempt_at)).where(
+        OutboxMessage.status == "pending"
+    )
+    return session.exec(pending).one()
+
+
 def queue_depth(session: Session) -> int:
     pending = select(func.count(col(OutboxMessage.id))).where(OutboxMessage.status == "pending")
     return session.exec(pending).one()

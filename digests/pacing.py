@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+
+PAID_BROADCAST_PER_SECOND = 1000.0
+WINDOW_SECONDS = 1.0  # Telegram's overall limit is counted per second
+YIELD_SECONDS = 0.001  # how long a broadcast send steps aside for a waiting reply
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,21 +22,39 @@ class Limits:
     private_interval: float = 1.0  # seconds between messages to one private chat
     group_interval: float = 3.0  # 20 per minute per group or channel
 
+    @classmethod
+    def for_broadcast(cls, *, paid: bool) -> Limits:
+        """Paid broadcasting lifts only the overall limit; every chat's own limit stays."""
+        return cls(overall_per_second=PAID_BROADCAST_PER_SECOND) if paid else cls()
+
 
 class Pacer:
     """Hands out send slots so that no limit is ever exceeded, instead of waiting for 429s.
 
-    Slots are reserved, not just checked, so concurrent senders queue behind each other
-    without a lock and never overshoot.
+    Telegram counts a message when the request reaches it, which we only know to lie between
+    our send and its answer. So a send fills a place in the overall one-second window from
+    the moment it starts until one second after its answer, and a chat's next message starts
+    an interval after the previous answer: however the network delays a request, no window
+    on Telegram's side can hold more than the limit. Slots are reserved, not just checked,
+    so concurrent senders queue behind each other without a lock and never overshoot.
     """
 
     def __init__(
-        self, limits: Limits | None = None, *, clock: Callable[[], float] = time.monotonic
+        self,
+        limits: Limits | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ):
         self.limits = limits or Limits()
         self._clock = clock
+        self._sleep = sleep
         self._next_overall = 0.0
         self._next_chat: dict[int, float] = {}
+        self._capacity = max(1, int(self.limits.overall_per_second))
+        self._in_flight = 0
+        self._answered: deque[float] = deque()  # answer times within the last window
+        self._urgent_waiting = 0
 
     def _chat_interval(self, chat_id: int) -> float:
         return self.limits.group_interval if chat_id < 0 else self.limits.private_interval
@@ -45,8 +69,9 @@ class Pacer:
         return slot - now
 
     def reserve_overall(self) -> float:
-        """Reserve the bot's next overall slot; taken only once the chat's own slot has come,
-        so a chat that must wait never holds up the others."""
+        """Reserve the bot's next evenly spaced slot, so a broadcast flows instead of bursting;
+        taken only once the chat's own slot has come, so a chat that must wait never holds
+        up the others."""
         now = self._clock()
         slot = max(now, self._next_overall)
         self._next_overall = slot + 1.0 / self.limits.overall_per_second
@@ -56,11 +81,55 @@ class Pacer:
         """Telegram asked us to wait (429): later slots for this chat start after that."""
         self._next_chat[chat_id] = max(self._next_chat.get(chat_id, 0.0), self._clock() + seconds)
 
-    async def wait_turn(self, chat_id: int) -> None:
-        for reserve in (lambda: self.reserve_chat(chat_id), self.reserve_overall):
-            delay = reserve()
-            if delay > 0:
-                await asyncio.sleep(delay)
+    @asynccontextmanager
+    async def turn(self, chat_id: int, *, urgent: bool = False) -> AsyncIterator[None]:
+        """Wait until one message to chat_id may go, and keep its place while it is sent.
+
+        Urgent messages answer a person who is waiting: they skip the chat's interval and
+        the even spacing of broadcasts (Telegram tolerates a short burst within one chat)
+        and take the next free place in the window ahead of every broadcast message; the
+        chat's later messages still keep their interval after them.
+        """
+        if not urgent:
+            await self._pause(self.reserve_chat(chat_id))
+            await self._pause(self.reserve_overall())
+        await self._enter_window(urgent)
+        try:
+            yield
+        finally:
+            self._leave(chat_id)
+
+    async def _pause(self, seconds: float) -> None:
+        if seconds > 0:
+            await self._sleep(seconds)
+
+    async def _enter_window(self, urgent: bool) -> None:
+        self._urgent_waiting += urgent
+        try:
+            while (delay := self._window_delay(urgent)) > 0:
+                await self._sleep(delay)
+        finally:
+            self._urgent_waiting -= urgent
+        self._in_flight += 1
+
+    def _window_delay(self, urgent: bool) -> float:
+        """Seconds until the window may have room for this send (0: it has, go now)."""
+        now = self._clock()
+        while self._answered and self._answered[0] <= now - WINDOW_SECONDS:
+            self._answered.popleft()
+        if self._in_flight + len(self._answered) >= self._capacity:
+            # Nothing can leave the window sooner than one window after the oldest answer;
+            # with every place in flight, not sooner than one window from now.
+            oldest = self._answered[0] if self._answered else now
+            return oldest + WINDOW_SECONDS - now
+        return YIELD_SECONDS if self._urgent_waiting and not urgent else 0.0
+
+    def _leave(self, chat_id: int) -> None:
+        now = self._clock()
+        self._in_flight -= 1
+        self._answered.append(now)
+        ready = now + self._chat_interval(chat_id)
+        self._next_chat[chat_id] = max(self._next_chat.get(chat_id, 0.0), ready)
 
     def _forget_idle(self, now: float) -> None:
         self._next_chat = {chat: t for chat, t in self._next_chat.items() if t > now}

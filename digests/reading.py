@@ -77,6 +77,11 @@ def article_card(session: Session, article_id: int) -> ArticleCard | None:
     return _card(*row) if row else None
 
 
+def article_text(session: Session, article_id: int) -> str | None:
+    article = session.get(Article, article_id)
+    return article.text if article else None
+
+
 def find_articles(session: Session, query: str, *, limit: int = 5) -> list[ArticleCard]:
     """Articles whose title holds every word of the query, newest first (case-insensitive)."""
     words = [w for w in re.findall(r"\w+", query.lower()) if len(w) > 1][:8]

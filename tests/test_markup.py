@@ -2,7 +2,16 @@
 
 import pytest
 
-from digests.markup import Button, bold, esc, link, pack_blocks, to_plain_text, visible_length
+from digests.markup import (
+    Button,
+    bold,
+    esc,
+    link,
+    pack_blocks,
+    pack_messages,
+    to_plain_text,
+    visible_length,
+)
 
 
 def test_article_text_cannot_inject_markup():
@@ -37,3 +46,17 @@ def test_callback_data_over_64_bytes_is_refused():
     Button("ok", data="a" * 64)
     with pytest.raises(ValueError):
         Button("too long", data="ä" * 33)
+
+
+def test_buttons_travel_with_their_block_when_a_digest_is_split():
+    blocks = [
+        (bold(f"Article {i}") + "\n" + esc("word " * 300), (Button(f"Read {i}", data=f"read:{i}"),))
+        for i in range(10)
+    ]
+    messages = pack_messages(blocks)
+    assert len(messages) > 1
+    for message in messages:
+        labels = [row[0].text for row in message.buttons]
+        for label in labels:
+            assert f"<b>Article {label.split()[1]}</b>" in message.html
+    assert sum(len(m.buttons) for m in messages) == 10

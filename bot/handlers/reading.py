@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from bot.conversation import Answer, Asker
-from digests.markup import Button, Message, bold, esc, italic
+from digests.markup import Button, Message, bold, esc, italic, shorten
 from digests.reading import (
     DEFAULT_LENGTH,
     ArticleCard,
     SummaryView,
+    article_card,
+    article_text,
     find_articles,
     latest_articles,
     summary_of,
@@ -25,10 +27,6 @@ def date_line(card: ArticleCard) -> str:
     if card.published_at is not None:
         return f"{card.source} · {card.published_at.strftime('%d %b %Y')}"
     return f"{card.source} · added {card.ingested_at.strftime('%d %b %Y')}"
-
-
-def _short(title: str) -> str:
-    return title if len(title) <= BUTTON_TITLE_CHARS else title[: BUTTON_TITLE_CHARS - 1] + "…"
 
 
 def start(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
@@ -51,7 +49,10 @@ def latest_page(runtime: Runtime, offset: int) -> Message:
         return Message(html="No articles yet. New ones arrive as the feeds are polled.")
     lines = [bold("Latest articles")]
     lines += [f"{bold(f'#{c.id}')} {esc(c.title)}\n{italic(date_line(c))}" for c in cards]
-    rows = [(Button(f"Get a summary: {_short(c.title)}", data=f"sum:{c.id}"),) for c in cards]
+    rows = [
+        (Button(f"Get a summary: {shorten(c.title, BUTTON_TITLE_CHARS)}", data=f"sum:{c.id}"),)
+        for c in cards
+    ]
     paging = []
     if offset > 0:
         paging.append(Button("« Newer", data=f"latest:{max(0, offset - LATEST_PAGE)}"))
@@ -114,7 +115,9 @@ def summary(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
         return [Message(html=esc(f"No article title matches “{query}”. See /latest for the list."))]
     if len(matches) == 1:
         return [summary_message(runtime, matches[0].id, length)]
-    rows = tuple((Button(_short(c.title), data=f"sum:{c.id}"),) for c in matches)
+    rows = tuple(
+        (Button(shorten(c.title, BUTTON_TITLE_CHARS), data=f"sum:{c.id}"),) for c in matches
+    )
     return [Message(html=esc(f"Several articles match “{query}”. Which one?"), buttons=rows)]
 
 
@@ -135,3 +138,17 @@ def on_latest_button(runtime: Runtime, asker: Asker, payload: str) -> Answer:
     if payload == "new":
         return Answer(send=[latest_page(runtime, 0)])
     return Answer(edit=latest_page(runtime, int(payload) if payload.isdigit() else 0))
+
+
+def on_read_button(runtime: Runtime, asker: Asker, payload: str) -> Answer:
+    """`read:<id>`: the whole article, for articles that have no web address to open."""
+    if not payload.isdigit():
+        return Answer(notice="That button is out of date.")
+    with runtime.session() as session:
+        card = article_card(session, int(payload))
+        text = article_text(session, int(payload))
+    if card is None or text is None:
+        return Answer(notice="That article is no longer available.", alert=True)
+    paragraphs = [esc(p) for p in text.split("\n") if p.strip()]
+    html = "\n\n".join([bold(card.title), italic(date_line(card)), *paragraphs])
+    return Answer(send=[Message(html=html)])

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from digests.actors.names import identity_key, same_actor_score
-from digests.actors.runs import Run, role_after, role_before, runs, surface
+from digests.actors.roles import role_after, role_before
+from digests.actors.runs import Run, runs, surface
 from digests.actors.text import Document, Sentence, tokenize
 from digests.actors.vocab import AUXILIARIES, SPEECH_VERBS
 
@@ -134,7 +134,7 @@ def _attach(name: str, actors: list[Actor], *, founding: bool = False) -> int | 
     return min(tied, key=lambda index: actors[index].first_offset)
 
 
-def _people(candidates: list[_Candidate], text: str) -> tuple[list[Actor], list[Occurrence]]:
+def _people(candidates: list[_Candidate]) -> tuple[list[Actor], list[Occurrence]]:
     people: list[Actor] = []
     # Full names first, then titled surnames, so "President Trump" joins "Donald Trump".
     founders = [c for c in candidates if c.evidence and len(c.name.split()) > 1]
@@ -183,17 +183,14 @@ def _organizations(all_runs: list[Run], doc: Document) -> tuple[list[Actor], lis
             if actor:
                 seen.update(range(first, last + 1))
                 occurrences.append(Occurrence(actor, run.sentence, first, last))
-                _name_org(actor, surface(tokens[first : last + 1], doc.text))
+                name = surface(tokens[first : last + 1], doc.text)
+                actor.add(name, name)
         for index in range(run.first, run.last + 1):
             actor = single_words.get(identity_key(tokens[index].base))
             if actor and index not in seen and tokens[index].capitalised:
                 occurrences.append(Occurrence(actor, run.sentence, index, index))
-                _name_org(actor, tokens[index].base)
+                actor.add(tokens[index].base, tokens[index].base)
     return actors, occurrences
-
-
-def _name_org(actor: Actor, name: str) -> None:
-    actor.add(name, name)
 
 
 def _recurring_words(doc: Document, title: str | None) -> Counter[str]:
@@ -208,7 +205,7 @@ def find_cast(doc: Document, title: str | None) -> Cast:
     candidates = [
         _candidate(run, doc.text, recurring) for run in all_runs if run.name_first is not None
     ]
-    people, person_occurrences = _people(candidates, doc.text)
+    people, person_occurrences = _people(candidates)
     orgs, org_occurrences = _organizations(all_runs, doc)
     occurrences = sorted(
         person_occurrences + org_occurrences,
@@ -218,8 +215,3 @@ def find_cast(doc: Document, title: str | None) -> Cast:
         ),
     )
     return Cast(people + orgs, occurrences)
-
-
-def role_words(actor: Actor) -> set[str]:
-    """Lowercase words of every role an actor was given, for matching institution qualifiers."""
-    return {word for role in actor.roles for word in re.findall(r"\w+", role.lower())}

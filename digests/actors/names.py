@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from digests.actors.vocab import PERSON_TITLES, TITLE_MODIFIERS
 
@@ -49,9 +50,6 @@ _CONNECTORS = frozenset({"of", "the", "for", "and", "de", "la"})
 SURNAME_MATCH = 0.85
 # Given names this far apart mean two different people sharing a surname (Donald/Melania Trump).
 GIVEN_NAME_MATCH = 0.75
-# A lookup by surname alone ranks just below an exact alias, so of two Trumps the one already
-# known as plain "Trump" comes first.
-SURNAME_HIT = 0.97
 # rank_actors drops candidates scoring below this.
 RANK_FLOOR = 0.6
 
@@ -101,6 +99,7 @@ def _fold(token: str) -> str:
     return token
 
 
+@lru_cache(maxsize=8192)
 def _folded(name: str) -> tuple[str, ...]:
     return tuple(_fold(token) for token in normalize_name(name).split())
 
@@ -114,6 +113,7 @@ def identity_key(name: str) -> str:
     return " ".join(_folded(name))
 
 
+@lru_cache(maxsize=8192)
 def _token_similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
@@ -220,7 +220,7 @@ def _query_score(query: tuple[str, ...], alias: tuple[str, ...]) -> float:
     if len(query) == 1:
         word = query[0]
         if word == alias[-1]:
-            return SURNAME_HIT
+            return 1.0
         if word in alias:
             return 0.9
         if len(word) >= 3 and any(token.startswith(word) for token in alias):
@@ -237,15 +237,18 @@ def rank_actors(
 ) -> list[tuple[int, float]]:
     """Candidates for an /actor lookup, best first, tolerant of case, spelling and titles.
 
-    A spelling that folds to one of the actor's names scores 1.0; to its surname, just under.
+    A spelling that folds to one of the actor's names, or to its surname, scores 1.0; of equal
+    scores, an actor already stored under exactly that spelling (the Trump known as plain
+    "Trump") comes first.
     """
     folded = _folded(query)
     if not folded:
         return []
     ranked = []
     for actor_id, aliases in candidates:
-        score = max((_query_score(folded, _folded(alias)) for alias in aliases), default=0.0)
+        forms = [_folded(alias) for alias in aliases]
+        score = max((_query_score(folded, form) for form in forms), default=0.0)
         if score >= RANK_FLOOR:
-            ranked.append((actor_id, round(score, 3)))
-    ranked.sort(key=lambda pair: (-pair[1], pair[0]))
-    return ranked[:limit]
+            ranked.append((-round(score, 3), folded not in forms, actor_id))
+    ranked.sort()
+    return [(actor_id, -score) for score, _, actor_id in ranked[:limit]]

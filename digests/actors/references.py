@@ -1,4 +1,4 @@
-"""What each noun phrase that could be a speaker refers to: a name, "he", "the Russian president"."""
+"""What a phrase that may be a speaker refers to: a name, "he", "the Russian president"."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 
 from digests.actors.cast import Actor, Cast
 from digests.actors.names import plain
-from digests.actors.runs import role_head, role_qualifiers_start
+from digests.actors.roles import role_head, role_qualifiers_start
 from digests.actors.text import Document, Sentence
 from digests.actors.vocab import (
     FEMALE_SURNAME_ENDINGS,
     FEMALE_TITLES,
-    FUNCTION_WORDS,
     GROUP_PRONOUNS,
     INDEFINITES,
+    MALE_NAME_ENDINGS,
     MALE_TITLES,
     PERSONAL_PRONOUNS,
     ROLE_SYNONYMS,
@@ -23,6 +23,12 @@ from digests.actors.vocab import (
 # Qualifiers that do not narrow down who holds a role.
 _VAGUE_QUALIFIERS = frozenset({"top", "senior", "current", "same"})
 _DEMONSTRATIVES = frozenset({"that", "this"})
+# A source the writer keeps anonymous must not be matched to anyone by role or pronoun.
+_ANONYMITY = re.compile(
+    r"anonymity|not to be (?:named|identified)|declined to be (?:named|identified)"
+    r"|not authori[sz]ed to (?:speak|comment)|on background|name (?:be )?withheld",
+    re.IGNORECASE,
+)
 
 
 @dataclass(slots=True)
@@ -60,18 +66,6 @@ class SentenceRefs:
             if actor and actor.kind == "person" and not ref.quoted and actor not in found:
                 found.append(actor)
         return found
-
-    def subject(self) -> Actor | None:
-        """The person a sentence opens with, the likeliest antecedent of a later "he"."""
-        for ref in self.refs:
-            if ref.quoted:
-                continue
-            words_before = [t for t in self.sentence.tokens[: ref.first] if t.is_word]
-            opens = all(token.lower in FUNCTION_WORDS for token in words_before)
-            if ref.actor and ref.actor.kind == "person" and not ref.possessive and opens:
-                return ref.actor
-            return None
-        return None
 
 
 def _covered(sentence_refs: SentenceRefs, index: int) -> bool:
@@ -166,7 +160,7 @@ def _heads(words: list[str]) -> set[str]:
     return {ROLE_SYNONYMS.get(head, head) for head in heads if head}
 
 
-def _holds_role(actor: Actor, head: str, qualifiers: set[str]) -> bool:
+def _holds_role(actor: Actor, head: str | None, qualifiers: set[str]) -> bool:
     for role in actor.roles:
         words = _role_words(role)
         if head in _heads(words) and qualifiers <= {_stem(word) for word in words}:
@@ -178,7 +172,7 @@ def _resolve_role(sentence_refs: SentenceRefs, ref: Ref, people: list[Actor]) ->
     """The one person named earlier in the article who holds this role, if exactly one does."""
     tokens = sentence_refs.sentence.tokens[ref.first : ref.last + 1]
     words = [token.lower for token in tokens if token.lower != "the"]
-    head = ROLE_SYNONYMS.get(role_head(words[-1]) or "", role_head(words[-1]) or "")
+    head = _ref_role_head(sentence_refs, ref)
     qualifiers = {_stem(word) for word in words[:-1] if word not in _VAGUE_QUALIFIERS}
     start = tokens[0].start
     holders = [
@@ -192,8 +186,9 @@ def _resolve_role(sentence_refs: SentenceRefs, ref: Ref, people: list[Actor]) ->
 def _gender(actor: Actor) -> str | None:
     """Female or male from a title or the given name's ending, so "she" never lands on a Sergei.
 
-    A given name ending in -a reads as female (Elena, Kaja, Ursula), any other as male: a wrong
-    guess only leaves a pronoun unresolved or narrows the choice, it never widens it.
+    A given name ending in -a reads as female (Elena, Kaja, Ursula); one ending in a hard
+    consonant, -o or a Slavic -ei/-iy as male (Donald, Marco, Sergei, Andriy); the rest
+    (Elizabeth, Nancy, Karin, Mike) stay unknown and agree with either pronoun.
     """
     words = {word for alias in actor.aliases for word in re.findall(r"\w+", alias.lower())}
     words |= {word for role in actor.roles for word in re.findall(r"\w+", role.lower())}
@@ -202,8 +197,10 @@ def _gender(actor: Actor) -> str | None:
     if words & MALE_TITLES:
         return "male"
     given = [name.split()[0].lower() for name in actor.names if len(name.split()) > 1]
-    if given:
-        return "female" if any(name.endswith("a") for name in given) else "male"
+    if any(name.endswith("a") for name in given):
+        return "female"
+    if any(name.endswith(MALE_NAME_ENDINGS) for name in given):
+        return "male"
     if actor.name.lower().endswith(FEMALE_SURNAME_ENDINGS):
         return "female"
     return None
@@ -219,27 +216,37 @@ def _antecedent(
 ) -> Actor | None:
     """The person a "he"/"she" stands for, if the text leaves no doubt.
 
-    That is the one agreeing person named before it in its sentence, else in the sentence
-    before (that sentence's subject if it names several). It never reaches further back.
+    That is the one agreeing person named before it in its sentence, else the one in the
+    sentence before. Two candidates, an unnamed person beside the named one ("a NATO
+    official"), or a reach further back leave it unresolved: a wrongly attributed quote is
+    worse than a missing one.
     """
     pronoun = sentence_refs.sentence.tokens[ref.first].lower
+    earlier = [other for other in sentence_refs.refs if other.first < ref.first]
     before: list[Actor] = []
-    for other in sentence_refs.refs:
-        if other.first >= ref.first:
-            break
+    for other in earlier:
         actor = other.actor
         if actor and actor.kind == "person" and not other.quoted and actor not in before:
             before.append(actor)
     before = [actor for actor in before if _agrees(pronoun, actor)]
-    if before:
-        return before[0] if len(before) == 1 else None
-    if previous is None:
+    if before or _unnamed_person(sentence_refs, earlier):
+        return before[0] if len(before) == 1 and not _unnamed_person(sentence_refs, earlier) else None
+    if previous is None or _unnamed_person(previous, previous.refs):
         return None
     people = [actor for actor in previous.people_outside_quotes() if _agrees(pronoun, actor)]
-    if len(people) == 1:
-        return people[0]
-    subject = previous.subject() if people else None
-    return subject if subject in people else None
+    return people[0] if len(people) == 1 else None
+
+
+def _unnamed_person(sentence_refs: SentenceRefs, refs: list[Ref]) -> bool:
+    """Does one of these refs stand for a single person nobody named ("a NATO official")?"""
+    tokens = sentence_refs.sentence.tokens
+    return any(
+        ref.kind in ("role", "anonymous")
+        and ref.actor is None
+        and not ref.quoted
+        and role_head(tokens[ref.last].lower) == tokens[ref.last].lower
+        for ref in refs
+    )
 
 
 def _relative(sentence_refs: SentenceRefs, ref: Ref) -> Actor | None:
@@ -251,19 +258,34 @@ def _relative(sentence_refs: SentenceRefs, ref: Ref) -> Actor | None:
     return named.actor if named and named.kind == "name" else None
 
 
+def _ref_role_head(sentence_refs: SentenceRefs, ref: Ref) -> str | None:
+    head = role_head(sentence_refs.sentence.tokens[ref.last].lower)
+    return ROLE_SYNONYMS.get(head, head) if head else None
+
+
 def resolve(doc: Document, cast: Cast) -> list[SentenceRefs]:
-    """Every sentence's references, with roles and pronouns tied to actors where unambiguous."""
+    """Every sentence's references, with roles and pronouns tied to actors where unambiguous.
+
+    A role the article also gave someone it never named ("a senior official", "Qatar's prime
+    minister") is ambiguous from then on, and in a sentence that grants a source anonymity only
+    explicit names count.
+    """
     table = _collect(doc, cast)
     people = [actor for actor in cast.actors if actor.kind == "person"]
     previous: SentenceRefs | None = None
+    unnamed_roles: set[str] = set()
     for sentence_refs in table:
+        anonymous = bool(_ANONYMITY.search(sentence_refs.sentence.text))
         for ref in sentence_refs.refs:
-            if ref.kind == "role":
+            head = _ref_role_head(sentence_refs, ref) if ref.kind != "name" else None
+            if ref.kind == "role" and not anonymous and head not in unnamed_roles:
                 ref.actor = _resolve_role(sentence_refs, ref, people)
-            elif ref.kind == "pronoun" and not ref.quoted:
+            elif ref.kind == "pronoun" and not ref.quoted and not anonymous:
                 ref.actor = _antecedent(sentence_refs, ref, previous)
             elif ref.kind == "relative":
                 ref.actor = _relative(sentence_refs, ref)
+            if head and ref.actor is None:
+                unnamed_roles.add(head)
         if not sentence_refs.sentence.heading:
             previous = sentence_refs
     return table

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from digests.actors.text import Document, Sentence, Token
@@ -11,19 +12,16 @@ from digests.actors.vocab import (
     DEMONYMS,
     FUNCTION_WORDS,
     MONTHS_AND_DAYS,
+    NAME_PARTICLES,
     NON_INSTITUTIONS,
     ORG_HEADS,
     PERSON_TITLES,
     PLACE_HEADS,
     PLACE_OPENERS,
-    ROLE_MODIFIERS,
-    ROLE_NOUNS,
     SPEECH_VERBS,
     TITLE_MODIFIERS,
 )
 
-# Lowercase particles inside names ("Ursula von der Leyen", "Lula da Silva").
-_PARTICLES = frozenset(["von", "van", "der", "den", "de", "da", "di", "du", "del", "la", "le", "bin", "ibn", "al", "dos", "das"])
 _NOT_A_NAME = (
     PERSON_TITLES
     | TITLE_MODIFIERS
@@ -33,11 +31,9 @@ _NOT_A_NAME = (
     | ORG_HEADS
     | PLACE_HEADS
 )
-_OPENERS = frozenset(":—–“«„\"")
-_ROLE_PREPOSITIONS = frozenset(["for", "of", "at", "in", "to", "with"])
-_DETERMINERS = frozenset(["a", "an", "the"])
-# How far a role phrase may reach from its noun ("the Ukrainian military chief").
-_ROLE_REACH = 4
+_OPENERS = frozenset(':—–“«„"')
+# Initials inside a name: "J." or "J.D." (as in "J.D. Vance"); never a name's last word.
+_INITIALS = re.compile(r"(?:[A-Z]\.){1,3}")
 
 
 @dataclass(slots=True)
@@ -55,18 +51,10 @@ class Run:
     after_the: bool  # the run (one word) follows "the": "the Kremlin"
 
     @property
-    def tokens(self) -> list[Token]:
-        return self.sentence.tokens[self.first : self.last + 1]
-
-    @property
     def name_tokens(self) -> list[Token]:
         if self.name_first is None:
             return []
         return self.sentence.tokens[self.name_first : self.last + 1]
-
-    @property
-    def possessive(self) -> bool:
-        return self.sentence.tokens[self.last].possessive
 
 
 def surface(tokens: list[Token], text: str) -> str:
@@ -89,7 +77,7 @@ def name_like(token: Token) -> bool:
         return False
     base = token.base
     if not any(char.islower() for char in base):
-        return len(base) == 2 and base.endswith(".")  # an initial
+        return _INITIALS.fullmatch(base) is not None
     lower = token.lower
     if lower.endswith("s") and lower[:-1] in DEMONYMS:
         return False
@@ -122,7 +110,7 @@ def _joins_run(tokens: list[Token], run: list[int], index: int) -> bool:
         return False
     if token.lower == "of":
         return is_title(previous) or previous.lower in ORG_HEADS
-    return token.lower in _PARTICLES
+    return token.lower in NAME_PARTICLES
 
 
 def _raw_runs(sentence: Sentence) -> list[list[int]]:
@@ -158,7 +146,7 @@ def _strip_leading(run: list[int], sentence: Sentence, doc: Document) -> tuple[l
             and not is_title(token)
             and token.lower not in TITLE_MODIFIERS
         )
-        if token.lower not in FUNCTION_WORDS and token.lower not in _PARTICLES and not common:
+        if token.lower not in FUNCTION_WORDS and token.lower not in NAME_PARTICLES and not common:
             break
         after_the = token.lower == "the"
         run = run[1:]
@@ -169,11 +157,13 @@ def _name_start(tokens: list[Token], run: list[int]) -> int | None:
     position = len(run)
     while position > 0:
         token = tokens[run[position - 1]]
-        inner_particle = token.lower in _PARTICLES and position < len(run)
-        if not (name_like(token) or inner_particle):
+        inner = position < len(run)
+        inner_particle = inner and token.lower in NAME_PARTICLES
+        inner_initials = inner and _INITIALS.fullmatch(token.base) is not None
+        if not (name_like(token) or inner_particle or inner_initials):
             break
         position -= 1
-    while position < len(run) and tokens[run[position]].lower in _PARTICLES:
+    while position < len(run) and tokens[run[position]].lower in NAME_PARTICLES:
         position += 1
     if position == len(run) or tokens[run[position]].lower in PLACE_OPENERS:
         return None
@@ -195,10 +185,9 @@ def _org_span(tokens: list[Token], run: list[int], titled: bool) -> tuple[int, i
         return None
     if not titled:
         return run[0], run[-1]
-    end = next(i for i in run if is_title(tokens[i])) - 1
-    while end >= run[0] and (tokens[end].lower in TITLE_MODIFIERS or not tokens[end].capitalised):
-        end -= 1
-    return (run[0], end) if end >= heads[0] else None
+    title = next(i for i in run if is_title(tokens[i]))
+    before_title = [i for i in heads if i < title]
+    return (run[0], before_title[-1]) if before_title else None
 
 
 def _stands_alone(tokens: list[Token], index: int) -> bool:
@@ -246,78 +235,3 @@ def runs(sentence: Sentence, doc: Document) -> list[Run]:
             )
         )
     return parsed
-
-
-def role_head(word: str) -> str | None:
-    """The role noun a word is, singular, or None; plural role nouns ("officials") too."""
-    if word in ROLE_NOUNS:
-        return word
-    if word.endswith("s") and word[:-1] in ROLE_NOUNS:
-        return word[:-1]
-    return None
-
-
-def role_qualifiers_start(tokens: list[Token], head: int) -> int:
-    start = head
-    while start > 0 and head - start < _ROLE_REACH:
-        token = tokens[start - 1]
-        if not token.is_word or token.lower in FUNCTION_WORDS:
-            break
-        if not (token.capitalised or token.lower in ROLE_MODIFIERS):
-            break
-        start -= 1
-    return start
-
-
-def role_before(sentence: Sentence, first: int) -> tuple[int, int] | None:
-    """A lowercase role phrase right before a name: "Kremlin spokesperson Dmitry Peskov", or
-    "the Ukrainian military chief, Oleksandr Syrskyj". Returns its (first, head) indices."""
-    tokens = sentence.tokens
-    head = first - 1
-    comma = head >= 0 and tokens[head].text == ","
-    if comma:
-        head -= 1
-    if head < 0 or not tokens[head].is_word or tokens[head].capitalised:
-        return None
-    if tokens[head].lower not in ROLE_NOUNS:
-        return None
-    start = role_qualifiers_start(tokens, head)
-    if comma and (start == 0 or tokens[start - 1].lower != "the"):
-        return None
-    return start, head
-
-
-def role_after(sentence: Sentence, last: int) -> tuple[int, int] | None:
-    """An appositive role after a name: ", spokesperson for the Kremlin," or ", a conflict
-    resolution specialist at the Geneva Institute". Returns its (first, last) indices."""
-    tokens = sentence.tokens
-    start = last + 2
-    if start >= len(tokens) or tokens[last + 1].text != ",":
-        return None
-    if tokens[start].lower in _DETERMINERS:
-        start += 1
-    head = None
-    for index in range(start, min(len(tokens), start + _ROLE_REACH + 1)):
-        token = tokens[index]
-        if not token.is_word or token.capitalised or token.lower in FUNCTION_WORDS:
-            return None
-        if token.lower in ROLE_NOUNS:
-            head = index
-            break
-    if head is None:
-        return None
-    return start, _institution_after(tokens, head)
-
-
-def _institution_after(tokens: list[Token], head: int) -> int:
-    """Extend a role noun over "for the Kremlin" / "at the Geneva Institute"."""
-    index = head + 1
-    if index >= len(tokens) or tokens[index].lower not in _ROLE_PREPOSITIONS:
-        return head
-    index += 1
-    if index < len(tokens) and tokens[index].lower == "the":
-        index += 1
-    end = index
-    while end < len(tokens) and tokens[end].capitalised:
-        end += 1
-    return end - 1 if end > index else head

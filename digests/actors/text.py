@@ -5,15 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from digests.actors.vocab import ABBREVIATIONS
 from digests.sentences import split_sentences
 
 # A word keeps inner apostrophes/hyphens ("Putin’s", "Secretary-General"), inner dots of dotted
 # abbreviations ("U.S.") and one final dot, which _split_final_dot takes back unless the word is
 # an abbreviation; any other non-space character is a token of its own.
 _TOKEN = re.compile(r"(?P<word>[^\W_](?:[\w’'-]*[^\W_])?(?:\.[^\W\d_]+)*\.?)|(?P<punct>[^\w\s])")
-_ABBREVIATIONS = frozenset(
-    ["dr", "mr", "mrs", "ms", "prof", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "cmdr", "adm", "maj", "st", "jr", "sr", "rev", "hon", "pres", "gens", "no"]
-)
 OPENING_QUOTES = frozenset("“«„")
 CLOSING_QUOTES = frozenset("”»")
 STRAIGHT_QUOTE = '"'
@@ -67,6 +65,7 @@ class Quote:
     start: int
     end: int
     inner: str
+    closed: bool = True
 
 
 @dataclass(slots=True)
@@ -79,7 +78,7 @@ class Document:
 
 def _split_final_dot(word: str, start: int) -> list[Token]:
     stem = word[:-1]
-    keeps_dot = "." in stem or stem.lower() in _ABBREVIATIONS or (len(stem) == 1 and stem.isupper())
+    keeps_dot = "." in stem or stem.lower() in ABBREVIATIONS or (len(stem) == 1 and stem.isupper())
     if not word.endswith(".") or keeps_dot:
         return [Token(word, start, start + len(word), True)]
     return [
@@ -139,7 +138,7 @@ def _paragraph_quotes(text: str, start: int, end: int) -> list[Quote]:
         elif opened is not None and char in OPENING_QUOTES:
             opened = index
     if opened is not None and text[opened] != STRAIGHT_QUOTE:
-        quotes.append(Quote(opened, end, text[opened + 1 : end].strip()))
+        quotes.append(Quote(opened, end, text[opened + 1 : end].strip(), closed=False))
     return quotes
 
 

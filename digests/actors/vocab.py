@@ -59,6 +59,7 @@ FEMALE_TITLES = _words(
     "spokeswoman"
 )
 MALE_TITLES = _words("mr sir lord king prince duke baron congressman chairman spokesman")
+MALE_NAME_ENDINGS = (*"bcdfgjkmpqrstvwxz", "o", "ei", "iy", "ij", "yj", "ii")
 # Slavic feminine surname endings (Zakharova, Petrovna, Wisniewska).
 FEMALE_SURNAME_ENDINGS = ("ova", "eva", "ovna", "evna", "ska", "cka", "aya")
 # Pronouns that never stand for one named person; a speaker introduced by them stays unnamed.
@@ -130,6 +131,14 @@ AFTER_INSTITUTION = _words(
     "has have had is was were said says will would could may might must did does also to "
     "in on for with which that who remains"
 )
+# Lowercase particles inside names ("Ursula von der Leyen", "Lula da Silva").
+NAME_PARTICLES = _words("von van der den de da di du del la le bin ibn al dos das")
+# Abbreviations whose dot does not end the word ("Gen. Gerasimov", "Dr. Petrovna").
+ABBREVIATIONS = _words(
+    "dr mr mrs ms prof gen sen rep gov lt col sgt capt cmdr adm maj st jr sr rev hon pres gens no"
+)
+# A bare speech verb after one of these is a verb ("would warn"), not a noun ("a warning").
+MODALS = _words("to will would could may might must should can did does do")
 # Words that may stand between a speaker and the speech verb ("Putin has reportedly said").
 AUXILIARIES = _words(
     "has have had also recently reportedly publicly later then again repeatedly previously "
@@ -151,8 +160,8 @@ _SPEECH_LEMMAS = (
 )
 # Irregular or consonant-doubling forms the suffix rules below cannot produce.
 _SPEECH_IRREGULAR = _words(
-    "say says said saying tell tells told telling write writes wrote writing speak speaks "
-    "spoke speaking signalled signalling labelled labelling admitted admitting"
+    "say says said saying tell tells told telling write writes wrote writing signalled "
+    "signalling labelled labelling admitted admitting"
 )
 
 
@@ -172,4 +181,4 @@ CALL_VERBS = _words("call calls called calling")
 CALL_PARTICLES = _words("on for")
 # Bare forms, which are verbs only after "to" or a modal ("would warn"); elsewhere they are
 # usually nouns ("a call", "the state", "a report").
-SPEECH_BASES = frozenset(_SPEECH_LEMMAS.split()) | _words("say tell write speak")
+SPEECH_BASES = frozenset(_SPEECH_LEMMAS.split()) | _words("say tell write")

@@ -100,6 +100,12 @@ async def test_subscribe_then_the_digest_arrives_once(live_bot, emulator, clock)
     await eventually(lambda: statuses() == ["sent"])
     await asyncio.sleep(1.0)  # five more ticks: nothing is sent twice
     assert len(emulator.sent(USER)) == before + 1
+    assert digest.link_preview_options == {"is_disabled": True}
+    read_buttons = [b for b in digest.buttons if b["text"].startswith("Read: ")]
+    assert len(read_buttons) == 5
+    emulator.user_presses(USER, digest.message_id, read_buttons[0]["callback_data"])
+    [full_text] = (await emulator.wait_for_messages(USER, before + 2))[before + 1 :]
+    assert "Bundestag member from the Left Party" in full_text.plain_text
 
 
 async def test_a_failure_tells_the_user_without_internals(live_bot, emulator):
