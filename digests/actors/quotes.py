@@ -1,0 +1,231 @@
+"""Quotations: who each one is attributed to, with continued and split quotes joined."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from digests.actors.cast import Actor
+from digests.actors.references import Ref, SentenceRefs
+from digests.actors.speakers import QUOTE_MARKS, according_to, agent, inverted, is_speech_verb
+from digests.actors.text import Document, Quote, Token
+
+# How many words may separate a quotation from the verb that attributes it: after it the
+# speaker's name and title fit in ("economist Mark Zandi of Moody's Analytics wrote").
+_TRAILING_REACH = 8
+_LEADING_REACH = 5
+_CLAUSE_BOUNDARIES = frozenset(
+    {"as", "while", "when", "after", "before", "because", "although", "though", "whereas"}
+    | {"and", "but", "or", "since", "if", "where", "which"}
+)
+# At most this many words between a speech verb and the quote for the verb to bind it tightly
+# ("telling reporters, “…”"), beating a speech verb after the quote.
+_TIGHT_REACH = 2
+# A quotation continuing the previous speaker's must be a real utterance, not a scare quote.
+_CONTINUATION_WORDS = 3
+
+
+@dataclass(slots=True)
+class Said:
+    speaker: Actor
+    kind: str  # "quote" | "reported"
+    text: str
+    first_sentence: int
+    last_sentence: int
+
+
+@dataclass(slots=True)
+class _Attribution:
+    sentence: int
+    verb: int
+    ref: Ref | None
+    tight: bool = False
+
+
+def _token_at(refs: SentenceRefs, offset: int) -> int | None:
+    return next((i for i, t in enumerate(refs.sentence.tokens) if t.start == offset), None)
+
+
+def _boundary(tokens: list[Token], index: int) -> bool:
+    """A word that starts another clause ("…, as Trump said nothing"), past which a speech verb
+    belongs to that clause rather than to the quotation; "quoted as saying" is not one."""
+    word = tokens[index].lower
+    return word in _CLAUSE_BOUNDARIES and not (word == "as" and tokens[index - 1].lower == "quoted")
+
+
+def _trailing(refs: SentenceRefs, mark: int) -> _Attribution | None:
+    """'“…,” Rubio stated', '“…” Putin asserted', '“…,” explains Dr. Petrovna', '“…,” they said',
+    '“…,” according to Energy Minister Hrynchuk'."""
+    tokens = refs.sentence.tokens
+    words = 0
+    for index in range(mark + 1, len(tokens)):
+        token = tokens[index]
+        if token.text in QUOTE_MARKS or words >= _TRAILING_REACH:
+            break
+        if not token.is_word:
+            continue
+        if words and _boundary(tokens, index):
+            break
+        if is_speech_verb(refs, index):
+            after = inverted(refs, index) if words == 0 else None
+            return _Attribution(refs.sentence.index, index, after or agent(refs, index))
+        credited = according_to(refs, index)
+        if credited and credited[0] == index:
+            return _Attribution(refs.sentence.index, index, credited[1])
+        words += 1
+    return None
+
+
+def _names_between(refs: SentenceRefs, verb: int, mark: int) -> bool:
+    return any(
+        verb < ref.first < mark and ref.kind in ("name", "pronoun") and not ref.quoted
+        for ref in refs.refs
+    )
+
+
+def _leading(refs: SentenceRefs, mark: int, stop: int) -> _Attribution | None:
+    """'Rubio stated, “…”', 'He elaborated, “…”', 'telling reporters, “…”', 'labeling it "…"'.
+
+    Someone named between a loose verb and the quotation ("Zelensky said Putin had called it
+    '…'") may be the one quoted, so such a quotation is attributed to nobody.
+    """
+    tokens = refs.sentence.tokens
+    words = 0
+    tight = True
+    for index in range(mark - 1, stop, -1):
+        token = tokens[index]
+        if token.text in QUOTE_MARKS or words > _LEADING_REACH:
+            break
+        if not token.is_word:
+            tight = tight and token.text in ",:"
+            continue
+        if is_speech_verb(refs, index):
+            tight = tight and words <= _TIGHT_REACH
+            if not tight and _names_between(refs, index, mark):
+                return _Attribution(refs.sentence.index, index, None)
+            return _Attribution(refs.sentence.index, index, agent(refs, index), tight)
+        if words and _boundary(tokens, index):
+            break  # "as" right before a quotation introduces it: 'labeling it as "…"'
+        words += 1
+    return None
+
+
+class Quotes:
+    """Walks the quotations in order, attributing each and joining continued ones."""
+
+    def __init__(self, doc: Document, table: list[SentenceRefs]) -> None:
+        self.doc = doc
+        self.table = table
+        self.starts = [sentence.start for sentence in doc.sentences]
+        self.said: list[Said] = []
+        self.last_quote: Said | None = None
+        # Paragraphs of one quotation left open (no closing mark) until the one that names the
+        # speaker, as multi-paragraph quotes are written.
+        self.open_parts: list[tuple[Quote, int, int]] = []
+        self.attribution_verbs: set[tuple[int, int]] = set()
+
+    def _sentence_of(self, offset: int) -> int:
+        return max(0, bisect_right(self.starts, offset) - 1)
+
+    def _attribute(self, quote: Quote, opening: int, closing: int) -> _Attribution | None:
+        open_refs, close_refs = self.table[opening], self.table[closing]
+        mark = _token_at(open_refs, quote.start)
+        end_mark = _token_at(close_refs, quote.end)
+        if mark is None:
+            return None
+        stop = max(
+            (i for i, t in enumerate(open_refs.sentence.tokens[:mark]) if t.text in QUOTE_MARKS),
+            default=-1,
+        )
+        lead = _leading(open_refs, mark, stop)
+        if lead and lead.tight:
+            return lead
+        trail = _trailing(close_refs, end_mark) if end_mark is not None else None
+        return trail or lead or self._colon_before(opening, mark)
+
+    def _colon_before(self, opening: int, mark: int) -> _Attribution | None:
+        """'Merz told reporters:' ending the sentence before a quotation that opens its own."""
+        if mark != 0 or opening == 0:
+            return None
+        previous = self.table[opening - 1]
+        tokens = previous.sentence.tokens
+        if not tokens or tokens[-1].text != ":":
+            return None
+        return _leading(previous, len(tokens) - 1, -1)
+
+    def _alone(self, quote: Quote, opening: int, closing: int) -> bool:
+        """Only the quotation in its sentences, no words of the writer's, and a real utterance."""
+        return len(quote.inner.split()) >= _CONTINUATION_WORDS and all(
+            token.quoted or not token.is_word
+            for sentence in self.doc.sentences[opening : closing + 1]
+            for token in sentence.tokens
+        )
+
+    def _continues(self, quote: Quote, opening: int, closing: int) -> bool:
+        """A quotation standing alone right after the previous speaker's carries on their words;
+        one with any words of the writer's around it has an attribution we failed to read."""
+        last = self.last_quote
+        return bool(
+            last and last.last_sentence == opening - 1 and self._alone(quote, opening, closing)
+        )
+
+    def _hold_open(self, quote: Quote, opening: int, closing: int) -> None:
+        adjacent = not self.open_parts or self.open_parts[-1][2] == opening - 1
+        if quote.closed or not adjacent or not self._alone(quote, opening, closing):
+            self.open_parts = []
+            return
+        self.open_parts.append((quote, opening, closing))
+
+    def _take_open_parts(self, opening: int) -> tuple[str, int] | None:
+        """Text and first sentence of open paragraphs leading straight into this quotation."""
+        parts, self.open_parts = self.open_parts, []
+        if not parts or parts[-1][2] != opening - 1:
+            return None
+        text = parts[0][0].inner
+        for quote, _, _ in parts[1:]:
+            text = join_quote_parts(text, quote.inner)
+        return text, parts[0][1]
+
+    def add(self, quote: Quote) -> None:
+        opening = self._sentence_of(quote.start)
+        closing = self._sentence_of(max(quote.start, quote.end - 1))
+        if self.doc.sentences[opening].heading or not quote.inner:
+            return
+        attribution = self._attribute(quote, opening, closing)
+        if attribution is None:
+            if self._continues(quote, opening, closing):
+                self._extend(quote, closing)
+            else:
+                self.last_quote = None
+                self._hold_open(quote, opening, closing)
+            return
+        self.attribution_verbs.add((attribution.sentence, attribution.verb))
+        earlier = self._take_open_parts(opening)
+        ref = attribution.ref
+        if ref is None or ref.actor is None:
+            self.last_quote = None
+            return
+        last = self.last_quote
+        if last and last.speaker is ref.actor and last.last_sentence == opening:
+            self._extend(quote, max(closing, attribution.sentence))
+            return
+        text, first = quote.inner.rstrip(","), min(opening, attribution.sentence)
+        if earlier:
+            text, first = join_quote_parts(earlier[0], text), earlier[1]
+        said = Said(ref.actor, "quote", text, first, max(closing, attribution.sentence))
+        self.said.append(said)
+        self.last_quote = said
+
+    def _extend(self, quote: Quote, closing: int) -> None:
+        last = self.last_quote
+        assert last is not None
+        last.text = join_quote_parts(last.text, quote.inner.rstrip(","))
+        last.last_sentence = max(last.last_sentence, closing)
+
+
+def join_quote_parts(first: str, second: str) -> str:
+    """One utterance from two quoted parts; where the writer swapped the speaker's full stop for
+    a comma before "explains X", the stop comes back if the second part starts a sentence."""
+    if second[:1].isupper() and not first.endswith((".", "!", "?", "…")):
+        first += "."
+    return f"{first} {second}"
