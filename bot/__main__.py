@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import signal
 import sys
 
 from bot.logs import configure_logging
@@ -44,13 +45,23 @@ def main(argv: list[str] | None = None) -> int:
 
         asyncio.run(Console(runtime).run())
         return 0
-    from bot.app import build_application
-
-    log.info("starting the Telegram bot (long polling)")
-    build_application(runtime).run_polling(
-        allowed_updates=["message", "callback_query", "channel_post"]
+    log.info(
+        "starting the Telegram bot (%s)", "webhook" if settings.webhook_url else "long polling"
     )
+    asyncio.run(run_telegram(runtime))
     return 0
+
+
+async def run_telegram(runtime) -> None:
+    """Serve until SIGINT or SIGTERM, then shut down cleanly (the outbox keeps what is unsent)."""
+    from bot.app import build_application
+    from bot.webserver import serve
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await serve(build_application(runtime), runtime, stop=stop)
 
 
 if __name__ == "__main__":

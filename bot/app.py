@@ -24,6 +24,7 @@ from bot.jobs import Ticker
 from bot.render import fit, send_kwargs
 from bot.sender import TelegramSender
 from digests.markup import Message
+from digests.metrics import UPDATES_HANDLED
 from digests.runtime import Runtime
 from digests.subscriptions import ChatInfo
 
@@ -62,6 +63,7 @@ async def send_all(
 
 def command_callback(runtime: Runtime, name: str):
     async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        UPDATES_HANDLED.labels(kind="command").inc()
         asker = await asker_of(update, context)
         args = " ".join(context.args or [])
         messages = await asyncio.to_thread(router.run_command, runtime, asker, name, args)
@@ -80,6 +82,7 @@ def unknown_command_callback():
 
 def button_callback(runtime: Runtime):
     async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        UPDATES_HANDLED.labels(kind="button").inc()
         query = update.callback_query
         asker = await asker_of(update, context)
         answer = await asyncio.to_thread(router.press_button, runtime, asker, query.data or "")

@@ -1,9 +1,10 @@
-"""Scheduler ticks: compose due digests, drain the outbox, report broadcast progress."""
+"""Scheduler ticks: poll due feeds, compose due digests, drain the outbox, report progress."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Protocol
 
 from bot.handlers.admin import progress_message
@@ -14,6 +15,7 @@ from digests.markup import Message
 from digests.models import Subscription
 from digests.outbox import Sender
 from digests.pacing import Pacer
+from digests.polling import Poller
 from digests.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -65,7 +67,9 @@ class Ticker:
         self.runtime = runtime
         self.transport = transport
         self.pacer = pacer or Pacer()
+        self.poller = Poller(runtime)
         self._lock = asyncio.Lock()
+        self.last_tick_started = time.monotonic()  # for /healthz: is the scheduler alive?
         self._shown: dict[tuple[int, int], str] = {}
 
     async def report_progress(self) -> None:
@@ -78,8 +82,21 @@ class Ticker:
             except Exception:
                 log.warning("could not update broadcast progress in chat %s", chat_id)
 
+    async def poll_feeds(self) -> None:
+        """New articles first, so instant subscribers get them in this very tick."""
+        try:
+            outcomes = await self.poller.poll_due()
+        except Exception:  # the database may be away; digests and the outbox still get a go
+            log.exception("feed polling failed")
+            return
+        added = sum(len(outcome.added) for outcome in outcomes)
+        if added:
+            log.info("polled %d feeds: %d new articles", len(outcomes), added)
+
     async def tick(self) -> DrainReport:
         async with self._lock:  # a slow tick never overlaps the next one
+            self.last_tick_started = time.monotonic()
+            await self.poll_feeds()
             queued = await asyncio.to_thread(compose_due_digests, self.runtime)
             if queued:
                 log.info("queued %d digest messages", queued)

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from digests.actor_store import record_actors
 from digests.language import detect_language, iso_code, language_name
+from digests.metrics import INGEST_SECONDS
 from digests.models import Article, Source
 from digests.sources.raw import RawArticle
 from digests.summarize import summarize
@@ -96,7 +97,7 @@ def ingest_batch(session: Session, raws: list[RawArticle], *, source: Source) ->
     report = IngestReport()
     for raw in raws:
         try:
-            with session.begin_nested():
+            with session.begin_nested(), INGEST_SECONDS.time():
                 ingest_article(session, raw, source=source, report=report)
         except Exception as exc:
             log.exception("could not ingest %s", raw.url or raw.guid)

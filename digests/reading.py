@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from digests.language import language_name
+from digests.metrics import SUMMARIZE_SECONDS
 from digests.models import Article, Source, Summary
 from digests.summarize import LENGTHS, summarize
 
@@ -120,12 +121,13 @@ def summary_of(
     ).first()
     if stored is None:
         article = session.get(Article, article_id)
-        sentences = summarize(
-            article.text,
-            sentences=LENGTHS[length],
-            language=language_name(article.language) or "english",
-            title=article.title,
-        )
+        with SUMMARIZE_SECONDS.time():
+            sentences = summarize(
+                article.text,
+                sentences=LENGTHS[length],
+                language=language_name(article.language) or "english",
+                title=article.title,
+            )
         stored = Summary(article_id=article_id, length=length, sentences=json.dumps(sentences))
         try:
             with session.begin_nested():

@@ -1,0 +1,112 @@
+"""The bot's HTTP side: Telegram's webhook (secret checked on every request), /healthz, /metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import time
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from telegram import Update
+from telegram.ext import Application
+
+from digests.metrics import QUEUE_DEPTH, REGISTRY
+from digests.outbox import queue_depth
+from digests.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+ALLOWED_UPDATES = ["message", "callback_query", "channel_post"]
+
+
+def _database_state(runtime: Runtime) -> tuple[bool, int | None]:
+    try:
+        with runtime.session() as session:
+            session.exec(text("SELECT 1"))
+            return True, queue_depth(session)
+    except Exception as error:
+        log.warning("health check: database unreachable: %s", type(error).__name__)
+        return False, None
+
+
+def scheduler_alive(application: Application, runtime: Runtime) -> bool:
+    """Alive when the last tick started within three tick periods (or the bot just started)."""
+    ticker = application.bot_data.get("ticker")
+    if ticker is None:
+        return False
+    allowance = 3 * runtime.settings.scheduler_tick_seconds + 5
+    return time.monotonic() - ticker.last_tick_started < allowance
+
+
+def build_web_app(application: Application, runtime: Runtime) -> web.Application:
+    settings = runtime.settings
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+
+    async def on_update(request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if secret is None or not hmac.compare_digest(given.encode(), secret.encode()):
+            return web.Response(status=403, text="forbidden")
+        try:
+            payload = await request.json()
+            update = Update.de_json(payload, application.bot)
+        except Exception:
+            return web.Response(status=400, text="not an update")
+        await application.update_queue.put(update)
+        return web.Response(text="ok")
+
+    async def on_health(_request: web.Request) -> web.Response:
+        database_ok, depth = await asyncio.to_thread(_database_state, runtime)
+        alive = scheduler_alive(application, runtime)
+        body = {"database": database_ok, "scheduler": alive, "queue_depth": depth}
+        return web.json_response(body, status=200 if database_ok and alive else 503)
+
+    async def on_metrics(_request: web.Request) -> web.Response:
+        _, depth = await asyncio.to_thread(_database_state, runtime)
+        if depth is not None:
+            QUEUE_DEPTH.set(depth)
+        return web.Response(
+            body=generate_latest(REGISTRY), headers={"Content-Type": CONTENT_TYPE_LATEST}
+        )
+
+    app = web.Application(client_max_size=1024 * 1024)
+    if settings.webhook_url:
+        app.router.add_post(urlsplit(settings.webhook_url).path or "/", on_update)
+    app.router.add_get("/healthz", on_health)
+    app.router.add_get("/metrics", on_metrics)
+    return app
+
+
+async def serve(application: Application, runtime: Runtime, *, stop: asyncio.Event) -> None:
+    """Run the bot until `stop` is set: webhook when WEBHOOK_URL is set, long polling otherwise."""
+    settings = runtime.settings
+    await application.initialize()
+    await application.post_init(application)
+    runner = None
+    if settings.http_port:
+        runner = web.AppRunner(build_web_app(application, runtime), access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, settings.listen_address, settings.http_port).start()
+        log.info("HTTP endpoints on %s:%s", settings.listen_address, settings.http_port)
+    if settings.webhook_url:
+        await application.bot.set_webhook(
+            url=settings.webhook_url,
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=ALLOWED_UPDATES,
+        )
+    else:
+        await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+    await application.start()
+    try:
+        await stop.wait()
+    finally:
+        if application.updater.running:
+            await application.updater.stop()
+        await application.stop()
+        if runner is not None:
+            await runner.cleanup()
+        await application.shutdown()
