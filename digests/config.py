@@ -6,7 +6,7 @@ import re
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     fetch_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     fetch_timeout_seconds: float = Field(default=15.0, gt=0)
     allow_paid_broadcast: bool = False
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    listen_address: str = "127.0.0.1"
+    listen_port: int | None = Field(default=None, gt=0, lt=65536)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -65,6 +69,31 @@ class Settings(BaseSettings):
     @classmethod
     def _base_url(cls, value: str) -> str:
         return _require_http_url(value.strip(), "TELEGRAM_API_BASE_URL")
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith("https://"):
+            raise ValueError("must be an https:// URL that Telegram can reach")
+        return value
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _webhook_secret(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", raw):
+            raise ValueError("1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return raw
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError("WEBHOOK_SECRET is required with WEBHOOK_URL")
+        return self
 
     @field_validator("database_url")
     @classmethod
@@ -116,6 +145,11 @@ class Settings(BaseSettings):
         if value.upper() not in LOG_LEVELS:
             raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
         return value.upper()
+
+    @property
+    def http_port(self) -> int | None:
+        """Where /healthz, /metrics (and the webhook) listen: on request, or always for webhooks."""
+        return self.listen_port or (8080 if self.webhook_url else None)
 
     @property
     def token(self) -> str | None:
