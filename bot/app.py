@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram import BotCommand, BotCommandScopeChat, MessageEntity, Update
+from telegram import Message as TelegramMessage
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
@@ -20,20 +21,26 @@ from telegram.ext import (
 
 from bot import router
 from bot.conversation import Asker
+from bot.handlers import feeds as feed_handlers
 from bot.jobs import Ticker
 from bot.render import fit, send_kwargs
 from bot.sender import TelegramSender
-from digests.markup import Message
+from digests.feeds import MAX_OPML_BYTES, OPML_TOO_LARGE
+from digests.markup import Message, esc
 from digests.metrics import UPDATES_HANDLED
 from digests.runtime import Runtime
 from digests.subscriptions import ChatInfo
+from digests.user_links import find_links
 
 log = logging.getLogger(__name__)
 
 # Commands count in new messages and channel posts, never in edits of old ones.
 COMMAND_UPDATES = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
+LEADERSHIP_CHECK_SECONDS = 5  # a dead scheduler leader is replaced within this (+ DB timeout)
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
 MANAGERS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+LINK_ENTITIES = [MessageEntity.URL, MessageEntity.TEXT_LINK]
+FILES_HINT = "I only read files sent for /importopml. Send me a link to get a summary."
 
 
 async def asker_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Asker:
@@ -98,6 +105,109 @@ def button_callback(runtime: Runtime):
     return on_button
 
 
+def post_content(message: TelegramMessage) -> tuple[str, list[str]]:
+    """A message's text (or caption) and its links, those hidden behind words included."""
+    text = message.text or message.caption or ""
+    marked = {
+        **message.parse_entities(LINK_ENTITIES),
+        **message.parse_caption_entities(LINK_ENTITIES),
+    }
+    links = [entity.url or _with_scheme(value) for entity, value in marked.items()]
+    return text, list(dict.fromkeys([*links, *find_links(text)]))
+
+
+def _with_scheme(link: str) -> str:
+    """Telegram marks "example.com/story" as a link too."""
+    return link if "://" in link else f"https://{link}"
+
+
+async def summarize_message(
+    runtime: Runtime, update: Update, context: ContextTypes.DEFAULT_TYPE, post: TelegramMessage
+) -> None:
+    asker = await asker_of(update, context)
+    text, links = post_content(post)
+    messages = await asyncio.to_thread(feed_handlers.summarize_post, runtime, asker, text, links)
+    await send_all(context, asker.chat.id, messages)
+
+
+def summary_callback(runtime: Runtime):
+    """/summary sent as a reply summarizes the message it replies to."""
+    by_arguments = command_callback(runtime, "summary")
+
+    async def on_summary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        replied = update.effective_message.reply_to_message
+        if context.args or replied is None:
+            await by_arguments(update, context)
+        else:
+            await summarize_message(runtime, update, context, replied)
+
+    return on_summary
+
+
+def shared_post_callback(runtime: Runtime):
+    """Links, forwarded posts and pasted texts sent privately get a summary."""
+
+    async def on_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await summarize_message(runtime, update, context, update.effective_message)
+
+    return on_post
+
+
+def export_callback(runtime: Runtime):
+    """/exportopml answers with a file in Telegram."""
+
+    async def on_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        asker = await asker_of(update, context)
+        document = await asyncio.to_thread(feed_handlers.opml_document, runtime, asker)
+        if isinstance(document, list):
+            await send_all(context, asker.chat.id, document)
+            return
+        await context.bot.send_document(
+            asker.chat.id, document.data, filename=document.name, caption=document.caption
+        )
+
+    return on_export
+
+
+def wants_import(message: TelegramMessage, bot_id: int) -> bool:
+    """A file captioned /importopml, or sent in reply to the bot's /importopml prompt."""
+    words = (message.caption or "").split()
+    if words and words[0].split("@")[0].lower() == "/importopml":
+        return True
+    replied = message.reply_to_message
+    return (
+        replied is not None
+        and replied.from_user is not None
+        and replied.from_user.id == bot_id
+        and feed_handlers.is_import_prompt(replied.text)
+    )
+
+
+def document_callback(runtime: Runtime):
+    async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if not wants_import(message, context.bot.id):
+            if message.chat.type == ChatType.PRIVATE:
+                await send_all(context, message.chat_id, [Message(html=esc(FILES_HINT))])
+            return
+        asker = await asker_of(update, context)
+        messages = feed_handlers.admin_refusal(runtime, asker)
+        if messages is None and (message.document.file_size or 0) > MAX_OPML_BYTES:
+            messages = [Message(html=esc(OPML_TOO_LARGE))]
+        if messages is None:
+            file = await message.document.get_file()
+            data = bytes(await file.download_as_bytearray())
+            messages = await asyncio.to_thread(feed_handlers.import_opml_file, runtime, asker, data)
+        await send_all(context, asker.chat.id, messages)
+
+    return on_document
+
+
+def file_base_url(api_base_url: str) -> str:
+    """Files are served beside the Bot API: https://api.telegram.org/bot → …/file/bot."""
+    return f"{api_base_url.removesuffix('/bot')}/file/bot"
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the failure; tell the user something went wrong, never what (no internals leak)."""
     log.error("error while handling an update", exc_info=context.error)
@@ -136,6 +246,12 @@ def build_application(runtime: Runtime) -> Application:
         async def tick(_context: ContextTypes.DEFAULT_TYPE) -> None:
             await ticker.tick()
 
+        async def keep_leadership(_context: ContextTypes.DEFAULT_TYPE) -> None:
+            await ticker.is_leader()
+
+        application.job_queue.run_repeating(
+            keep_leadership, interval=LEADERSHIP_CHECK_SECONDS, first=0, name="leadership"
+        )
         application.job_queue.run_repeating(
             tick,
             interval=settings.scheduler_tick_seconds,
@@ -147,18 +263,27 @@ def build_application(runtime: Runtime) -> Application:
         ApplicationBuilder()
         .token(settings.token)
         .base_url(settings.telegram_api_base_url)
+        .base_file_url(file_base_url(settings.telegram_api_base_url))
         .post_init(post_init)
         .build()
     )
+    special = {"summary": summary_callback(runtime), "exportopml": export_callback(runtime)}
     for command in router.COMMANDS:
-        application.add_handler(
-            CommandHandler(
-                command.name, command_callback(runtime, command.name), filters=COMMAND_UPDATES
-            )
-        )
+        callback = special.get(command.name) or command_callback(runtime, command.name)
+        application.add_handler(CommandHandler(command.name, callback, filters=COMMAND_UPDATES))
     application.add_handler(
         MessageHandler(filters.COMMAND & COMMAND_UPDATES, unknown_command_callback())
     )
     application.add_handler(CallbackQueryHandler(button_callback(runtime)))
+    new_messages = filters.UpdateType.MESSAGE
+    application.add_handler(
+        MessageHandler(new_messages & filters.Document.ALL, document_callback(runtime))
+    )
+    application.add_handler(
+        MessageHandler(
+            new_messages & filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION),
+            shared_post_callback(runtime),
+        )
+    )
     application.add_error_handler(on_error)
     return application

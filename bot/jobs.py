@@ -11,6 +11,7 @@ from bot.handlers.admin import progress_message
 from digests import broadcasts
 from digests.delivery import DrainReport, drain_outbox
 from digests.digest import compose_digest, due_subscriptions
+from digests.leader import Leadership
 from digests.markup import Message
 from digests.models import Subscription
 from digests.outbox import Sender
@@ -70,6 +71,7 @@ class Ticker:
         self.poller = Poller(runtime)
         self._lock = asyncio.Lock()
         self.last_tick_started = time.monotonic()  # for /healthz: is the scheduler alive?
+        self.leadership = Leadership(runtime.engine)
         self._shown: dict[tuple[int, int], str] = {}
 
     async def report_progress(self) -> None:
@@ -92,6 +94,14 @@ class Ticker:
         added = sum(len(outcome.added) for outcome in outcomes)
         if added:
             log.info("polled %d feeds: %d new articles", len(outcomes), added)
+
+    async def is_leader(self) -> bool:
+        """Checked every few seconds as well as at each tick, so a dead leader is replaced fast."""
+        try:
+            return await asyncio.to_thread(self.leadership.is_leader)
+        except Exception:
+            log.warning("could not reach the database to check leadership")
+            return False
 
     async def tick(self) -> DrainReport:
         async with self._lock:  # a slow tick never overlaps the next one

@@ -107,6 +107,8 @@ async def serve(application: Application, runtime: Runtime, *, stop: asyncio.Eve
         if application.updater.running:
             await application.updater.stop()
         await application.stop()
+        if (ticker := application.bot_data.get("ticker")) is not None:
+            ticker.leadership.release()
         if runner is not None:
             await runner.cleanup()
         await application.shutdown()
