@@ -12,6 +12,8 @@ from digests.actors.text import Document, Sentence, tokenize
 from digests.actors.vocab import AUXILIARIES, SPEECH_VERBS
 
 _AMBIGUOUS = -1
+# Longest family name matched when it comes first ("Wang", "Zhang", "Mao", "Kim").
+_FAMILY_NAME_FIRST_LENGTH = 5
 
 
 @dataclass(slots=True)
@@ -126,12 +128,32 @@ def _attach(name: str, actors: list[Actor], *, founding: bool = False) -> int | 
     scores = [(same_actor_score([name], actor.names), i) for i, actor in enumerate(actors)]
     scores = [pair for pair in scores if pair[0] > 0]
     if not scores:
-        return None
+        return None if founding else _family_name_first(name, actors)
     best = max(score for score, _ in scores)
     tied = [index for score, index in scores if score == best]
     if len(tied) > 1 and founding:
         return _AMBIGUOUS
     return min(tied, key=lambda index: actors[index].first_offset)
+
+
+def _family_name_first(name: str, actors: list[Actor]) -> int | None:
+    """ "Mao" for "Mao Ning", "Kim" for "Kim Jong Un": names written family name first, matched
+    only when the bare word fits no surname and begins exactly one name of two or three words.
+    Such family names are short; a longer first word ("Israel Katz") is a given name."""
+    if " " in name or len(name) > _FAMILY_NAME_FIRST_LENGTH:
+        return None
+    key = identity_key(name)
+    matches = [
+        index
+        for index, actor in enumerate(actors)
+        if any(_begins(full, key) for full in actor.names)
+    ]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _begins(full_name: str, key: str) -> bool:
+    words = full_name.split()
+    return 2 <= len(words) <= 3 and identity_key(words[0]) == key
 
 
 def _people(candidates: list[_Candidate]) -> tuple[list[Actor], list[Occurrence]]:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from digests.actors.vocab import PERSON_TITLES, TITLE_MODIFIERS
+from digests.actors.vocab import PERSON_TITLES, ROLE_NOUNS, TITLE_MODIFIERS
 
 # Letters NFKD does not split into a base letter plus an accent.
 _UNDECOMPOSABLE = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe", "ı": "i"})
@@ -42,7 +42,7 @@ _FOLDS = (
 _DOUBLED = re.compile(r"(.)\1+")
 # -ev/-ov (Gorbachev, Gorbatschow) and a final -f/-v (Smirnoff, Smirnov; Olaf, Olav).
 _ENDINGS = ((re.compile(r"(?<=\w\w\w)ev$"), "ov"), (re.compile(r"f$"), "v"))
-_TITLE_HEADS = PERSON_TITLES | {"the"}
+_TITLE_HEADS = PERSON_TITLES | ROLE_NOUNS | {"the"}
 _TITLE_TAILS = TITLE_MODIFIERS | {"of", "the"}
 _CONNECTORS = frozenset({"of", "the", "for", "and", "de", "la"})
 

@@ -161,30 +161,55 @@ class Quotes:
             for token in sentence.tokens
         )
 
-    def _continues(self, quote: Quote, opening: int, closing: int) -> bool:
-        """A quotation standing alone right after the previous speaker's carries on their words;
-        one with any words of the writer's around it has an attribution we failed to read."""
-        last = self.last_quote
-        return bool(
-            last and last.last_sentence == opening - 1 and self._alone(quote, opening, closing)
-        )
+    def _follows_last(self, opening: int) -> bool:
+        return self.last_quote is not None and self.last_quote.last_sentence == opening - 1
 
-    def _hold_open(self, quote: Quote, opening: int, closing: int) -> None:
-        adjacent = not self.open_parts or self.open_parts[-1][2] == opening - 1
-        if quote.closed or not adjacent or not self._alone(quote, opening, closing):
-            self.open_parts = []
-            return
-        self.open_parts.append((quote, opening, closing))
+    def _continues_last_paragraph(self, opening: int) -> bool:
+        last = self.last_quote
+        if last is None or not self._follows_last(opening):
+            return False
+        sentences = self.doc.sentences
+        return sentences[opening].paragraph == sentences[last.last_sentence].paragraph
+
+    def _settle_open_parts(self) -> None:
+        """Open paragraphs that never led to an attribution carry on the previous speaker's
+        quotation if they follow it directly; otherwise nobody is named for them."""
+        parts, self.open_parts = self.open_parts, []
+        if parts and self._follows_last(parts[0][1]):
+            for quote, _, closing in parts:
+                self._extend(quote, closing)
 
     def _take_open_parts(self, opening: int) -> tuple[str, int] | None:
         """Text and first sentence of open paragraphs leading straight into this quotation."""
+        if self.open_parts and self.open_parts[-1][2] != opening - 1:
+            self._settle_open_parts()
         parts, self.open_parts = self.open_parts, []
-        if not parts or parts[-1][2] != opening - 1:
+        if not parts:
             return None
         text = parts[0][0].inner
         for quote, _, _ in parts[1:]:
             text = join_quote_parts(text, quote.inner)
         return text, parts[0][1]
+
+    def _unattributed(self, quote: Quote, opening: int, closing: int) -> None:
+        """A quotation with no attribution of its own: part of a multi-paragraph quotation
+        (left open, its speaker named at the end), a continuation of the previous speaker's
+        ("“A,” Rubio stated. “B.”"), or, with writer's words around it, nobody's."""
+        if not self._alone(quote, opening, closing):
+            self._settle_open_parts()
+            self.last_quote = None
+            return
+        if self.open_parts and self.open_parts[-1][2] != opening - 1:
+            self._settle_open_parts()
+        if not quote.closed or self.open_parts:
+            self.open_parts.append((quote, opening, closing))
+            if quote.closed:
+                self._settle_open_parts()
+            return
+        if self._follows_last(opening):
+            self._extend(quote, closing)
+        else:
+            self.last_quote = None
 
     def add(self, quote: Quote) -> None:
         opening = self._sentence_of(quote.start)
@@ -193,11 +218,7 @@ class Quotes:
             return
         attribution = self._attribute(quote, opening, closing)
         if attribution is None:
-            if self._continues(quote, opening, closing):
-                self._extend(quote, closing)
-            else:
-                self.last_quote = None
-                self._hold_open(quote, opening, closing)
+            self._unattributed(quote, opening, closing)
             return
         self.attribution_verbs.add((attribution.sentence, attribution.verb))
         earlier = self._take_open_parts(opening)
@@ -206,15 +227,27 @@ class Quotes:
             self.last_quote = None
             return
         last = self.last_quote
-        if last and last.speaker is ref.actor and last.last_sentence == opening:
-            self._extend(quote, max(closing, attribution.sentence))
+        closing = max(closing, attribution.sentence)
+        if earlier and self._continues_last_paragraph(earlier[1]):
+            # An open quotation that began in the previous speaker's paragraph and runs into
+            # this one: whose it is, is clear only if both quotations are by the same speaker.
+            if last is not None and last.speaker is ref.actor:
+                last.text = join_quote_parts(last.text, earlier[0])
+                self._extend(quote, closing)
+                return
+            earlier = None
+        if last and last.speaker is ref.actor and last.last_sentence == opening and not earlier:
+            self._extend(quote, closing)
             return
         text, first = quote.inner.rstrip(","), min(opening, attribution.sentence)
         if earlier:
             text, first = join_quote_parts(earlier[0], text), earlier[1]
-        said = Said(ref.actor, "quote", text, first, max(closing, attribution.sentence))
+        said = Said(ref.actor, "quote", text, first, closing)
         self.said.append(said)
         self.last_quote = said
+
+    def finish(self) -> None:
+        self._settle_open_parts()
 
     def _extend(self, quote: Quote, closing: int) -> None:
         last = self.last_quote

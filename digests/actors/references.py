@@ -229,8 +229,9 @@ def _antecedent(
         if actor and actor.kind == "person" and not other.quoted and actor not in before:
             before.append(actor)
     before = [actor for actor in before if _agrees(pronoun, actor)]
-    if before or _unnamed_person(sentence_refs, earlier):
-        return before[0] if len(before) == 1 and not _unnamed_person(sentence_refs, earlier) else None
+    unnamed_here = _unnamed_person(sentence_refs, earlier)
+    if before or unnamed_here:
+        return before[0] if len(before) == 1 and not unnamed_here else None
     if previous is None or _unnamed_person(previous, previous.refs):
         return None
     people = [actor for actor in previous.people_outside_quotes() if _agrees(pronoun, actor)]

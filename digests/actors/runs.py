@@ -77,7 +77,7 @@ def name_like(token: Token) -> bool:
         return False
     base = token.base
     if not any(char.islower() for char in base):
-        return _INITIALS.fullmatch(base) is not None
+        return False  # "NATO", "U.S."; initials count only inside a name (_name_start)
     lower = token.lower
     if lower.endswith("s") and lower[:-1] in DEMONYMS:
         return False

@@ -42,4 +42,5 @@ def find_statements(doc: Document, table: list[SentenceRefs]) -> list[Said]:
     quotes = Quotes(doc, table)
     for quote in doc.quotes:
         quotes.add(quote)
+    quotes.finish()
     return quotes.said + _reported(table, quotes.attribution_verbs)

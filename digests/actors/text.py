@@ -99,8 +99,10 @@ def tokenize(text: str, offset: int) -> list[Token]:
 
 
 def _is_heading(sentence: str) -> bool:
-    """A line with no closing punctuation is a headline, section title or site furniture."""
-    return not sentence.rstrip().endswith(_TERMINAL)
+    """A line with no closing punctuation is a headline, section title or site furniture,
+    unless it opens a quotation that runs on into the next paragraph."""
+    opens_quote = sentence[:1] in OPENING_QUOTES or sentence[:1] == STRAIGHT_QUOTE
+    return not opens_quote and not sentence.rstrip().endswith(_TERMINAL)
 
 
 def _sentences(text: str) -> list[Sentence]:

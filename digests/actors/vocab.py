@@ -34,7 +34,8 @@ ROLE_NOUNS = _words(
     "spokeswoman chief head commander general adviser advisor ambassador envoy premier leader "
     "director governor mayor senator official negotiator diplomat representative aide analyst "
     "expert specialist professor economist researcher chairman chairwoman chair ceo founder "
-    "lawmaker deputy prosecutor judge king queen prince monarch counterpart"
+    "lawmaker deputy prosecutor judge king queen prince monarch counterpart commissioner "
+    "executive coach manager captain lawyer attorney journalist activist"
 )
 # Spelling variants of one role, so "the Kremlin spokesman" finds a "Kremlin spokesperson".
 ROLE_SYNONYMS = {
@@ -48,7 +49,7 @@ ROLE_SYNONYMS = {
 # Lowercase words that may stand inside a role phrase before its noun ("military chief").
 ROLE_MODIFIERS = TITLE_MODIFIERS | _words(
     "prime chief policy defense-ministry foreign-policy opposition army party government "
-    "interior presidential kremlin"
+    "interior presidential kremlin crown trade foreign-affairs head"
 )
 # Words that open an anonymous or unresolvable noun phrase ("a senior NATO representative").
 INDEFINITES = _words("a an one another some several two three many other his her its their")
