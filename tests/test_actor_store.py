@@ -1,0 +1,49 @@
+"""Actors in SQL: one actor whatever the spelling, statements across articles, lookups."""
+
+from digests.actor_store import actor_profile, lookup_actors, top_actors
+
+SELENSKYJ_QUOTE = "We must move toward peace and establish security guarantees"
+ZELENSKY_QUOTE = "Every time we approach meaningful discussions, Russia finds ways to stall"
+
+
+def test_every_spelling_finds_the_same_actor_with_quotes_from_both_articles(seeded):
+    with seeded.session() as session:
+        found = {
+            query: lookup_actors(session, query)[0]
+            for query in ("Zelensky", "Zelenskyy", "Selenskyj", "selensky", "ZELENSKY")
+        }
+        assert len({actor_id for actor_id, _, _ in found.values()}) == 1
+        actor_id = found["Zelensky"][0]
+        profile = actor_profile(session, actor_id)
+    quotes = [line.text for line in profile.statements if line.kind == "quote"]
+    assert any(SELENSKYJ_QUOTE in quote for quote in quotes)  # the article spelling "Selenskyj"
+    assert any(ZELENSKY_QUOTE in quote for quote in quotes)  # the article spelling "Zelensky"
+    titles = {line.article_title for line in profile.statements}
+    assert len(titles) >= 3  # 002, 003 and 004 all report what he said
+
+
+def test_statements_come_newest_first_then_mentions(seeded):
+    with seeded.session() as session:
+        [(putin, name, _)] = lookup_actors(session, "putin", limit=1)
+        profile = actor_profile(session, putin)
+    assert name == "Vladimir Putin"
+    dates = [line.article_date for line in profile.statements]
+    assert dates == sorted(dates, reverse=True)
+    assert profile.mentions
+    stated = {line.text for line in profile.statements}
+    assert not stated & {line.text for line in profile.mentions}
+
+
+def test_nobody_else_gets_someone_elses_quote(seeded):
+    with seeded.session() as session:
+        [(trump, _, _)] = lookup_actors(session, "Trump", limit=1)
+        quotes = [line.text for line in actor_profile(session, trump).statements]
+    assert not any("We must defeat the enemy in Kursk" in quote for quote in quotes)
+    assert any("We want to put this war behind us" in quote for quote in quotes)
+
+
+def test_most_mentioned_actors(seeded):
+    with seeded.session() as session:
+        ranked = top_actors(session, limit=3)
+    assert ranked[0][1] == "Vladimir Putin"
+    assert [count for _, _, count in ranked] == sorted((c for _, _, c in ranked), reverse=True)
