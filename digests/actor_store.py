@@ -3,26 +3,51 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import and_, exists, func, or_
 from sqlmodel import Session, col, select
 
 from digests.actors import extract_actors, identity_key, rank_actors, resolve_actor
 from digests.models import Actor, ActorAlias, Article, Mention, Statement
 
-PAGE_SIZE = 5
+PREFIX = 3  # spelling slips past the first letters of a surname are found by ranking
 
 
-def _known_actors(session: Session, kind: str) -> list[tuple[int, list[str]]]:
-    aliases: dict[int, list[str]] = defaultdict(list)
-    rows = session.exec(
+def alias_key(name: str) -> str:
+    """The identity key of a name's last word: every spelling of one surname shares it."""
+    words = identity_key(name).split()
+    return words[-1][:256] if words else ""
+
+
+def _key_conditions(keys: Iterable[str]):
+    conditions = []
+    for key in {k for k in keys if k}:
+        conditions.append(ActorAlias.key == key)
+        if len(key) >= PREFIX:
+            start = key[:PREFIX]
+            conditions.append(and_(ActorAlias.key >= start, ActorAlias.key < start + "\uffff"))
+    return conditions
+
+
+def _candidates(
+    session: Session, keys: Iterable[str], kind: str | None = None
+) -> list[tuple[int, list[str]]]:
+    """Actors with a surname like one of `keys`, found through the alias index."""
+    conditions = _key_conditions(keys)
+    if not conditions:
+        return []
+    query = (
         select(ActorAlias.actor_id, ActorAlias.alias)
         .join(Actor, Actor.id == ActorAlias.actor_id)
-        .where(Actor.kind == kind)
-    ).all()
-    for actor_id, alias in rows:
+        .where(or_(*conditions))
+    )
+    if kind is not None:
+        query = query.where(Actor.kind == kind)
+    aliases: dict[int, list[str]] = defaultdict(list)
+    for actor_id, alias in session.exec(query).all():
         aliases[actor_id].append(alias)
     return list(aliases.items())
 
@@ -31,37 +56,36 @@ def _add_aliases(session: Session, actor: Actor, names: list[str]) -> None:
     known = set(session.exec(select(ActorAlias.alias).where(ActorAlias.actor_id == actor.id)).all())
     for name in dict.fromkeys(names):
         if name not in known:
-            session.add(
-                ActorAlias(actor_id=actor.id, alias=name[:256], key=identity_key(name)[:256])
-            )
+            session.add(ActorAlias(actor_id=actor.id, alias=name[:256], key=alias_key(name)))
+
+
+def _store_actor(session: Session, ref) -> Actor:
+    names = [ref.name, *ref.aliases]
+    candidates = _candidates(session, (alias_key(name) for name in names), ref.kind)
+    actor_id = resolve_actor(names, candidates)
+    actor = session.get(Actor, actor_id) if actor_id else None
+    if actor is None:
+        actor = Actor(name=ref.name[:256], kind=ref.kind, role=ref.role)
+        session.add(actor)
+        session.flush()
+    elif len(ref.name.split()) > len(actor.name.split()):
+        actor.name = ref.name[:256]  # the fullest form: "Volodymyr Zelensky" over "Zelensky"
+    if ref.role and not actor.role:
+        actor.role = ref.role[:256]
+    _add_aliases(session, actor, names)
+    session.flush()
+    return actor
 
 
 def record_actors(session: Session, article: Article) -> None:
     """Extract the article's actors and store them, merging with people already known."""
     extraction = extract_actors(article.text, title=article.title)
-    ids_by_name: dict[str, int] = {}
-    for ref in extraction.actors:
-        names = [ref.name, *ref.aliases]
-        actor_id = resolve_actor(names, _known_actors(session, ref.kind))
-        actor = session.get(Actor, actor_id) if actor_id else None
-        if actor is None:
-            actor = Actor(name=ref.name[:256], kind=ref.kind, role=ref.role)
-            session.add(actor)
-            session.flush()
-        elif len(ref.name) > len(actor.name):
-            actor.name = ref.name[
-                :256
-            ]  # keep the fullest form: "Volodymyr Zelensky" over "Zelensky"
-        if ref.role and not actor.role:
-            actor.role = ref.role[:256]
-        _add_aliases(session, actor, names)
-        session.flush()
-        ids_by_name[ref.name] = actor.id
+    actors = {ref.name: _store_actor(session, ref) for ref in extraction.actors}
     for statement in extraction.statements:
-        if statement.speaker in ids_by_name:
+        if statement.speaker in actors:
             session.add(
                 Statement(
-                    actor_id=ids_by_name[statement.speaker],
+                    actor_id=actors[statement.speaker].id,
                     article_id=article.id,
                     kind=statement.kind,
                     text=statement.text,
@@ -70,10 +94,11 @@ def record_actors(session: Session, article: Article) -> None:
                 )
             )
     for mention in extraction.mentions:
-        if mention.actor in ids_by_name:
+        if mention.actor in actors:
+            actors[mention.actor].mention_count += 1
             session.add(
                 Mention(
-                    actor_id=ids_by_name[mention.actor],
+                    actor_id=actors[mention.actor].id,
                     article_id=article.id,
                     sentence=mention.sentence,
                     position=mention.position,
@@ -94,76 +119,102 @@ class ActorLine:
 
 
 @dataclass(frozen=True, slots=True)
-class ActorProfile:
+class ActorPage:
+    """One page of an actor's record: statements first, then other mentions, newest first."""
+
     id: int
     name: str
     role: str | None
-    statements: list[ActorLine]
-    mentions: list[ActorLine]
+    statement_count: int
+    mention_count: int
+    page: int
+    lines: list[ActorLine]
+    has_next: bool
 
 
 def lookup_actors(session: Session, query: str, *, limit: int = 5) -> list[tuple[int, str, float]]:
     """Actors matching a name, best first, tolerant of case and spelling."""
-    candidates = _known_actors(session, "person") + _known_actors(session, "organization")
+    candidates = _candidates(session, [alias_key(query)])
+    if not candidates:  # not a surname we know: look for the words anywhere in the names
+        pattern = f"%{query.strip().lower()[:64]}%"
+        rows = session.exec(
+            select(ActorAlias.actor_id, ActorAlias.alias)
+            .where(func.lower(ActorAlias.alias).like(pattern))
+            .limit(200)
+        ).all()
+        grouped: dict[int, list[str]] = defaultdict(list)
+        for actor_id, alias in rows:
+            grouped[actor_id].append(alias)
+        candidates = list(grouped.items())
     ranked = rank_actors(query, candidates, limit=limit)
     ids = [actor_id for actor_id, _ in ranked]
     names = dict(session.exec(select(Actor.id, Actor.name).where(col(Actor.id).in_(ids))).all())
     return [(actor_id, names[actor_id], score) for actor_id, score in ranked if actor_id in names]
 
 
-def _lines(session: Session, model, actor_id: int, *, kind_of, text_of) -> list[ActorLine]:
-    date = func.coalesce(Article.published_at, Article.ingested_at)
+def _statement_lines(session: Session, actor_id: int, offset: int, limit: int) -> list[ActorLine]:
     rows = session.exec(
-        select(model, Article.title, date)
-        .join(Article, Article.id == model.article_id)
-        .where(model.actor_id == actor_id)
-        .order_by(date.desc(), col(Article.id).desc(), model.position)
+        select(Statement, Article.title, Article.listed_at)
+        .join(Article, Article.id == Statement.article_id)
+        .where(Statement.actor_id == actor_id)
+        .order_by(col(Article.listed_at).desc(), col(Article.id).desc(), Statement.position)
+        .offset(offset)
+        .limit(limit)
     ).all()
-    return [
-        ActorLine(
-            kind=kind_of(row),
-            text=text_of(row),
-            article_id=row.article_id,
-            article_title=title,
-            article_date=when,
-        )
-        for row, title, when in rows
-    ]
+    return [ActorLine(s.kind, s.text, s.article_id, title, when) for s, title, when in rows]
 
 
-def actor_profile(session: Session, actor_id: int) -> ActorProfile | None:
-    """Everything recorded for an actor: statements first, then other mentions, newest first."""
+def _mention_lines(session: Session, actor_id: int, offset: int, limit: int) -> list[ActorLine]:
+    """Mentions in sentences that are not already shown as a statement of the same actor."""
+    already_stated = exists().where(
+        Statement.actor_id == Mention.actor_id,
+        Statement.article_id == Mention.article_id,
+        Statement.sentence == Mention.sentence,
+    )
+    rows = session.exec(
+        select(Mention, Article.title, Article.listed_at)
+        .join(Article, Article.id == Mention.article_id)
+        .where(Mention.actor_id == actor_id, ~already_stated)
+        .order_by(col(Article.listed_at).desc(), col(Article.id).desc(), Mention.position)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return [ActorLine("mention", m.sentence, m.article_id, title, when) for m, title, when in rows]
+
+
+def actor_page(
+    session: Session, actor_id: int, *, page: int = 0, size: int = 5
+) -> ActorPage | None:
+    """One page of what an actor said and where they were mentioned, paged in SQL."""
     actor = session.get(Actor, actor_id)
     if actor is None:
         return None
-    statements = _lines(
-        session, Statement, actor_id, kind_of=lambda row: row.kind, text_of=lambda row: row.text
+    statements = session.exec(
+        select(func.count(col(Statement.id))).where(Statement.actor_id == actor_id)
+    ).one()
+    start, wanted = page * size, size + 1  # one more than shown tells whether a next page exists
+    lines = _statement_lines(session, actor_id, start, wanted) if start < statements else []
+    if len(lines) < wanted:
+        mention_offset = max(0, start - statements)
+        lines += _mention_lines(session, actor_id, mention_offset, wanted - len(lines))
+    return ActorPage(
+        id=actor.id,
+        name=actor.name,
+        role=actor.role,
+        statement_count=statements,
+        mention_count=actor.mention_count,
+        page=page,
+        lines=lines[:size],
+        has_next=len(lines) > size,
     )
-    stated = set(
-        session.exec(select(Statement.sentence).where(Statement.actor_id == actor_id)).all()
-    )
-    mentions = [
-        line
-        for line in _lines(
-            session,
-            Mention,
-            actor_id,
-            kind_of=lambda _row: "mention",
-            text_of=lambda row: row.sentence,
-        )
-        if line.text not in stated
-    ]
-    return ActorProfile(actor.id, actor.name, actor.role, statements, mentions)
 
 
 def top_actors(session: Session, *, limit: int = 10) -> list[tuple[int, str, int]]:
     """The most mentioned actors with their mention counts."""
-    count = func.count(col(Mention.id))
     rows = session.exec(
-        select(Actor.id, Actor.name, count)
-        .join(Mention, Mention.actor_id == Actor.id)
-        .group_by(Actor.id, Actor.name)
-        .order_by(count.desc(), Actor.name)
+        select(Actor.id, Actor.name, Actor.mention_count)
+        .where(Actor.mention_count > 0)
+        .order_by(col(Actor.mention_count).desc(), Actor.name)
         .limit(limit)
     ).all()
-    return [(actor_id, name, n) for actor_id, name, n in rows]
+    return [(actor_id, name, count) for actor_id, name, count in rows]

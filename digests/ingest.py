@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import or_
 from sqlmodel import Session, select
@@ -11,7 +12,7 @@ from sqlmodel import Session, select
 from digests.actor_store import record_actors
 from digests.language import detect_language, iso_code, language_name
 from digests.metrics import INGEST_SECONDS
-from digests.models import Article, Source
+from digests.models import Article, Source, utcnow
 from digests.sources.raw import RawArticle
 from digests.summarize import summarize
 from digests.titles import headline_from_sentence
@@ -30,6 +31,11 @@ class IngestReport:
     added: list[int] = field(default_factory=list)
     duplicates: int = 0
     rejected: list[str] = field(default_factory=list)
+
+
+def listed_time(published_at: datetime | None, *, now: datetime) -> datetime:
+    """Sort by publication time, but never let a wrong date from the future top the list."""
+    return published_at if published_at is not None and published_at <= now else now
 
 
 def ensure_source(session: Session, *, kind: str, url: str, title: str | None = None) -> Source:
@@ -84,6 +90,7 @@ def ingest_article(
         author=raw.author,
         language=iso_code(language) or "en",
         published_at=raw.published_at,
+        listed_at=listed_time(raw.published_at, now=utcnow()),
     )
     session.add(article)
     session.flush()

@@ -62,7 +62,7 @@ class Source(SQLModel, table=True):
 class Article(SQLModel, table=True):
     """One story, cleaned and deduplicated; its id order is ingest order."""
 
-    __table_args__ = (Index("ix_article_published", "published_at"),)
+    __table_args__ = (Index("ix_article_listed", "listed_at", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     source_id: int = Field(foreign_key="source.id", index=True)
@@ -76,6 +76,9 @@ class Article(SQLModel, table=True):
     language: str = Field(default="en", max_length=8)
     published_at: datetime | None = Field(default=None, sa_column=_utc_column())
     ingested_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+    # When it counts as news, for "newest first": its publication time, or its ingest time when
+    # the source gave none or claimed a time in the future.
+    listed_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
 
 
 class Summary(SQLModel, table=True):
@@ -97,6 +100,7 @@ class Actor(SQLModel, table=True):
     name: str = Field(max_length=256)
     kind: str = Field(default="person", max_length=16)  # person | organization
     role: str | None = Field(default=None, max_length=256)
+    mention_count: int = Field(default=0, index=True)  # kept at ingest, for /actors at any size
 
 
 class ActorAlias(SQLModel, table=True):
@@ -107,7 +111,7 @@ class ActorAlias(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     actor_id: int = Field(foreign_key="actor.id", index=True)
     alias: str = Field(max_length=256)
-    key: str = Field(max_length=256, index=True)
+    key: str = Field(max_length=256, index=True)  # identity key of the surname: indexed lookups
 
 
 class Mention(SQLModel, table=True):
@@ -157,7 +161,10 @@ class Chat(SQLModel, table=True):
 class Subscription(SQLModel, table=True):
     """A chat's digest settings; `next_digest_at` on the row is the whole schedule."""
 
-    __table_args__ = (Index("ix_subscription_due", "active", "next_digest_at"),)
+    __table_args__ = (
+        Index("ix_subscription_due", "active", "next_digest_at"),
+        Index("ix_subscription_instant", "rhythm", "last_article_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     chat_id: int = Field(sa_column=Column(BigInteger, unique=True, nullable=False))

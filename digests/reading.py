@@ -54,7 +54,7 @@ def _card(article: Article, source: Source) -> ArticleCard:
 
 
 def _newest_first():
-    return (func.coalesce(Article.published_at, Article.ingested_at).desc(), col(Article.id).desc())
+    return (col(Article.listed_at).desc(), col(Article.id).desc())
 
 
 def latest_articles(session: Session, *, limit: int = 5, offset: int = 0) -> list[ArticleCard]:

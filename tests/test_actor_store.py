@@ -1,9 +1,23 @@
 """Actors in SQL: one actor whatever the spelling, statements across articles, lookups."""
 
-from digests.actor_store import actor_profile, lookup_actors, top_actors
+from digests.actor_store import actor_page, lookup_actors, top_actors
 
 SELENSKYJ_QUOTE = "We must move toward peace and establish security guarantees"
 ZELENSKY_QUOTE = "Every time we approach meaningful discussions, Russia finds ways to stall"
+
+
+def all_lines(session, actor_id):
+    lines, page = [], 0
+    while True:
+        found = actor_page(session, actor_id, page=page, size=4)
+        lines += found.lines
+        if not found.has_next:
+            return found, lines
+        page += 1
+
+
+def statements_of(session, actor_id):
+    return [line for line in all_lines(session, actor_id)[1] if line.kind != "mention"]
 
 
 def test_every_spelling_finds_the_same_actor_with_quotes_from_both_articles(seeded):
@@ -14,30 +28,32 @@ def test_every_spelling_finds_the_same_actor_with_quotes_from_both_articles(seed
         }
         assert len({actor_id for actor_id, _, _ in found.values()}) == 1
         actor_id = found["Zelensky"][0]
-        profile = actor_profile(session, actor_id)
-    quotes = [line.text for line in profile.statements if line.kind == "quote"]
+        statements = statements_of(session, actor_id)
+    quotes = [line.text for line in statements if line.kind == "quote"]
     assert any(SELENSKYJ_QUOTE in quote for quote in quotes)  # the article spelling "Selenskyj"
     assert any(ZELENSKY_QUOTE in quote for quote in quotes)  # the article spelling "Zelensky"
-    titles = {line.article_title for line in profile.statements}
+    titles = {line.article_title for line in statements}
     assert len(titles) >= 3  # 002, 003 and 004 all report what he said
 
 
 def test_statements_come_newest_first_then_mentions(seeded):
     with seeded.session() as session:
         [(putin, name, _)] = lookup_actors(session, "putin", limit=1)
-        profile = actor_profile(session, putin)
+        first, lines = all_lines(session, putin)
     assert name == "Vladimir Putin"
-    dates = [line.article_date for line in profile.statements]
+    kinds = [line.kind for line in lines]
+    assert kinds.index("mention") == first.statement_count  # every statement before mentions
+    statements, mentions = lines[: first.statement_count], lines[first.statement_count :]
+    dates = [line.article_date for line in statements]
     assert dates == sorted(dates, reverse=True)
-    assert profile.mentions
-    stated = {line.text for line in profile.statements}
-    assert not stated & {line.text for line in profile.mentions}
+    assert mentions and all(line.kind == "mention" for line in mentions)
+    assert len(lines) == len({(line.kind, line.text) for line in lines})  # no line twice
 
 
 def test_nobody_else_gets_someone_elses_quote(seeded):
     with seeded.session() as session:
         [(trump, _, _)] = lookup_actors(session, "Trump", limit=1)
-        quotes = [line.text for line in actor_profile(session, trump).statements]
+        quotes = [line.text for line in statements_of(session, trump)]
     assert not any("We must defeat the enemy in Kursk" in quote for quote in quotes)
     assert any("We want to put this war behind us" in quote for quote in quotes)
 

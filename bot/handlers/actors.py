@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.conversation import Answer, Asker
-from digests.actor_store import ActorProfile, actor_profile, lookup_actors, top_actors
+from digests.actor_store import ActorPage, actor_page, lookup_actors, top_actors
 from digests.follows import FollowError, follow, is_following, unfollow
 from digests.markup import Button, Message, bold, esc, italic
 from digests.runtime import Runtime
@@ -19,33 +19,29 @@ def _line(line) -> str:
     return f"{esc(line.text)}\n{where}"
 
 
-def profile_page(profile: ActorProfile, page: int, *, following: bool = False) -> Message:
+def profile_page(page: ActorPage, *, following: bool = False) -> Message:
     """Statements first, then other mentions, PAGE_SIZE lines a page, with paging buttons."""
-    lines = [("said", line) for line in profile.statements] + [
-        ("mentioned", line) for line in profile.mentions
-    ]
-    pages = max(1, -(-len(lines) // PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
-    header = bold(profile.name) + (f" — {esc(profile.role)}" if profile.role else "")
-    counts = f"{len(profile.statements)} statements, {len(profile.mentions)} other mentions"
+    header = bold(page.name) + (f" — {esc(page.role)}" if page.role else "")
+    counts = f"{page.statement_count} statements, mentioned {page.mention_count} times"
     blocks = [f"{header}\n{italic(counts)}"]
     shown_heading = None
-    for heading, line in lines[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
+    for line in page.lines:
+        heading = "Mentions" if line.kind == "mention" else "Statements"
         if heading != shown_heading:
-            blocks.append(bold("Statements" if heading == "said" else "Mentions"))
+            blocks.append(bold(heading))
             shown_heading = heading
         blocks.append(_line(line))
-    if not lines:
+    if not page.lines:
         blocks.append(esc("Nothing recorded yet."))
     paging = []
-    if page > 0:
-        paging.append(Button("« Previous", data=f"actor:{profile.id}:{page - 1}"))
-    if page < pages - 1:
-        paging.append(Button(f"Next » ({page + 2}/{pages})", data=f"actor:{profile.id}:{page + 1}"))
+    if page.page > 0:
+        paging.append(Button("« Previous", data=f"actor:{page.id}:{page.page - 1}"))
+    if page.has_next:
+        paging.append(Button("Next »", data=f"actor:{page.id}:{page.page + 1}"))
     follow = (
-        Button("Unfollow", data=f"follow:off:{profile.id}")
+        Button("Unfollow", data=f"follow:off:{page.id}")
         if following
-        else Button("Follow in my digests", data=f"follow:on:{profile.id}")
+        else Button("Follow in my digests", data=f"follow:on:{page.id}")
     )
     rows = [tuple(paging)] if paging else []
     rows.append((follow,))
@@ -54,9 +50,9 @@ def profile_page(profile: ActorProfile, page: int, *, following: bool = False) -
 
 def _profile_message(runtime: Runtime, chat_id: int, actor_id: int, page: int) -> Message | None:
     with runtime.session() as session:
-        profile = actor_profile(session, actor_id)
-        following = profile is not None and is_following(session, chat_id, actor_id)
-    return profile_page(profile, page, following=following) if profile else None
+        found = actor_page(session, actor_id, page=page, size=PAGE_SIZE)
+        following = found is not None and is_following(session, chat_id, actor_id)
+    return profile_page(found, following=following) if found else None
 
 
 def actors_list(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
