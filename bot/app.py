@@ -24,10 +24,11 @@ from bot.conversation import Asker
 from bot.handlers import feeds as feed_handlers
 from bot.jobs import Ticker
 from bot.render import fit, send_kwargs
-from bot.sender import TelegramSender
+from bot.sender import ReplyPacing, TelegramSender
 from digests.feeds import MAX_OPML_BYTES, OPML_TOO_LARGE
 from digests.markup import Message, esc
 from digests.metrics import UPDATES_HANDLED
+from digests.pacing import Limits, Pacer
 from digests.runtime import Runtime
 from digests.subscriptions import ChatInfo
 from digests.user_links import find_links
@@ -237,10 +238,13 @@ async def register_commands(application: Application, admin_ids: list[int]) -> N
 
 def build_application(runtime: Runtime) -> Application:
     settings = runtime.settings
+    # One pacer for everything the bot sends: replies take urgent turns, the outbox the rest.
+    paid = settings.allow_paid_broadcast
+    pacer = Pacer(Limits.for_broadcast(paid=paid))
 
     async def post_init(application: Application) -> None:
         await register_commands(application, settings.admin_user_ids)
-        ticker = Ticker(runtime, TelegramSender(application.bot))
+        ticker = Ticker(runtime, TelegramSender(application.bot, paid_broadcast=paid), pacer)
         application.bot_data["ticker"] = ticker
 
         async def tick(_context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -265,6 +269,7 @@ def build_application(runtime: Runtime) -> Application:
         .base_url(settings.telegram_api_base_url)
         .base_file_url(file_base_url(settings.telegram_api_base_url))
         .post_init(post_init)
+        .rate_limiter(ReplyPacing(pacer))
         .build()
     )
     special = {"summary": summary_callback(runtime), "exportopml": export_callback(runtime)}

@@ -6,16 +6,19 @@ import asyncio
 import html
 import re
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from bot import router
 from bot.conversation import Answer, Asker
+from bot.handlers import feeds
 from bot.jobs import Ticker
-from digests.markup import Button, Message
+from digests.markup import Button, Message, esc
 from digests.outbox import Delivery
 from digests.pacing import Limits, Pacer
 from digests.runtime import Runtime
 from digests.subscriptions import ChatInfo
+from digests.user_links import find_links
 
 CONSOLE_CHAT = ChatInfo(id=1, kind="private", title="console")
 CONSOLE_USER = 1
@@ -84,10 +87,10 @@ class Console:
             self.show(message)
 
     def handle(self, line: str) -> None:
-        """One line of input: a command, or the number of a button to press."""
+        """One line of input: a command, the number of a button to press, or a link or text."""
         if line.startswith("/"):
             word, _, args = line[1:].partition(" ")
-            for message in router.run_command(self.runtime, self.asker, word.split("@")[0], args):
+            for message in self.run_command(word.split("@")[0], args):
                 self.show(message)
         elif line.isdigit():
             index = int(line) - 1
@@ -100,7 +103,21 @@ class Console:
                     router.press_button(self.runtime, self.asker, self.choices[index].data)
                 )
         else:
-            self.write("Commands start with /. Try /help.\n")
+            for message in feeds.summarize_post(self.runtime, self.asker, line, find_links(line)):
+                self.show(message)
+
+    def run_command(self, name: str, args: str) -> list[Message]:
+        """As in Telegram, but /importopml reads the file named after it: there are no uploads."""
+        if name.lower() == "importopml" and args.strip():
+            return self.import_file(Path(args.strip()).expanduser())
+        return router.run_command(self.runtime, self.asker, name, args)
+
+    def import_file(self, path: Path) -> list[Message]:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            return [Message(html=esc(f"I couldn't read {path}: {error.strerror}."))]
+        return feeds.import_opml_file(self.runtime, self.asker, data)
 
     async def run(self) -> None:
         self.write(BANNER)

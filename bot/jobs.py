@@ -106,10 +106,13 @@ class Ticker:
     async def tick(self) -> DrainReport:
         async with self._lock:  # a slow tick never overlaps the next one
             self.last_tick_started = time.monotonic()
-            await self.poll_feeds()
-            queued = await asyncio.to_thread(compose_due_digests, self.runtime)
-            if queued:
-                log.info("queued %d digest messages", queued)
+            # Scheduled work happens once, on the leader, whatever the number of instances;
+            # every instance helps drain the outbox.
+            if await self.is_leader():
+                await self.poll_feeds()
+                queued = await asyncio.to_thread(compose_due_digests, self.runtime)
+                if queued:
+                    log.info("queued %d digest messages", queued)
             report = await drain_outbox(
                 self.runtime.engine,
                 self.transport,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.conversation import Answer, Asker
-from bot.handlers import actors, admin, reading, subscribing
+from bot.handlers import actors, admin, feeds, reading, subscribing
 from digests.markup import Message, bold, esc
 from digests.runtime import Runtime
 
@@ -40,7 +40,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("start", "Welcome and what this bot does", reading.start),
     Command("help", "All commands", help_command),
     Command("latest", "The newest articles", reading.latest),
-    Command("summary", "Summary of an article", reading.summary, "<number or title words>"),
+    Command("summary", "Summary of an article or a link", feeds.summary, "<number, title or link>"),
     Command("actor", "What a person said, across articles", actors.actor, "<name>"),
     Command("actors", "The most mentioned people", actors.actors_list),
     Command("subscribe", "Get digests of new articles", subscribing.subscribe_command),
@@ -50,6 +50,11 @@ COMMANDS: tuple[Command, ...] = (
         "breaking", "Send a breaking update to all subscribers", admin.breaking, "<text>", True
     ),
     Command("stats", "Subscribers, queue and delivery figures", admin.stats, admin_only=True),
+    Command("addfeed", "Poll a feed (or a site's feed)", feeds.addfeed, "<address>", True),
+    Command("removefeed", "Stop polling a feed", feeds.removefeed, "<number or address>", True),
+    Command("feeds", "The feeds polled and their health", feeds.feeds_list, admin_only=True),
+    Command("importopml", "Add the feeds of an OPML file", feeds.importopml, admin_only=True),
+    Command("exportopml", "The polled feeds as an OPML file", feeds.exportopml, admin_only=True),
 )
 COMMANDS_BY_NAME = {command.name: command for command in COMMANDS}
 

@@ -54,6 +54,7 @@ class BotApiEmulator(BotApiMethods):
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
         app.router.add_get("/_emulator/stats", self._handle_stats)
         app.router.add_post("/_emulator/user_sends", self._handle_user_sends)
         # No access log: per-request logging would cap throughput well below 1,000 req/s.
@@ -99,6 +100,12 @@ class BotApiEmulator(BotApiMethods):
             info = request.match_info
             status, body = await self.dispatch(info["token"], info["method"], params)
         return web.json_response(body, status=status)
+
+    async def _handle_file(self, request: web.Request) -> web.Response:
+        stored = self.files.at_path(request.match_info["path"])
+        if request.match_info["token"] != self.token or stored is None:
+            return web.Response(status=404, text="Not Found")
+        return web.Response(body=stored.data, content_type="application/octet-stream")
 
     async def _handle_stats(self, request: web.Request) -> web.Response:
         return web.json_response(self.stats_snapshot())

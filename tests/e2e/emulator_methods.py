@@ -9,6 +9,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from .emulator_files import DOWNLOAD_LIMIT, StoredFile
 from .emulator_limits import RateLimits
 from .emulator_objects import (
     ApiError,
@@ -20,6 +21,7 @@ from .emulator_objects import (
     render_text,
 )
 from .emulator_state import BotApiState
+from .html_entities import utf16_len
 
 Handler = Callable[[Params], Awaitable[Any]]
 
@@ -47,6 +49,7 @@ _CHAT_ACTIONS = frozenset(
     }
 )
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
+MAX_CAPTION_UTF16 = 1024
 
 
 class BotApiMethods(BotApiState):
@@ -61,6 +64,8 @@ class BotApiMethods(BotApiState):
             "deleteWebhook": self._delete_webhook,
             "getWebhookInfo": self._get_webhook_info,
             "sendMessage": self._send_message,
+            "sendDocument": self._send_document,
+            "getFile": self._get_file,
             "editMessageText": self._edit_message_text,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
             "deleteMessage": self._delete_message,
@@ -182,6 +187,58 @@ class BotApiMethods(BotApiState):
         self._deliver(record)
         return self._message_dict(record)
 
+    async def _send_document(self, params: Params) -> dict[str, Any]:
+        chat = self._chats.writable(params.chat_id())
+        stored = self._uploaded(params, "document")
+        caption, parse_mode = params.text("caption") or "", params.text("parse_mode")
+        plain, entities = _render_caption(caption, parse_mode, params.json("caption_entities"))
+        markup = check_reply_markup(params.json("reply_markup"))
+        reply_to = self._reply_target(chat.id, params)
+        self._admit(chat.id, paid=params.flag("allow_paid_broadcast"))
+        now = time.time()
+        record = SentMessage(
+            chat_id=chat.id,
+            message_id=chat.next_message_id(),
+            text=caption,
+            parse_mode=parse_mode,
+            plain_text=plain,
+            entities=entities,
+            reply_markup=markup,
+            link_preview_options=None,
+            disable_web_page_preview=None,
+            sent_at=now,
+            date=int(now),
+            reply_to_message_id=reply_to,
+            document=stored.as_document(),
+        )
+        self._deliver(record)
+        return self._message_dict(record)
+
+    def _uploaded(self, params: Params, name: str) -> StoredFile:
+        """A multipart upload (directly or as attach://<field>) or the file_id of a known file."""
+        value = params.raw.get(name)
+        if isinstance(value, str) and value.startswith("attach://"):
+            value = params.raw.get(value.removeprefix("attach://"))
+        if isinstance(value, str):
+            stored = self.files.get(value)
+            if stored is None:
+                raise bad_request("wrong file identifier/HTTP URL specified")
+            return stored
+        if value is None or not hasattr(value, "file"):
+            raise bad_request(f"there is no {name} in the request")
+        data = value.file.read()
+        if not data:
+            raise bad_request("file must be non-empty")
+        return self.files.add(data, file_name=value.filename, mime_type=value.content_type)
+
+    async def _get_file(self, params: Params) -> dict[str, Any]:
+        stored = self.files.get(params.text("file_id"))
+        if stored is None:
+            raise bad_request("invalid file_id")
+        if len(stored.data) > DOWNLOAD_LIMIT:
+            raise bad_request("file is too big")
+        return stored.as_file()
+
     def _reply_target(self, chat_id: int, params: Params) -> int | None:
         reply = params.json("reply_parameters") or {}
         message_id = reply.get("message_id") or params.integer("reply_to_message_id")
@@ -301,3 +358,15 @@ class BotApiMethods(BotApiState):
 
     async def _get_chat_administrators(self, params: Params) -> list[dict[str, Any]]:
         return self._chats.administrators(params.chat_id(), self.bot_from)
+
+
+def _render_caption(
+    caption: str, parse_mode: str | None, entities: Any
+) -> tuple[str, list[dict[str, Any]]]:
+    """Captions are optional, but follow the text's parse rules and have a shorter limit."""
+    if not caption:
+        return "", []
+    plain, parsed = render_text(caption, parse_mode, entities)
+    if utf16_len(plain) > MAX_CAPTION_UTF16:
+        raise bad_request("message caption is too long")
+    return plain, parsed

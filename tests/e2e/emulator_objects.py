@@ -127,6 +127,7 @@ class SentMessage:
     reply_to_message_id: int | None = None
     edits: list[EditRecord] = field(default_factory=list)
     deleted: bool = False
+    document: dict[str, Any] | None = None  # sendDocument: the Document object; text = caption
 
     @property
     def buttons(self) -> list[dict[str, Any]]:

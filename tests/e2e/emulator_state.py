@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from .emulator_chats import DEFAULT_GROUP_USER_ID, ChatBook, Refusal
+from .emulator_files import FileStore
 from .emulator_limits import FloodControl, RateLimits
 from .emulator_objects import (
     ApiError,
@@ -80,6 +81,7 @@ class BotApiState:
         self.webhook_url = ""
         self.allowed_updates: list[str] | None = None
         self._chats = ChatBook()
+        self.files = FileStore()
         self._updates = UpdateQueue()
         self._flood = FloodControl(limits) if limits else None
         self._sent: list[SentMessage] = []
@@ -105,13 +107,65 @@ class BotApiState:
         username: str | None = None,
         chat_title: str | None = None,
         reply_to_message_id: int | None = None,
+        forward_origin: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Queue a message update and return the Message dict the bot will receive.
 
         A negative chat_id left at chat_type="private" becomes a group (or supergroup for
         -100… ids), since Telegram's ids say which kind of chat they are. A user writing to
         the bot also lifts block_chat(), as pressing "Restart" does in Telegram.
+        `forward_origin` (a MessageOrigin dict) makes it a forwarded message.
         """
+        content: dict[str, Any] = {"text": text}
+        if entities := _command_entities(text):
+            content["entities"] = entities
+        if forward_origin is not None:
+            content["forward_origin"] = forward_origin
+        return self._user_message(
+            chat_id,
+            content,
+            user_id=user_id,
+            chat_type=chat_type,
+            first_name=first_name,
+            username=username,
+            chat_title=chat_title,
+            reply_to_message_id=reply_to_message_id,
+        )
+
+    def user_sends_document(
+        self,
+        chat_id: int,
+        data: bytes,
+        *,
+        file_name: str,
+        mime_type: str | None = None,
+        caption: str | None = None,
+        user_id: int | None = None,
+        reply_to_message_id: int | None = None,
+    ) -> dict[str, Any]:
+        """Queue a message carrying a file, which the bot can then fetch with getFile."""
+        stored = self.files.add(data, file_name=file_name, mime_type=mime_type)
+        content: dict[str, Any] = {"document": stored.as_document()}
+        if caption:
+            content["caption"] = caption
+            if entities := _command_entities(caption):
+                content["caption_entities"] = entities
+        return self._user_message(
+            chat_id, content, user_id=user_id, reply_to_message_id=reply_to_message_id
+        )
+
+    def _user_message(
+        self,
+        chat_id: int,
+        content: dict[str, Any],
+        *,
+        user_id: int | None = None,
+        chat_type: str = "private",
+        first_name: str = "Test",
+        username: str | None = None,
+        chat_title: str | None = None,
+        reply_to_message_id: int | None = None,
+    ) -> dict[str, Any]:
         reply_to = (
             None
             if reply_to_message_id is None
@@ -132,10 +186,8 @@ class BotApiState:
             "date": int(time.time()),
             "chat": chat.as_chat(),
             "from": self._chats.remember_user(sender, first_name, username),
-            "text": text,
+            **content,
         }
-        if entities := _command_entities(text):
-            message["entities"] = entities
         if reply_to is not None:
             message["reply_to_message"] = reply_to
         self._user_messages[(chat_id, message["message_id"])] = message
@@ -346,10 +398,17 @@ class BotApiState:
             "date": record.date,
             "chat": self._chats.get(record.chat_id).as_chat(),
             "from": self.bot_from,
-            "text": record.plain_text,
         }
-        if record.entities:
-            message["entities"] = record.entities
+        if record.document is None:
+            message["text"] = record.plain_text
+            if record.entities:
+                message["entities"] = record.entities
+        else:  # a file's text is its caption
+            message["document"] = record.document
+            if record.plain_text:
+                message["caption"] = record.plain_text
+            if record.entities:
+                message["caption_entities"] = record.entities
         if markup := inline_markup(record.reply_markup):
             message["reply_markup"] = markup
         if record.edits:

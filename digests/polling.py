@@ -1,0 +1,346 @@
+"""Feed polling: due sources, conditional downloads, teaser pages, ingest, backoff, admin notes."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from digests.config import Settings
+from digests.fetch import FetchError, FetchPolicy, FetchResult, HostLimiter, fetch
+from digests.ingest import ingest_batch
+from digests.markup import bold, esc
+from digests.models import Article, OutboxMessage, Source
+from digests.runtime import Runtime
+from digests.sources.feed import NOT_A_FEED, FeedEntry, ParsedFeed, parse_feed
+from digests.sources.raw import RawArticle
+from digests.sources.webpage import extract_page
+from digests.urls import canonical_url
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+MAX_BACKOFF = timedelta(hours=6)
+TELL_ADMINS_AFTER = 3  # consecutive failures; one bad night of a server is not news
+CONCURRENT_SOURCES = 8
+PER_HOST = 2
+# A first poll of a long teaser feed would otherwise hold the tick for minutes: the newest
+# pages come now, older ones on the following polls.
+MAX_PAGES_PER_POLL = 10
+DUE_BATCH = 100
+NOTICE_PRIORITY = 5  # after breaking updates, before digests
+GUID_LIMIT = 2048
+INTERNAL_ERROR = "The feed could not be processed (internal error)."
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S")
+
+
+def fetch_policy(settings: Settings, *, trusted: bool) -> FetchPolicy:
+    return FetchPolicy(
+        max_bytes=settings.fetch_max_bytes,
+        timeout_seconds=settings.fetch_timeout_seconds,
+        allow_private_addresses=settings.allow_private_urls,
+        trusted=trusted,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PollTarget:
+    """What a poll needs of its source, read up front so no session is held while downloading."""
+
+    id: int
+    url: str
+    trusted: bool
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @classmethod
+    def of(cls, source: Source) -> PollTarget:
+        return cls(source.id, source.url, source.trusted, source.etag, source.last_modified)
+
+
+@dataclass(slots=True)
+class PollOutcome:
+    source_id: int
+    title: str | None = None
+    added: list[int] = field(default_factory=list)
+    duplicates: int = 0
+    not_modified: bool = False
+    error: str | None = None
+
+
+def ensure_configured_feeds(runtime: Runtime) -> None:
+    """The FEEDS setting's URLs become trusted feed sources; existing rows are left as they are,
+    so a feed an admin removed stays removed across restarts."""
+    with runtime.session() as session:
+        for url in runtime.settings.feeds:
+            canonical = canonical_url(url)
+            if session.exec(select(Source).where(Source.url == canonical)).first() is None:
+                session.add(Source(kind="feed", url=canonical, trusted=True))
+                session.flush()
+
+
+def _due_targets(runtime: Runtime) -> list[PollTarget]:
+    now = runtime.clock()
+    with runtime.session() as session:
+        sources = session.exec(
+            select(Source)
+            .where(
+                Source.kind == "feed",
+                Source.active,
+                or_(col(Source.next_poll_at).is_(None), col(Source.next_poll_at) <= now),
+            )
+            .order_by(Source.id)
+            .limit(DUE_BATCH)
+        ).all()
+        return [PollTarget.of(source) for source in sources]
+
+
+class Poller:
+    """Polls feeds concurrently (bounded overall and per host); one instance per event loop.
+
+    Downloads overlap, writes do not: concurrent write transactions only make SQLite refuse
+    ("database is locked"), and ingest is CPU-bound anyway.
+    """
+
+    def __init__(self, runtime: Runtime, *, limiter: HostLimiter | None = None) -> None:
+        self.runtime = runtime
+        self.limiter = limiter or HostLimiter(PER_HOST)
+        self._feeds_configured = False
+        self._writing = asyncio.Lock()
+
+    async def _write(self, function: Callable[..., T], *args: object) -> T:
+        async with self._writing:
+            return await asyncio.to_thread(function, self.runtime, *args)
+
+    async def poll_due(self) -> list[PollOutcome]:
+        if not self._feeds_configured:
+            await asyncio.to_thread(ensure_configured_feeds, self.runtime)
+            self._feeds_configured = True
+        targets = await asyncio.to_thread(_due_targets, self.runtime)
+        gate = asyncio.Semaphore(CONCURRENT_SOURCES)
+
+        async def bounded(target: PollTarget) -> PollOutcome:
+            async with gate:
+                return await self.poll(target)
+
+        return list(await asyncio.gather(*(bounded(target) for target in targets)))
+
+    async def poll(self, target: PollTarget) -> PollOutcome:
+        """Download and ingest one feed; never raises, so one source cannot cost another."""
+        try:
+            async with self.limiter(target.url):
+                result = await fetch(
+                    target.url,
+                    policy=fetch_policy(self.runtime.settings, trusted=target.trusted),
+                    etag=target.etag,
+                    last_modified=target.last_modified,
+                )
+        except FetchError as error:
+            return await self._failed(target, error.reason)
+        except Exception:
+            log.exception("downloading feed %s failed", target.url)
+            return await self._failed(target, INTERNAL_ERROR)
+        return await self.ingest_fetched(target, result)
+
+    async def ingest_fetched(self, target: PollTarget, result: FetchResult) -> PollOutcome:
+        """Everything after the download; /addfeed enters here with the body it already has."""
+        try:
+            return await self._ingest(target, result)
+        except Exception:
+            log.exception("processing feed %s failed", target.url)
+            return await self._failed(target, INTERNAL_ERROR)
+
+    async def _ingest(self, target: PollTarget, result: FetchResult) -> PollOutcome:
+        if result.not_modified:
+            return await self._write(_store, target, result, None, [], True)
+        parsed = await asyncio.to_thread(
+            parse_feed, result.body, url=result.url, content_type=result.content_type
+        )
+        if not parsed.is_feed:
+            return await self._failed(target, parsed.error or NOT_A_FEED)
+        entries = [_scoped(entry, target.url) for entry in reversed(parsed.entries)]
+        fresh = await asyncio.to_thread(_unknown_entries, self.runtime, entries)
+        raws, complete = await self._full_articles(fresh, trusted=target.trusted)
+        return await self._write(_store, target, result, parsed, raws, complete)
+
+    async def _full_articles(
+        self, entries: list[FeedEntry], *, trusted: bool
+    ) -> tuple[list[RawArticle], bool]:
+        """Entries oldest first, teasers replaced by their pages; False when the pages of older
+        teasers were left for the next poll."""
+        teasers = [entry for entry in entries if entry.is_teaser]
+        deferred = {id(entry) for entry in teasers[: max(0, len(teasers) - MAX_PAGES_PER_POLL)]}
+        kept = [entry for entry in entries if id(entry) not in deferred]
+        articles = await asyncio.gather(*(self._article(entry, trusted) for entry in kept))
+        return list(articles), not deferred
+
+    async def _article(self, entry: FeedEntry, trusted: bool) -> RawArticle:
+        teaser = entry.article
+        if not entry.is_teaser or teaser.url is None:
+            return teaser
+        try:
+            async with self.limiter(teaser.url):
+                page = await fetch(
+                    teaser.url, policy=fetch_policy(self.runtime.settings, trusted=trusted)
+                )
+        except FetchError as error:
+            log.info("page %s of a feed entry: %s", teaser.url, error.reason)
+            return teaser
+        extracted = await asyncio.to_thread(extract_page, page.body, url=page.url)
+        return _merged(teaser, extracted)
+
+    async def _failed(self, target: PollTarget, reason: str) -> PollOutcome:
+        try:
+            await self._write(record_failure, target.id, reason)
+        except Exception:
+            log.exception("could not record the failure of feed %s", target.url)
+        return PollOutcome(target.id, error=reason)
+
+
+def _scoped(entry: FeedEntry, feed_url: str) -> FeedEntry:
+    """GUIDs like "1" or "post-12" are unique only within their feed; URIs are unique anywhere."""
+    guid = entry.article.guid
+    if guid is None:
+        return entry
+    if not _URI.match(guid) or len(guid) > GUID_LIMIT:
+        digest = hashlib.sha256(f"{feed_url}\n{guid}".encode()).hexdigest()
+        guid = f"feed-guid:{digest}"
+    return replace(entry, article=replace(entry.article, guid=guid))
+
+
+def _merged(teaser: RawArticle, page: RawArticle | None) -> RawArticle:
+    """The page's text under the feed's identity; the feed knows its own title, link and GUID."""
+    if page is None or len(page.text) <= len(teaser.text):
+        return teaser
+    return replace(
+        teaser,
+        text=page.text,
+        title=teaser.title or page.title,
+        source_name=teaser.source_name or page.source_name,
+        author=teaser.author or page.author,
+        published_at=teaser.published_at or page.published_at,
+        language=teaser.language or page.language,
+    )
+
+
+def _unknown_entries(runtime: Runtime, entries: list[FeedEntry]) -> list[FeedEntry]:
+    """Entries not stored yet, so known stories cost no page download on every poll."""
+    guids = [e.article.guid for e in entries if e.article.guid]
+    links = [canonical_url(e.article.url) for e in entries if e.article.url]
+    if not guids and not links:
+        return entries
+    with runtime.session() as session:
+        rows = session.exec(
+            select(Article.guid, Article.canonical_url).where(
+                or_(col(Article.guid).in_(guids), col(Article.canonical_url).in_(links))
+            )
+        ).all()
+    known = {value for row in rows for value in row if value}
+    return [
+        e
+        for e in entries
+        if e.article.guid not in known
+        and (e.article.url is None or canonical_url(e.article.url) not in known)
+    ]
+
+
+def _store(
+    runtime: Runtime,
+    target: PollTarget,
+    result: FetchResult,
+    parsed: ParsedFeed | None,
+    raws: list[RawArticle],
+    complete: bool,
+) -> PollOutcome:
+    now = runtime.clock()
+    with runtime.session() as session:
+        source = session.get(Source, target.id)
+        report = ingest_batch(session, raws, source=source)
+        if parsed is not None:
+            source.title = source.title or parsed.title
+            source.site_url = parsed.site_url or source.site_url
+        if complete:  # else the next poll must get the whole feed again, not a 304
+            source.etag, source.last_modified = result.etag, result.last_modified
+        _reset_failures(session, source, runtime.settings.admin_user_ids, now)
+        source.last_fetched_at = now
+        source.next_poll_at = now + poll_interval(source, runtime.settings)
+        title = source.title
+    if report.added:
+        log.info("feed %s: %d new articles", target.url, len(report.added))
+    return PollOutcome(
+        target.id,
+        title=title,
+        added=report.added,
+        duplicates=report.duplicates,
+        not_modified=result.not_modified,
+    )
+
+
+def poll_interval(source: Source, settings: Settings) -> timedelta:
+    return timedelta(seconds=source.poll_seconds or settings.feed_poll_seconds)
+
+
+def backoff(interval: timedelta, failures: int) -> timedelta:
+    """Double the wait with every failure in a row, up to six hours (or the interval if longer)."""
+    return min(interval * 2 ** min(failures, 16), max(MAX_BACKOFF, interval))
+
+
+def record_failure(runtime: Runtime, source_id: int, reason: str) -> None:
+    now = runtime.clock()
+    admin_ids = runtime.settings.admin_user_ids
+    with runtime.session() as session:
+        source = session.get(Source, source_id)
+        source.error_count += 1
+        source.last_error = reason[:512]
+        interval = poll_interval(source, runtime.settings)
+        source.next_poll_at = now + backoff(interval, source.error_count)
+        if source.error_count >= TELL_ADMINS_AFTER and not source.admins_told:
+            key = f"feed-failing:{source.id}"
+            _tell_admins(session, admin_ids, key, _failing_notice(source), now)
+            source.admins_told = True
+
+
+def _failing_notice(source: Source) -> str:
+    return (
+        f"{bold('A feed keeps failing')}: {esc(source.title or source.url)}\n"
+        f"{esc(source.url)}\n{esc(source.last_error)}\n"
+        f"It failed {source.error_count} times in a row; I keep trying, less often. "
+        "/feeds shows every feed."
+    )
+
+
+def _reset_failures(session: Session, source: Source, admin_ids: list[int], now: datetime) -> None:
+    """Reset the failure streak; admins who heard it was failing hear that it works again."""
+    if source.admins_told:
+        notice = (
+            f"{bold('A feed works again')}: {esc(source.title or source.url)}\n{esc(source.url)}"
+        )
+        _tell_admins(session, admin_ids, f"feed-recovered:{source.id}", notice, now)
+    source.admins_told = False
+    source.error_count = 0
+    source.last_error = None
+
+
+def _tell_admins(
+    session: Session, admin_ids: list[int], key: str, html: str, now: datetime
+) -> None:
+    """One outbox row per admin; the key names the moment, so each episode is told once."""
+    for admin_id in admin_ids:
+        session.add(
+            OutboxMessage(
+                idempotency_key=f"{key}:{admin_id}:{now:%Y%m%dT%H%M%S}",
+                chat_id=admin_id,
+                text=html,
+                priority=NOTICE_PRIORITY,
+                next_attempt_at=now,
+            )
+        )
+    session.flush()

@@ -1,0 +1,116 @@
+"""Summaries of what users send: a linked article (fetched under the guard, stored) or bare text."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from sqlmodel import select
+
+from digests.fetch import FetchError, fetch
+from digests.ingest import MIN_TEXT_CHARS, derive_title, ensure_source, find_duplicate, ingest_batch
+from digests.language import detect_language
+from digests.models import Article
+from digests.polling import fetch_policy
+from digests.runtime import Runtime
+from digests.sources.raw import RawArticle
+from digests.sources.webpage import extract_page
+from digests.summarize import LENGTHS, summarize
+from digests.urls import canonical_url, content_hash
+
+NO_ARTICLE = "I couldn't find article text on that page."
+TOO_SHORT = "That text is too short to summarize."
+_LINK = re.compile(r"https?://[^\s<>\"'«»“”‘’]+", re.I)
+_TRAILING = ".,;:!?)]}'\"…"
+
+
+class LinkError(Exception):
+    """Why a link or text cannot be summarized; the message is shown to the user as is."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class TextSummary:
+    title: str
+    sentences: list[str]
+
+
+def find_links(text: str) -> list[str]:
+    """The http(s) links written in a text, in order, without the punctuation after them."""
+    links = []
+    for match in _LINK.finditer(text or ""):
+        link = _without_trailing_punctuation(match.group())
+        if link not in links:
+            links.append(link)
+    return links
+
+
+def _without_trailing_punctuation(link: str) -> str:
+    """A sentence's full stop or closing bracket is not part of the link (unless it is paired)."""
+    while link and link[-1] in _TRAILING:
+        if link[-1] == ")" and link.count("(") >= link.count(")"):
+            break
+        link = link[:-1]
+    return link
+
+
+async def article_from_link(runtime: Runtime, url: str) -> int:
+    """The stored article behind a link a user sent, downloading it the first time.
+
+    The link comes from anyone, so the download gets every guard; the article is kept under
+    a "page" source for its host. Raises LinkError with a message for the user.
+    """
+    known = await asyncio.to_thread(_known_article, runtime, url)
+    if known is not None:
+        return known
+    policy = fetch_policy(runtime.settings, trusted=False)
+    try:
+        page = await fetch(url, policy=policy)
+    except FetchError as error:
+        raise LinkError(error.reason) from None
+    raw = await asyncio.to_thread(extract_page, page.body, url=page.url)
+    if raw is None:
+        raise LinkError(NO_ARTICLE)
+    return await asyncio.to_thread(_store_page, runtime, raw)
+
+
+def _known_article(runtime: Runtime, url: str) -> int | None:
+    with runtime.session() as session:
+        return session.exec(
+            select(Article.id).where(Article.canonical_url == canonical_url(url)).limit(1)
+        ).first()
+
+
+def _store_page(runtime: Runtime, raw: RawArticle) -> int:
+    parts = urlsplit(raw.url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    with runtime.session() as session:
+        source = ensure_source(session, kind="page", url=origin, title=parts.hostname)
+        report = ingest_batch(session, [raw], source=source)
+        if report.added:
+            return report.added[0]
+        existing = find_duplicate(
+            session,
+            guid=None,
+            canonical=canonical_url(raw.url),
+            digest=content_hash(raw.text.strip()),
+        )
+    if existing is None:
+        raise LinkError(NO_ARTICLE)
+    return existing.id
+
+
+def summarize_text(text: str, *, length: str) -> TextSummary:
+    """A summary of text a user sent, computed and forgotten: a private message is not news to
+    store, and storing it would put it in every subscriber's digest."""
+    text = text.strip()
+    if len(text) < MIN_TEXT_CHARS:
+        raise LinkError(TOO_SHORT)
+    language = detect_language(text)
+    sentences = summarize(text, sentences=LENGTHS[length], language=language)
+    return TextSummary(title=derive_title(text, language=language), sentences=sentences)
