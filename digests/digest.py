@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from digests.follows import FollowedStatement, take_new_statements
 from digests.markup import Button, Message, bold, esc, italic, pack_messages, shorten
 from digests.models import Article, Chat, OutboxMessage, Source, Subscription
-from digests.reading import summary_of
+from digests.reading import BROADCAST_KINDS, summary_of
 from digests.schedule import in_quiet_hours, next_digest_at
 from digests.subscriptions import rhythm_of
 
@@ -63,7 +63,7 @@ def new_articles_for(
     rows = session.exec(
         select(Article, Source)
         .join(Source, Source.id == Article.source_id)
-        .where(Article.id > subscription.last_article_id)
+        .where(Article.id > subscription.last_article_id, Source.kind.in_(BROADCAST_KINDS))
         .order_by(col(Article.id).desc())
         .limit(MAX_ARTICLES_PER_DIGEST * 5)
     ).all()

@@ -17,6 +17,8 @@ from digests.models import Article, Source, Summary
 from digests.summarize import LENGTHS, summarize
 
 DEFAULT_LENGTH = "short"
+# Pages a reader asked to summarize are theirs; lists show only curated sources.
+BROADCAST_KINDS = ("seed", "feed", "file")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,7 @@ def latest_articles(session: Session, *, limit: int = 5, offset: int = 0) -> lis
     rows = session.exec(
         select(Article, Source)
         .join(Source, Source.id == Article.source_id)
+        .where(Source.kind.in_(BROADCAST_KINDS))
         .order_by(*_newest_first())
         .offset(offset)
         .limit(limit)

@@ -87,3 +87,21 @@ def test_digest_schedule_is_stored_on_the_row(seeded, clock):
         row = session.exec(select(Subscription)).one()
     assert row.next_digest_at == clock.now.replace(hour=22, minute=30)
     assert row.next_digest_at - clock.now < timedelta(days=1)
+
+
+def test_pages_readers_asked_about_stay_out_of_lists_and_digests(seeded, clock):
+    from digests.ingest import ensure_source, ingest_batch
+    from digests.reading import latest_articles
+    from digests.sources.raw import RawArticle
+
+    with seeded.session() as session:
+        page = ensure_source(session, kind="page", url="https://blog.example", title="blog")
+        spam = RawArticle(text="Buy cheap watches today. " * 20, title="Cheap watches")
+        ingest_batch(session, [spam], source=page)
+        assert "Cheap watches" not in [c.title for c in latest_articles(session, limit=20)]
+    subscribe_chat(seeded)
+    clock.advance(days=1)
+    compose_due(seeded)
+    [row] = outbox(seeded)
+    assert "Cheap watches" not in row.text
+    assert "Your digest: 5 new articles" in row.text
