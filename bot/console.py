@@ -6,6 +6,7 @@ import asyncio
 import html
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -21,7 +22,7 @@ from digests.subscriptions import ChatInfo
 from digests.user_links import find_links
 
 CONSOLE_CHAT = ChatInfo(id=1, kind="private", title="console")
-CONSOLE_USER = 1
+CONSOLE_USER = 0  # no Telegram user has id 0: the person at the console, an admin here
 PROMPT = "you> "
 BANNER = (
     "Article digests — local console (no TELEGRAM_BOT_TOKEN set).\n"
@@ -56,11 +57,15 @@ class ConsoleSender:
 
 class Console:
     def __init__(self, runtime: Runtime, *, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout):
-        self.runtime = runtime
+        admins = [*runtime.settings.admin_user_ids, CONSOLE_USER]
+        settings = runtime.settings.model_copy(update={"admin_user_ids": admins})
+        self.runtime = replace(runtime, settings=settings)
         self.stdin, self.stdout = stdin, stdout
         self.choices: list[Button] = []
+        self.shown = 0  # messages printed so far: their numbers stand in for message ids
+        self.choices_on = 0  # the message whose buttons are the current choices
         unlimited = Limits(overall_per_second=1000.0, private_interval=0.0, group_interval=0.0)
-        self.ticker = Ticker(runtime, ConsoleSender(self), Pacer(unlimited))
+        self.ticker = Ticker(self.runtime, ConsoleSender(self), Pacer(unlimited))
         self.asker = Asker(user_id=CONSOLE_USER, chat=CONSOLE_CHAT, can_manage_chat=True)
 
     def write(self, text: str) -> None:
@@ -71,9 +76,10 @@ class Console:
         """Print a message; its callback buttons become the numbered choices."""
         label = f"--- {heading} ---\n" if heading else ""
         self.write(f"\n{label}{html_to_text(message.html)}\n")
+        self.shown += 1
         buttons = [button for row in message.buttons for button in row]
         if buttons:
-            self.choices = buttons
+            self.choices, self.choices_on = buttons, self.shown
             for number, button in enumerate(buttons, start=1):
                 target = f" → {button.url}" if button.url else ""
                 self.write(f"  [{number}] {button.text}{target}\n")
@@ -99,8 +105,9 @@ class Console:
             elif self.choices[index].url:
                 self.write(f"Open {self.choices[index].url} in your browser.\n")
             else:
+                pressing = replace(self.asker, message_id=self.choices_on)
                 self.show_answer(
-                    router.press_button(self.runtime, self.asker, self.choices[index].data)
+                    router.press_button(self.runtime, pressing, self.choices[index].data)
                 )
         else:
             for message in feeds.summarize_post(self.runtime, self.asker, line, find_links(line)):

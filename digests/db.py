@@ -28,16 +28,24 @@ def make_engine(database_url: str) -> Engine:
             url, connect_args={"check_same_thread": False, "timeout": 30}, pool_pre_ping=True
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # The driver's own transaction handling skips DDL and PRAGMAs; take it over (SQLAlchemy's
+    # documented recipe) so a migration that fails half-way leaves nothing behind.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 @contextmanager
@@ -59,10 +67,23 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision; safe to run at every start."""
-    with engine.begin() as connection:
-        config = alembic_config(engine)
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to the newest revision; safe to run at every start.
+
+    SQLite alters a table by copying it, which foreign-key checks would forbid mid-way, so
+    they are off while migrating (a no-op elsewhere) and on again afterwards.
+    """
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        driver = connection.connection.driver_connection  # PRAGMAs must run outside a transaction
+        if sqlite:
+            driver.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config = alembic_config(engine)
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+        finally:
+            if sqlite:
+                driver.execute("PRAGMA foreign_keys=ON")
     log.info("database schema is up to date")
