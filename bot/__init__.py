@@ -1,0 +1,1 @@
+"""Telegram adapter: handlers, rendering, delivery and the local console over the digests core."""

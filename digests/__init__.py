@@ -1,0 +1,1 @@
+"""Domain core: ingest, summaries, actors, subscriptions, digests and the outbox (no Telegram)."""

@@ -1,0 +1,1 @@
+"""Source adapters: each turns what a source serves into the one plain RawArticle type."""
