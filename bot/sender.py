@@ -76,6 +76,11 @@ class TelegramSender:
                 raise
 
 
+def _is_message(endpoint: str) -> bool:
+    """Telegram's limits count messages (sendMessage, sendDocument, …), not edits or actions."""
+    return endpoint.startswith("send") and endpoint != "sendChatAction"
+
+
 class ReplyPacing(BaseRateLimiter[None]):
     """Every other message the bot sends (answers to commands and buttons) takes an urgent
     turn from the outbox's pacer: both share Telegram's budget, and a reply goes ahead of a
@@ -95,7 +100,7 @@ class ReplyPacing(BaseRateLimiter[None]):
     async def process_request(
         self, callback, args, kwargs, endpoint: str, data: dict[str, Any], rate_limit_args: None
     ):
-        if endpoint != "sendMessage" or _FROM_OUTBOX.get():
+        if not _is_message(endpoint) or _FROM_OUTBOX.get():
             return await callback(*args, **kwargs)
         chat_id = int(data["chat_id"])
         try:

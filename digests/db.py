@@ -45,7 +45,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock up front, waiting (busy_timeout) for other writers; a
+    # deferred BEGIN that reads first and writes later would instead fail at once if another
+    # connection committed in between.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @contextmanager

@@ -108,10 +108,17 @@ def _schedule_retry(row: OutboxMessage, delivery: Delivery, *, now: datetime) ->
 
 
 def deactivate_chat(session: Session, chat_id: int, reason: str) -> None:
-    """Telegram will not let us write here: stop the chat and drop what was queued for it."""
+    """Telegram will not let us write here: stop the chat and drop what was queued for it.
+
+    Its schedule goes too (subscribing again sets a new one): a slot left behind would stay
+    in front of every due subscriber in the due index forever.
+    """
     chat = session.get(Chat, chat_id)
     if chat is not None:
         chat.active, chat.inactive_reason = False, reason[:256]
+    session.exec(
+        update(Subscription).where(Subscription.chat_id == chat_id).values(next_digest_at=None)
+    )
     session.exec(
         update(OutboxMessage)
         .where(OutboxMessage.chat_id == chat_id, OutboxMessage.status == "pending")

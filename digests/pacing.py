@@ -35,8 +35,10 @@ class Pacer:
     our send and its answer. So a send fills a place in the overall one-second window from
     the moment it starts until one second after its answer, and a chat's next message starts
     an interval after the previous answer: however the network delays a request, no window
-    on Telegram's side can hold more than the limit. Slots are reserved, not just checked,
-    so concurrent senders queue behind each other without a lock and never overshoot.
+    on Telegram's side can hold more than the limit. The price is a rate of limit / (1 +
+    round trip): 99.5% of it against a local server, about 91% at a 100 ms round trip.
+    Slots are reserved, not just checked, so concurrent senders queue behind each other
+    without a lock and never overshoot. Clock and sleep can be swapped for virtual time.
     """
 
     def __init__(
@@ -115,7 +117,8 @@ class Pacer:
     def _window_delay(self, urgent: bool) -> float:
         """Seconds until the window may have room for this send (0: it has, go now)."""
         now = self._clock()
-        while self._answered and self._answered[0] <= now - WINDOW_SECONDS:
+        # Written as the delay below is, so that "not yet expired" always means a wait > 0.
+        while self._answered and self._answered[0] + WINDOW_SECONDS <= now:
             self._answered.popleft()
         if self._in_flight + len(self._answered) >= self._capacity:
             # Nothing can leave the window sooner than one window after the oldest answer;

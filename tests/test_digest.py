@@ -105,3 +105,16 @@ def test_pages_readers_asked_about_stay_out_of_lists_and_digests(seeded, clock):
     [row] = outbox(seeded)
     assert "Cheap watches" not in row.text
     assert "Your digest: 5 new articles" in row.text
+
+
+def test_the_longest_waiting_come_first_whatever_their_rhythm(seeded, clock):
+    with seeded.session() as session:
+        for chat_id, at in ((1, "13:00"), (2, "08:00"), (3, "12:30")):
+            subscribe(session, ChatInfo(id=chat_id), now=clock(), timezone="UTC", digest_time=at)
+        change_setting(session, 2, "rhythm", "instant", now=clock())  # due since 12:00
+    clock.advance(hours=2)
+    with seeded.session() as session:
+        first_page = due_subscriptions(session, now=clock(), limit=2)
+        everyone = due_subscriptions(session, now=clock())
+    assert [s.chat_id for s in first_page] == [2, 3]
+    assert [s.chat_id for s in everyone] == [2, 3, 1]

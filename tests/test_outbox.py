@@ -97,6 +97,20 @@ def test_blocked_chat_becomes_inactive_and_its_queue_is_dropped(runtime):
     assert row(runtime, second).status == "dead"
 
 
+def test_a_blocked_chat_keeps_no_schedule_until_it_subscribes_again(runtime):
+    info = ChatInfo(id=78)
+    with runtime.session() as session:
+        subscribe(session, info, now=runtime.clock(), timezone="UTC", digest_time="08:00")
+    row_id = queue(runtime, 78, "a")
+    claim(runtime)
+    record(runtime, row_id, Delivery("blocked", reason="Forbidden: bot was blocked by the user"))
+    with runtime.session() as session:
+        assert session.exec(select(Subscription)).one().next_digest_at is None
+        subscribe(session, info, now=runtime.clock(), timezone="UTC", digest_time="08:00")
+    with runtime.session() as session:
+        assert session.exec(select(Subscription)).one().next_digest_at is not None
+
+
 def test_migrated_group_moves_subscription_and_queue(runtime):
     with runtime.session() as session:
         subscribe(

@@ -88,6 +88,7 @@ class BotApiState:
         self._sent_by_chat: dict[int, list[SentMessage]] = {}
         self._sent_by_id: dict[tuple[int, int], SentMessage] = {}
         self._user_messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self._update_ids: dict[tuple[int, int], int] = {}  # a user message's update
         self._open_queries: set[str] = set()
         self._query_ids = itertools.count(4_000_000_000_000_000_001)
         self._failures: list[InjectedFailure] = []
@@ -191,7 +192,8 @@ class BotApiState:
         if reply_to is not None:
             message["reply_to_message"] = reply_to
         self._user_messages[(chat_id, message["message_id"])] = message
-        self._updates.push("message", message)
+        update = self._updates.push("message", message)
+        self._update_ids[(chat_id, message["message_id"])] = update["update_id"]
         return message
 
     def user_presses(
@@ -276,6 +278,12 @@ class BotApiState:
             return f"message {message_id} in chat {chat_id} was not edited {count} time(s)"
 
         return await self._wait_until(ready, timeout, failure)
+
+    def handed_out_at(self, chat_id: int, message_id: int) -> float | None:
+        """When getUpdates first gave the bot this user message (time.time(), as `sent_at` of a
+        reply), so a benchmark can time the bot's handling alone; None while it has not."""
+        update_id = self._update_ids.get((chat_id, message_id))
+        return None if update_id is None else self._updates.handed_out.get(update_id)
 
     def stats_snapshot(self) -> dict[str, Any]:
         """JSON-ready counters plus every delivered text per chat, for lost/duplicate checks."""

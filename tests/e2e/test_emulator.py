@@ -7,6 +7,7 @@ import datetime as dtm
 import json
 import socket
 import sys
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -105,6 +106,23 @@ async def test_offset_confirms_earlier_updates(emulator: BotApiEmulator, bot: Bo
     assert first.message.text == "first"
     assert [u.message.text for u in remaining] == ["second"]
     assert after_all == ()
+
+
+async def test_the_first_hand_out_of_a_user_message_is_timed(
+    emulator: BotApiEmulator, bot: Bot
+) -> None:
+    message = emulator.user_sends(USER, "/latest")
+    key = (USER, message["message_id"])
+    assert emulator.handed_out_at(*key) is None
+    before = time.time()
+    [update] = await bot.get_updates(timeout=0)
+    first = emulator.handed_out_at(*key)
+    await bot.get_updates(timeout=0)  # not confirmed yet: handed out again, still timed once
+
+    assert before <= first <= time.time()
+    assert emulator.handed_out_at(*key) == first
+    assert update.message.message_id == message["message_id"]
+    assert emulator.handed_out_at(USER, message["message_id"] + 1) is None
 
 
 async def test_long_poll_returns_the_update_that_arrives_while_waiting(

@@ -1,0 +1,1 @@
+"""The community-scale benchmark on PostgreSQL, in parts; `benchmarks/scale.py` runs it."""

@@ -1,0 +1,410 @@
+"""Delivery: the pacer's guarantees, and the outbox drained through the real sender over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+from telegram import Bot
+from telegram.ext import ExtBot
+
+from bot.sender import ReplyPacing, TelegramSender
+from digests import broadcasts
+from digests.delivery import drain_outbox, drain_until_empty
+from digests.markup import Message
+from digests.models import Chat, OutboxMessage, Subscription
+from digests.outbox import CLAIM_LEASE, Delivery
+from digests.pacing import Limits, Pacer
+from digests.subscriptions import ChatInfo, subscribe
+from tests.e2e.emulator import DEFAULT_TOKEN, BotApiEmulator, RateLimits
+
+# PTB warns on every 429 it parses that retry_after will become a timedelta; the sender takes both.
+pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+
+# Telegram's shape with shorter per-chat intervals, so a test sends several messages to one
+# chat in well under a second; the pacer keeps a little more than the emulator demands.
+EMULATED = RateLimits(private_per_second=20, private_burst=1, group_per_minute=600)
+PACED = Limits(private_interval=0.06, group_interval=0.11)
+TICK = 1e-9  # virtual seconds: below any interval a test checks
+
+
+# --- the pacer, in virtual time ---------------------------------------------------------
+
+
+class VirtualTime:
+    """Seconds that pass only once every simulated sender waits: pacing tests in no time."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self._timers: list[tuple[float, int, asyncio.Future]] = []
+        self._order = itertools.count()
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        wake = asyncio.get_running_loop().create_future()
+        when = self.now + max(seconds, TICK)  # a wait always moves time, despite rounding
+        heapq.heappush(self._timers, (when, next(self._order), wake))
+        await wake
+
+    async def run(self, *coroutines) -> None:
+        tasks = [asyncio.ensure_future(coroutine) for coroutine in coroutines]
+        while alive := [task for task in tasks if not task.done()]:
+            await asyncio.sleep(0)
+            if len(self._timers) == len(alive):  # everyone waits: jump to the next wake-up
+                when, _, wake = heapq.heappop(self._timers)
+                self.now = max(self.now, when)
+                wake.set_result(None)
+        for task in tasks:
+            task.result()
+
+
+class Sends:
+    """(start, answer) of every simulated request, as the pacer let them go."""
+
+    def __init__(self, pacer: Pacer, time: VirtualTime) -> None:
+        self.pacer, self.time = pacer, time
+        self.log: list[tuple[float, float, int, bool]] = []
+
+    async def send(self, chat_id: int, latency: float, *, urgent: bool = False) -> None:
+        async with self.pacer.turn(chat_id, urgent=urgent):
+            start = self.time.now
+            await self.time.sleep(latency)
+        self.log.append((start, self.time.now, chat_id, urgent))
+
+    async def send_later(self, delay: float, chat_id: int, *, urgent: bool = False) -> None:
+        await self.time.sleep(delay)
+        await self.send(chat_id, 0.01, urgent=urgent)
+
+    def most_in_any_window(self, seconds: float, chat_id: int | None = None) -> int:
+        """Telegram counts a request at some moment between its start and its answer: the
+        most that could land in one window, whatever those moments were."""
+        spans = [(s, e) for s, e, c, _ in self.log if chat_id in (None, c)]
+        return max(sum(s <= last < e + seconds for s, e in spans) for last, _ in spans)
+
+
+def virtual_pacer(limits: Limits) -> tuple[Pacer, VirtualTime, Sends]:
+    time = VirtualTime()
+    pacer = Pacer(limits, clock=time.clock, sleep=time.sleep)
+    return pacer, time, Sends(pacer, time)
+
+
+async def test_no_second_ever_holds_more_than_the_limit_whatever_the_latency():
+    _, time, sends = virtual_pacer(Limits(overall_per_second=30))
+    latencies = itertools.cycle([0.004, 0.3, 0.05, 0.9, 0.01])
+    broadcast = [sends.send(chat, next(latencies)) for chat in range(1, 241)]
+    replies = [sends.send_later(0.5 * n, 5000 + n, urgent=True) for n in range(10)]
+    await time.run(*broadcast, *replies)
+    assert len(sends.log) == 250
+    assert sends.most_in_any_window(1.0) == 30  # full use of the limit, never more
+
+
+async def test_a_reply_takes_the_next_free_place_before_a_waiting_broadcast():
+    _, time, sends = virtual_pacer(Limits(overall_per_second=5))
+    broadcast = [sends.send(chat, 0.01) for chat in range(1, 41)]
+    await time.run(*broadcast, sends.send_later(2.0, 999, urgent=True))
+    [(reply_start, *_)] = [entry for entry in sends.log if entry[3]]
+    overtaken = [s for s, _, _, urgent in sends.log if not urgent and s > 2.0]
+    assert len(overtaken) > 20  # the broadcast was still going when the reply came
+    assert reply_start <= min(overtaken)
+    assert sends.most_in_any_window(1.0) <= 5
+
+
+async def test_a_group_gets_at_most_twenty_messages_a_minute():
+    _, time, sends = virtual_pacer(Limits())
+
+    async def digest_parts() -> None:
+        for _ in range(25):
+            await sends.send(-42, 0.7)
+
+    await time.run(digest_parts())
+    assert sends.most_in_any_window(60.0, -42) <= 20
+    gaps = [b[0] - a[1] for a, b in itertools.pairwise(sends.log)]
+    assert min(gaps) >= 3.0 - TICK  # counted from Telegram's answer, not from the last start
+
+
+async def test_a_private_chat_waits_a_second_after_each_answer():
+    _, time, sends = virtual_pacer(Limits())
+
+    async def three_messages() -> None:
+        for _ in range(3):
+            await sends.send(7, 0.4)
+
+    await time.run(three_messages(), *(sends.send(chat, 0.4) for chat in range(100, 110)))
+    mine = [entry for entry in sends.log if entry[2] == 7]
+    assert len(mine) == 3
+    assert min(b[0] - a[1] for a, b in itertools.pairwise(mine)) >= 1.0 - TICK
+
+
+# --- the outbox through the real sender and the emulator --------------------------------
+
+
+@pytest.fixture
+async def emulator():
+    async with BotApiEmulator(DEFAULT_TOKEN, limits=EMULATED) as running:
+        yield running
+
+
+@pytest.fixture
+async def sender(emulator):
+    async with Bot(DEFAULT_TOKEN, base_url=emulator.base_url) as bot:
+        yield TelegramSender(bot)
+
+
+def subscribers(runtime, *chats: ChatInfo) -> None:
+    with runtime.session() as session:
+        for chat in chats:
+            subscribe(session, chat, now=runtime.clock(), timezone="UTC", digest_time="08:00")
+
+
+def breaking(runtime, text: str) -> None:
+    """The admin's confirm writes the outbox, as in the bot."""
+    with runtime.session() as session:
+        draft = broadcasts.draft(session, admin_user_id=900, admin_chat_id=900, text=text)
+        broadcasts.confirm(session, draft.id, message_id=None, now=runtime.clock())
+
+
+def queue(runtime, chat_id: int, *texts: str) -> None:
+    with runtime.session() as session:
+        for text in texts:
+            key = f"test:{chat_id}:{text}"
+            session.add(
+                OutboxMessage(
+                    idempotency_key=key, chat_id=chat_id, text=text, next_attempt_at=runtime.clock()
+                )
+            )
+
+
+async def drain(runtime, sender, pacer: Pacer | None = None):
+    """Until nothing is pending; waits for retries and leases pass on the test's clock."""
+
+    async def let_time_pass(seconds: float) -> None:
+        runtime.clock.advance(seconds=seconds)
+        await asyncio.sleep(0)
+
+    return await drain_until_empty(
+        runtime.engine, sender, pacer or Pacer(PACED), clock=runtime.clock, sleep=let_time_pass
+    )
+
+
+def texts(emulator, chat_id: int) -> list[str]:
+    return [message.text for message in emulator.sent(chat_id)]
+
+
+def copies(emulator, chat_ids, html: str) -> Counter:
+    return Counter({chat_id: texts(emulator, chat_id).count(html) for chat_id in chat_ids})
+
+
+def rows(runtime) -> list[OutboxMessage]:
+    with runtime.session() as session:
+        return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all())
+
+
+async def test_a_429_storm_on_one_chat_slows_it_without_stopping_the_others(
+    runtime, emulator, sender
+):
+    others = range(101, 113)
+    subscribers(runtime, *(ChatInfo(id=chat) for chat in others))
+    breaking(runtime, "Talks resume")
+    queue(runtime, 7, "first", "second", "third")
+    emulator.fail_next("sendMessage", status=429, retry_after=1, times=3, chat_id=7)
+    await drain(runtime, sender)
+    html = broadcasts.breaking_html("Talks resume")
+    assert set(copies(emulator, others, html).values()) == {1}
+    assert texts(emulator, 7) == ["first", "second", "third"]
+    delivery_order = [message.chat_id for message in emulator.sent()]
+    assert delivery_order[-3:] == [7, 7, 7]  # everyone else was served meanwhile
+    assert emulator.stats.rate_limited == 3
+    assert {(row.status, row.attempts) for row in rows(runtime)} == {("sent", 1)}
+
+
+async def test_flood_limits_stricter_than_paced_still_deliver_everything_once(runtime):
+    chats = range(201, 241)
+    subscribers(runtime, *(ChatInfo(id=chat) for chat in chats))
+    breaking(runtime, "Storm")
+    async with BotApiEmulator(DEFAULT_TOKEN, limits=RateLimits(global_per_second=8)) as strict:
+        async with Bot(DEFAULT_TOKEN, base_url=strict.base_url) as bot:
+            await drain(runtime, TelegramSender(bot))
+        assert strict.stats.rate_limited > 0
+        html = broadcasts.breaking_html("Storm")
+        assert set(copies(strict, chats, html).values()) == {1}
+    assert {row.status for row in rows(runtime)} == {"sent"}
+
+
+class DiesAfterSending:
+    """Telegram accepted the message, then the process died before recording the answer."""
+
+    def __init__(self, sender: TelegramSender, *, after: int) -> None:
+        self.sender, self.after = sender, after
+        self.accepted = 0
+        self.died = asyncio.Event()
+
+    async def send(self, chat_id: int, message: Message) -> Delivery:
+        delivery = await self.sender.send(chat_id, message)
+        self.accepted += 1
+        if self.accepted >= self.after:
+            self.died.set()
+            await asyncio.Event().wait()  # never comes back: the task is killed here
+        return delivery
+
+
+async def test_a_crash_between_send_and_commit_resends_only_what_was_in_flight(
+    runtime, emulator, sender
+):
+    chats = range(301, 341)
+    subscribers(runtime, *(ChatInfo(id=chat) for chat in chats))
+    breaking(runtime, "Crash test")
+    dying = DiesAfterSending(sender, after=10)
+    running = asyncio.create_task(
+        drain_outbox(runtime.engine, dying, Pacer(PACED), clock=runtime.clock)
+    )
+    await dying.died.wait()
+    running.cancel()  # the process is gone: nothing after this point runs
+    await asyncio.gather(running, return_exceptions=True)
+    await asyncio.sleep(0.2)  # requests already on the wire land or die
+    recorded = sum(row.status == "sent" for row in rows(runtime))
+    in_flight = emulator.stats.delivered - recorded
+    assert in_flight >= 1
+
+    runtime.clock.advance(seconds=CLAIM_LEASE.total_seconds())  # the dead sender's lease ends
+    await drain(runtime, sender)
+    counts = copies(emulator, chats, broadcasts.breaking_html("Crash test"))
+    assert min(counts.values()) == 1  # nothing lost
+    assert 1 <= sum(counts.values()) - len(chats) <= in_flight
+    assert {row.status for row in rows(runtime)} == {"sent"}
+
+
+async def test_a_blocked_reader_is_deactivated_and_gets_nothing_more(runtime, emulator, sender):
+    subscribers(runtime, *(ChatInfo(id=chat) for chat in (401, 402, 403)))
+    emulator.block_chat(402)
+    breaking(runtime, "First")
+    queue(runtime, 402, "a digest queued before we knew")
+    await drain(runtime, sender)
+    breaking(runtime, "Second")
+    await drain(runtime, sender)
+    with runtime.session() as session:
+        assert session.get(Chat, 402).active is False
+    attempts = [p for method, p in emulator.requests if method == "sendMessage"]
+    assert [str(p["chat_id"]) for p in attempts].count("402") == 1
+    assert [len(emulator.sent(chat)) for chat in (401, 402, 403)] == [2, 0, 2]
+    dead = [row for row in rows(runtime) if row.chat_id == 402]
+    assert [row.status for row in dead] == ["dead", "dead"]
+    assert "blocked" in dead[0].last_error
+
+
+async def test_a_migrated_group_gets_its_messages_at_the_new_id(runtime, emulator, sender):
+    old, new = -4242, -1_000_000_004_242
+    subscribers(runtime, ChatInfo(id=old, kind="group", title="Readers"))
+    emulator.migrate_chat(old, new)
+    queue(runtime, old, "part one", "part two")
+    await drain(runtime, sender)
+    assert texts(emulator, new) == ["part one", "part two"]
+    assert emulator.sent(old) == []
+    with runtime.session() as session:
+        assert session.exec(select(Subscription.chat_id)).one() == new
+        assert session.get(Chat, old).active is False
+    assert {(row.chat_id, row.status) for row in rows(runtime)} == {(new, "sent")}
+
+
+async def test_server_errors_are_retried_with_backoff_until_delivered(runtime, emulator, sender):
+    started = runtime.clock()
+    queue(runtime, 501, "after two 502s")
+    emulator.fail_next("sendMessage", status=502, times=2)
+    await drain(runtime, sender)
+    assert texts(emulator, 501) == ["after two 502s"]
+    [row] = rows(runtime)
+    assert (row.status, row.attempts, row.last_error) == ("sent", 3, None)
+    assert runtime.clock() - started >= timedelta(seconds=2 + 4)  # waited 2 s, then 4 s
+
+
+async def test_a_rejected_message_is_dead_lettered_and_the_queue_goes_on(runtime, emulator, sender):
+    queue(runtime, 601, "before", "<b>unclosed", "after")
+    queue(runtime, 602, "elsewhere")
+    await drain(runtime, sender)
+    assert texts(emulator, 601) == ["before", "after"]
+    assert texts(emulator, 602) == ["elsewhere"]
+    bad = next(row for row in rows(runtime) if row.text == "<b>unclosed")
+    assert bad.status == "dead"
+    assert "can't parse entities" in bad.last_error.lower()
+
+
+class SteppingTime:
+    """The pacer's clock for a single chat: its waits pass at once, and are added up."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+class StampingSender:
+    """The real sender, noting the pacer's time of every message it sends."""
+
+    def __init__(self, sender: TelegramSender, time: SteppingTime) -> None:
+        self.sender, self.time = sender, time
+        self.stamps: list[float] = []
+
+    async def send(self, chat_id: int, message: Message) -> Delivery:
+        self.stamps.append(self.time.now)
+        return await self.sender.send(chat_id, message)
+
+
+async def test_the_drain_sends_a_group_no_more_than_twenty_messages_a_minute(
+    runtime, emulator, sender
+):
+    time = SteppingTime()
+    stamping = StampingSender(sender, time)
+    parts = [f"part {n}" for n in range(25)]
+    queue(runtime, -77, *parts)
+    pacer = Pacer(Limits(), clock=time.clock, sleep=time.sleep)
+    await drain(runtime, stamping, pacer)
+    assert texts(emulator, -77) == parts
+    gaps = [later - earlier for earlier, later in itertools.pairwise(stamping.stamps)]
+    assert min(gaps) >= 3.0 - TICK  # so any 60 seconds hold at most 20
+
+
+class CountingPacer(Pacer):
+    """The real pacer, noting which turns were taken and how urgently."""
+
+    def __init__(self, limits: Limits) -> None:
+        super().__init__(limits)
+        self.turns: list[tuple[int, bool]] = []
+
+    def turn(self, chat_id: int, *, urgent: bool = False):
+        self.turns.append((chat_id, urgent))
+        return super().turn(chat_id, urgent=urgent)
+
+
+async def test_replies_take_urgent_turns_and_outbox_messages_are_paced_once(runtime, emulator):
+    pacer = CountingPacer(PACED)
+    bot = ExtBot(DEFAULT_TOKEN, base_url=emulator.base_url, rate_limiter=ReplyPacing(pacer))
+    async with bot:
+        queue(runtime, 701, "from the outbox")
+        await drain(runtime, TelegramSender(bot), pacer)
+        await bot.send_message(702, "a reply")
+    assert pacer.turns == [(701, False), (702, True)]
+    assert texts(emulator, 701) == ["from the outbox"] and texts(emulator, 702) == ["a reply"]
+
+
+async def test_paid_broadcasting_marks_every_outbox_message(runtime, emulator):
+    queue(runtime, 801, "paid")
+    async with Bot(DEFAULT_TOKEN, base_url=emulator.base_url) as bot:
+        await drain(
+            runtime,
+            TelegramSender(bot, paid_broadcast=True),
+            Pacer(Limits.for_broadcast(paid=True)),
+        )
+    [params] = [p for method, p in emulator.requests if method == "sendMessage"]
+    assert str(params["allow_paid_broadcast"]).lower() == "true"
+    assert texts(emulator, 801) == ["paid"]
