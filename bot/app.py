@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 # Commands count in new messages and channel posts, never in edits of old ones.
 COMMAND_UPDATES = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
+DRAIN_SECONDS = 1.0  # how soon a queued message (breaking update, retry) starts going out
 LEADERSHIP_CHECK_SECONDS = 5  # a dead scheduler leader is replaced within this (+ DB timeout)
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
 MANAGERS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
@@ -253,6 +254,9 @@ def build_application(runtime: Runtime) -> Application:
         async def keep_leadership(_context: ContextTypes.DEFAULT_TYPE) -> None:
             await ticker.is_leader()
 
+        async def drain(_context: ContextTypes.DEFAULT_TYPE) -> None:
+            await ticker.drain()
+
         application.job_queue.run_repeating(
             keep_leadership, interval=LEADERSHIP_CHECK_SECONDS, first=0, name="leadership"
         )
@@ -261,6 +265,9 @@ def build_application(runtime: Runtime) -> Application:
             interval=settings.scheduler_tick_seconds,
             first=1,
             name="tick",
+        )
+        application.job_queue.run_repeating(
+            drain, interval=DRAIN_SECONDS, first=DRAIN_SECONDS, name="drain"
         )
 
     application = (

@@ -70,6 +70,7 @@ class Ticker:
         self.pacer = pacer or Pacer()
         self.poller = Poller(runtime)
         self._lock = asyncio.Lock()
+        self._drain_lock = asyncio.Lock()
         self.last_tick_started = time.monotonic()  # for /healthz: is the scheduler alive?
         self.leadership = Leadership(runtime.engine)
         self._shown: dict[tuple[int, int], str] = {}
@@ -104,6 +105,7 @@ class Ticker:
             return False
 
     async def tick(self) -> DrainReport:
+        """Scheduled work, then the outbox, so what this tick queued goes out right away."""
         async with self._lock:  # a slow tick never overlaps the next one
             self.last_tick_started = time.monotonic()
             # Scheduled work happens once, on the leader, whatever the number of instances;
@@ -113,6 +115,14 @@ class Ticker:
                 queued = await asyncio.to_thread(compose_due_digests, self.runtime)
                 if queued:
                     log.info("queued %d digest messages", queued)
+        return await self.drain()
+
+    async def drain(self) -> DrainReport:
+        """Send what is due. Also run every second on its own, so a breaking update or a retry
+        goes out within a second instead of waiting for the next scheduler tick."""
+        if self._drain_lock.locked():
+            return DrainReport()  # a drain is under way; it picks up what is due
+        async with self._drain_lock:
             report = await drain_outbox(
                 self.runtime.engine,
                 self.transport,

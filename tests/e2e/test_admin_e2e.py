@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlmodel import select
 
 from digests.models import Chat, OutboxMessage
+from digests.runtime import Runtime, ingest_seeds
+from tests.e2e.conftest import bot_settings, run_bot
 from tests.e2e.test_bot_e2e import eventually, say
 
 ADMIN = 900
@@ -82,3 +86,20 @@ async def test_admin_commands_are_listed_only_for_admins(live_bot, emulator):
     assert "/breaking" not in help_for_reader.plain_text
     [help_for_admin] = await say(emulator, "/help", chat_id=ADMIN)
     assert "/breaking" in help_for_admin.plain_text
+
+
+async def test_a_breaking_update_leaves_within_seconds_not_at_the_next_tick(
+    engine, database_url, clock, emulator
+):
+    settings = bot_settings(database_url, emulator, scheduler_tick_seconds=3600)
+    runtime = Runtime(settings=settings, engine=engine, clock=clock)
+    await asyncio.to_thread(ingest_seeds, runtime)
+    async for _ in run_bot(runtime):
+        [subscribed] = await say(emulator, "/subscribe", chat_id=2001)
+        assert "Subscribed" in subscribed.plain_text
+        await asyncio.sleep(1.5)  # the first tick (at 1 s) is over; the next is an hour away
+        [preview] = await say(emulator, "/breaking Talks resume", chat_id=ADMIN)
+        send = next(b for b in preview.buttons if b["text"].startswith("Send to 1"))
+        emulator.user_presses(ADMIN, preview.message_id, send["callback_data"], user_id=ADMIN)
+        messages = await emulator.wait_for_messages(2001, 2, timeout=5)
+        assert messages[-1].plain_text.startswith("Breaking")
