@@ -28,8 +28,9 @@ from bot.sender import ReplyPacing, TelegramSender
 from digests.feeds import MAX_OPML_BYTES, OPML_TOO_LARGE
 from digests.markup import Message, esc
 from digests.metrics import UPDATES_HANDLED
-from digests.pacing import Limits, Pacer
+from digests.pacing import Limits
 from digests.runtime import Runtime
+from digests.shared_rate import pacer_for
 from digests.subscriptions import ChatInfo
 from digests.user_links import find_links
 
@@ -241,7 +242,7 @@ def build_application(runtime: Runtime) -> Application:
     settings = runtime.settings
     # One pacer for everything the bot sends: replies take urgent turns, the outbox the rest.
     paid = settings.allow_paid_broadcast
-    pacer = Pacer(Limits.for_broadcast(paid=paid))
+    pacer = pacer_for(runtime.engine, Limits.for_broadcast(paid=paid))
 
     async def post_init(application: Application) -> None:
         await register_commands(application, settings.admin_user_ids)

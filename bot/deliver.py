@@ -16,7 +16,8 @@ from digests.config import Settings, SettingsError, load_settings
 from digests.db import make_engine, migrate
 from digests.delivery import CONCURRENT_CHATS, DrainReport, drain_until_empty
 from digests.models import utcnow
-from digests.pacing import Limits, Pacer
+from digests.pacing import Limits
+from digests.shared_rate import pacer_for
 
 log = logging.getLogger("bot.deliver")
 
@@ -34,7 +35,10 @@ async def deliver(settings: Settings) -> DrainReport:
     bot = Bot(settings.token, base_url=settings.telegram_api_base_url, request=request)
     async with bot:
         return await drain_until_empty(
-            engine, TelegramSender(bot, paid_broadcast=paid), Pacer(limits), clock=utcnow
+            engine,
+            TelegramSender(bot, paid_broadcast=paid),
+            pacer_for(engine, limits),
+            clock=utcnow,
         )
 
 

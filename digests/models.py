@@ -244,3 +244,9 @@ class Broadcast(SQLModel, table=True):
     total: int = 0
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
     finished_at: datetime | None = Field(default=None, sa_column=_utc_column())
+
+
+class SendSlot(SQLModel, table=True):
+    """A booked moment to send (PostgreSQL, several instances): at most one message per slot."""
+
+    slot: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))

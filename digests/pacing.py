@@ -47,8 +47,12 @@ class Pacer:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        shared: Callable[[], float] | None = None,
     ):
+        """`shared`, when given, books a slot that every instance respects (blocking call,
+        run off the event loop) and returns the seconds to wait for it."""
         self.limits = limits or Limits()
+        self._shared = shared
         self._clock = clock
         self._sleep = sleep
         self._next_overall = 0.0
@@ -95,6 +99,8 @@ class Pacer:
         if not urgent:
             await self._pause(self.reserve_chat(chat_id))
             await self._pause(self.reserve_overall())
+            if self._shared is not None:
+                await self._pause(await asyncio.to_thread(self._shared))
         await self._enter_window(urgent)
         try:
             yield
