@@ -6,7 +6,7 @@ import json
 import logging
 from datetime import datetime
 
-from sqlalchemy import func, literal_column, tuple_
+from sqlalchemy import func, literal_column
 from sqlmodel import Session, col, select
 
 from digests.follows import FollowedStatement, take_new_statements
@@ -38,10 +38,7 @@ def due_subscriptions(session: Session, *, now: datetime, limit: int = 500) -> l
     )
     instant = [Subscription.rhythm == INSTANT, Subscription.last_article_id < newest]
     if len(scheduled) == limit:  # a full page: instant ones due after its last would not fit
-        last = scheduled[-1]
-        instant.append(
-            tuple_(Subscription.next_digest_at, Subscription.id) < (last.next_digest_at, last.id)
-        )
+        instant.append(Subscription.next_digest_at <= scheduled[-1].next_digest_at)
     waiting = [*scheduled, *_due(session, limit, *instant)]
     # An instant subscription always has a slot in practice; one without counts as due now.
     return sorted(waiting, key=lambda s: (s.next_digest_at or now, s.id))[:limit]

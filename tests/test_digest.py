@@ -118,3 +118,18 @@ def test_the_longest_waiting_come_first_whatever_their_rhythm(seeded, clock):
         everyone = due_subscriptions(session, now=clock())
     assert [s.chat_id for s in first_page] == [2, 3]
     assert [s.chat_id for s in everyone] == [2, 3, 1]
+
+
+def test_a_full_page_of_scheduled_digests_keeps_later_instant_ones_for_the_next(seeded, clock):
+    with seeded.session() as session:
+        for chat_id, at in ((1, "13:00"), (3, "12:30"), (2, "08:00")):
+            subscribe(session, ChatInfo(id=chat_id), now=clock(), timezone="UTC", digest_time=at)
+    clock.advance(hours=1, minutes=10)
+    with seeded.session() as session:
+        change_setting(session, 2, "rhythm", "instant", now=clock())  # due since 13:10
+    clock.advance(minutes=50)
+    with seeded.session() as session:
+        first_page = due_subscriptions(session, now=clock(), limit=2)
+        everyone = due_subscriptions(session, now=clock())
+    assert [s.chat_id for s in first_page] == [3, 1]
+    assert [s.chat_id for s in everyone] == [3, 1, 2]

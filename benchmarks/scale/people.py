@@ -48,15 +48,14 @@ class Person:
     surname: str  # how articles refer to them after the first mention
     kind: str
     role: str | None
-    aliases: tuple[str, ...]
-    variant: str | None  # another spelling of the surname, for lookups
+    aliases: tuple[str, ...]  # every form articles used, other transliterations included
 
 
 def _surname(rng: random.Random) -> str:
     return rng.choice(ONSETS) + rng.choice(MIDDLES) + rng.choice(VOWELS) + rng.choice(ENDINGS)
 
 
-def variant_of(surname: str, rng: random.Random) -> str | None:
+def _variant_of(surname: str, rng: random.Random) -> str | None:
     """Another transliteration of the surname that the bot must take for the same person."""
     options = [surname.replace(a, b, 1) for a, b in VARIANTS if a in surname]
     rng.shuffle(options)
@@ -68,17 +67,17 @@ def _person(actor_id: int, rng: random.Random) -> Person:
     surname = _surname(rng)
     given = rng.choice(GIVEN)
     name = f"{given} {surname}"
-    variant = variant_of(surname, rng)
+    variant = _variant_of(surname, rng)
     aliases = [name, surname]
     if variant:
         aliases += [variant, f"{given} {variant}"]
     role = rng.choice(ROLES) if rng.random() < 0.7 else None
-    return Person(actor_id, name, surname, "person", role, tuple(aliases), variant)
+    return Person(actor_id, name, surname, "person", role, tuple(aliases))
 
 
 def _institution(actor_id: int, rng: random.Random) -> Person:
     name = f"{_surname(rng)} {rng.choice(INSTITUTIONS)}"
-    return Person(actor_id, name, name, "organization", None, (name,), None)
+    return Person(actor_id, name, name, "organization", None, (name,))
 
 
 def cast(count: int, rng: random.Random) -> list[Person]:

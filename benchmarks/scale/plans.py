@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from contextlib import contextmanager
 
 from sqlalchemy import Engine, event
-from sqlmodel import Session
 
 
 @contextmanager
@@ -32,13 +30,6 @@ def explain(engine: Engine, statement: str, parameters: object) -> list[str]:
         lines = [line for (line,) in cursor.fetchall()]
         connection.rollback()
     return lines
-
-
-def explain_call(engine: Engine, call: Callable[[Session], object], pick: int = -1) -> list[str]:
-    """The plan of one SELECT that `call` sends (the last one unless `pick` says otherwise)."""
-    with captured_selects(engine) as seen, Session(engine) as session:
-        call(session)
-    return explain(engine, *seen[pick])
 
 
 def execution_ms(plan: list[str]) -> float:

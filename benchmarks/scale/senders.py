@@ -1,5 +1,8 @@
-"""Two `python -m bot.deliver` processes on one breaking update, through the rate-limited
-emulator in a process of its own: what arrived twice, what never arrived, and how fast."""
+"""Two senders on one broadcast: duplicates, losses, combined rate and 429s.
+
+Both are `python -m bot.deliver` processes, and the rate-limited emulator runs in a process of
+its own, as Telegram would.
+"""
 
 from __future__ import annotations
 

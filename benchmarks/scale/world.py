@@ -2,7 +2,8 @@
 
 Every row is what the bot itself would have stored: listing times follow `listed_time`, mention
 counts count the mention rows, and each `next_digest_at` is `schedule.next_digest_at` from the
-last tick, so the peak minute is exactly the set of subscribers the scheduler would find due.
+last tick (none for chats that blocked the bot or unsubscribed), so the peak minute is exactly
+the set of subscribers the scheduler would find due.
 """
 
 from __future__ import annotations
@@ -51,7 +52,6 @@ class Corpus:
     mentions: list[tuple] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
     statements_upto: list[int] = field(default_factory=lambda: [0])  # by article id
-    listed: list[int] = field(default_factory=list)  # ids of articles shown in lists
 
     @property
     def newest_article(self) -> int:
@@ -126,8 +126,6 @@ def _published(ingested: datetime, rng: random.Random) -> datetime | None:
 def _add_article(world: Corpus, number: int, ingested: datetime, rng, pool, weights) -> None:
     page = rng.random() < PAGE_SHARE
     source = rng.randint(FEEDS + 1, FEEDS + PAGE_SITES) if page else rng.randint(1, FEEDS)
-    if not page:
-        world.listed.append(number)
     parts = [(s, None) for s in rng.sample(pool, rng.randint(8, 14))]
     parts += _actor_sentences(world, rng, weights)
     lead, rest = parts[0], parts[1:]
