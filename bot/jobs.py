@@ -21,6 +21,8 @@ from digests.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
+DUE_PAGE = 500  # subscribers composed between two looks at who is due
+
 
 class Transport(Sender, Protocol):
     """A sender that can also edit a message it sent earlier (for broadcast progress)."""
@@ -28,20 +30,37 @@ class Transport(Sender, Protocol):
     async def edit(self, chat_id: int, message_id: int, message: Message) -> None: ...
 
 
-def compose_due_digests(runtime: Runtime) -> int:
-    """Queue a digest for every due subscriber, each in its own transaction."""
+def compose_due_digests(runtime: Runtime, *, budget_seconds: float | None = None) -> int:
+    """Queue a digest for every due subscriber, page after page, each in its own transaction.
+
+    A peak minute can make a hundred thousand subscribers due at once, so one tick keeps
+    paging until nobody new is due or its time budget (most of a tick) is spent.
+    """
+    budget = budget_seconds or runtime.settings.scheduler_tick_seconds * 0.8
+    deadline = time.monotonic() + budget
     now = runtime.clock()
-    with runtime.session() as session:
-        due_ids = [s.id for s in due_subscriptions(session, now=now)]
+    seen: set[int] = set()  # quiet-hour or failing subscribers stay due: visit each once a tick
     queued = 0
-    for subscription_id in due_ids:
-        try:
-            with runtime.session() as session:
-                subscription = session.get(Subscription, subscription_id)
-                queued += compose_digest(session, subscription, now=now)
-        except Exception:
-            log.exception("could not compose the digest of subscription %s", subscription_id)
+    while time.monotonic() < deadline:
+        with runtime.session() as session:
+            due = due_subscriptions(session, now=now, limit=DUE_PAGE)
+            page = [subscription.id for subscription in due if subscription.id not in seen]
+        if not page:
+            break
+        seen.update(page)
+        for subscription_id in page:
+            queued += _compose_one(runtime, subscription_id, now)
     return queued
+
+
+def _compose_one(runtime: Runtime, subscription_id: int, now) -> int:
+    try:
+        with runtime.session() as session:
+            subscription = session.get(Subscription, subscription_id)
+            return compose_digest(session, subscription, now=now)
+    except Exception:
+        log.exception("could not compose the digest of subscription %s", subscription_id)
+        return 0
 
 
 def broadcast_progress(runtime: Runtime) -> list[tuple[int, int, Message]]:

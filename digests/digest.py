@@ -13,7 +13,7 @@ from digests.follows import FollowedStatement, take_new_statements
 from digests.markup import Button, Message, bold, esc, italic, pack_messages, shorten
 from digests.models import Article, Chat, OutboxMessage, Source, Subscription
 from digests.reading import BROADCAST_KINDS, summary_of
-from digests.schedule import in_quiet_hours, next_digest_at
+from digests.schedule import in_quiet_hours, next_digest_at, quiet_hours_end
 from digests.subscriptions import rhythm_of
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,11 @@ def due_subscriptions(session: Session, *, now: datetime, limit: int = 500) -> l
     scheduled = _due(
         session, limit, Subscription.rhythm != INSTANT, Subscription.next_digest_at <= now
     )
-    instant = [Subscription.rhythm == INSTANT, Subscription.last_article_id < newest]
+    instant = [
+        Subscription.rhythm == INSTANT,
+        Subscription.last_article_id < newest,
+        Subscription.next_digest_at <= now,  # later only while quiet hours hold them back
+    ]
     if len(scheduled) == limit:  # a full page: instant ones due after its last would not fit
         instant.append(Subscription.next_digest_at <= scheduled[-1].next_digest_at)
     waiting = [*scheduled, *_due(session, limit, *instant)]
@@ -134,6 +138,8 @@ def compose_digest(session: Session, subscription: Subscription, *, now: datetim
     """
     rhythm = rhythm_of(subscription)
     if subscription.rhythm == "instant" and in_quiet_hours(now, rhythm):
+        subscription.next_digest_at = quiet_hours_end(now, rhythm)  # not due again until then
+        session.flush()
         return 0
     items, newest_seen = new_articles_for(session, subscription)
     statements = take_new_statements(session, subscription)
