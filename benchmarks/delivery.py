@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +25,7 @@ from digests.db import make_engine, migrate, session_scope
 from digests.models import Chat, OutboxMessage, Subscription, utcnow
 from digests.pacing import PAID_BROADCAST_PER_SECOND, Limits
 from tests.e2e.emulator import DEFAULT_TOKEN
+from tests.e2e.emulator_process import emulator_process
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST_CHAT = 10_000_000
@@ -167,31 +165,6 @@ def sending_time(url: str, kill_at: datetime | None) -> tuple[float, int]:
 
 
 # --- the processes ------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def emulator_process() -> Iterator[str]:
-    """The Bot API emulator with Telegram's flood limits, in its own process like Telegram."""
-    port = free_port()
-    command = [sys.executable, "-m", "tests.e2e.emulator", "--port", str(port), "--rate-limits"]
-    # Its stderr would only show the requests a SIGKILL cut off mid-body.
-    process = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-    )
-    try:
-        banner = process.stdout.readline()
-        if "listening" not in banner:
-            raise RuntimeError(f"the emulator did not start: {banner!r}")
-        yield f"http://127.0.0.1:{port}/bot"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def sender_env(url: str, base_url: str, *, paid: bool) -> dict[str, str]:

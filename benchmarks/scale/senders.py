@@ -6,16 +6,13 @@ its own, as Telegram would.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +24,7 @@ from digests import broadcasts
 from digests.db import make_engine, session_scope
 from digests.models import utcnow
 from tests.e2e.emulator import DEFAULT_TOKEN
+from tests.e2e.emulator_process import emulator_process
 
 ROOT = Path(__file__).resolve().parents[2]
 FIRST_CHAT = 20_000_000
@@ -78,28 +76,6 @@ def queue_broadcast(engine: Engine, audience: int) -> None:
     with session_scope(engine) as session:
         draft = broadcasts.draft(session, admin_user_id=ADMIN, admin_chat_id=ADMIN, text=UPDATE)
         broadcasts.confirm(session, draft.id, message_id=None, now=utcnow())
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextlib.contextmanager
-def emulator_process() -> Iterator[str]:
-    """`python -m tests.e2e.emulator --rate-limits`: Telegram's flood limits, one process."""
-    port = _free_port()
-    command = [sys.executable, "-m", "tests.e2e.emulator", "--port", str(port), "--rate-limits"]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    try:
-        banner = process.stdout.readline()
-        if "listening" not in banner:
-            raise RuntimeError(f"the emulator did not start: {banner!r}")
-        yield f"http://127.0.0.1:{port}/bot"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def _stats(base_url: str) -> dict:
