@@ -18,6 +18,7 @@ from sqlmodel import Session
 from digests.db import session_scope
 from digests.digest import buttons_from_json
 from digests.markup import Message
+from digests.metrics import MESSAGES_FAILED, MESSAGES_SENT
 from digests.outbox import (
     ClaimedMessage,
     Delivery,
@@ -53,12 +54,16 @@ class DrainReport:
         self.failed += other.failed
 
     def count(self, delivery: Delivery) -> None:
+        """Tally one outcome here and in the exported metrics operators watch."""
         if delivery.kind == "sent":
             self.sent += 1
-        elif delivery.kind in ("retry", "migrated"):
+            MESSAGES_SENT.inc()
+            return
+        if delivery.kind in ("retry", "migrated"):
             self.retried += 1
         else:
             self.failed += 1
+        MESSAGES_FAILED.labels(outcome=delivery.kind).inc()
 
 
 async def drain_outbox(

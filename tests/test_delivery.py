@@ -408,3 +408,22 @@ async def test_paid_broadcasting_marks_every_outbox_message(runtime, emulator):
     [params] = [p for method, p in emulator.requests if method == "sendMessage"]
     assert str(params["allow_paid_broadcast"]).lower() == "true"
     assert texts(emulator, 801) == ["paid"]
+
+
+def test_outcomes_reach_the_exported_metrics():
+    from digests.delivery import DrainReport
+    from digests.metrics import REGISTRY
+    from digests.outbox import Delivery
+
+    def value(name, **labels):
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    sent, blocked = (
+        value("digests_messages_sent_total"),
+        value("digests_messages_failed_total", outcome="blocked"),
+    )
+    report = DrainReport()
+    report.count(Delivery("sent"))
+    report.count(Delivery("blocked", reason="Forbidden"))
+    assert value("digests_messages_sent_total") == sent + 1
+    assert value("digests_messages_failed_total", outcome="blocked") == blocked + 1

@@ -84,3 +84,4 @@ async def test_health_and_metrics(webhook_bot):
     assert "digests_outbox_queue_depth 0.0" in metrics
     assert "digests_summarize_seconds_count" in metrics
     assert "digests_updates_handled_total" in metrics
+    assert "digests_messages_sent_total" in metrics
