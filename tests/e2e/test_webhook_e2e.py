@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 
 import aiohttp
 import pytest
 
 from digests.runtime import Runtime, ingest_seeds
 from tests.e2e.conftest import bot_settings, run_bot
+from tests.e2e.emulator_process import free_port
 
 SECRET = "s3cret-Token_1"
 HOOK = "https://bot.example/hooks/digests"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
