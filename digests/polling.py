@@ -167,9 +167,11 @@ class Poller:
         if not parsed.is_feed:
             return await self._failed(target, parsed.error or NOT_A_FEED)
         entries = [_scoped(entry, target.url) for entry in reversed(parsed.entries)]
-        fresh = await asyncio.to_thread(_unknown_entries, self.runtime, entries)
+        fresh, elsewhere = await asyncio.to_thread(
+            _unknown_entries, self.runtime, entries, target.id
+        )
         raws, complete = await self._full_articles(fresh, trusted=target.trusted)
-        return await self._write(_store, target, result, parsed, raws, complete)
+        return await self._write(_store, target, result, parsed, raws, complete, elsewhere)
 
     async def _full_articles(
         self, entries: list[FeedEntry], *, trusted: bool
@@ -231,25 +233,32 @@ def _merged(teaser: RawArticle, page: RawArticle | None) -> RawArticle:
     )
 
 
-def _unknown_entries(runtime: Runtime, entries: list[FeedEntry]) -> list[FeedEntry]:
-    """Entries not stored yet, so known stories cost no page download on every poll."""
+def _unknown_entries(
+    runtime: Runtime, entries: list[FeedEntry], source_id: int
+) -> tuple[list[FeedEntry], int]:
+    """Entries not stored yet, so known stories cost no page download on every poll; and how
+    many of the known ones another source brought first (the same story twice), so that count
+    does not depend on which of two feeds polled at once was stored first."""
     guids = [e.article.guid for e in entries if e.article.guid]
     links = [canonical_url(e.article.url) for e in entries if e.article.url]
     if not guids and not links:
-        return entries
+        return entries, 0
     with runtime.session() as session:
         rows = session.exec(
-            select(Article.guid, Article.canonical_url).where(
+            select(Article.guid, Article.canonical_url, Article.source_id).where(
                 or_(col(Article.guid).in_(guids), col(Article.canonical_url).in_(links))
             )
         ).all()
-    known = {value for row in rows for value in row if value}
-    return [
-        e
-        for e in entries
-        if e.article.guid not in known
-        and (e.article.url is None or canonical_url(e.article.url) not in known)
-    ]
+    owner = {value: source for *values, source in rows for value in values if value}
+    fresh, elsewhere = [], 0
+    for entry in entries:
+        keys = [entry.article.guid, entry.article.url and canonical_url(entry.article.url)]
+        sources = {owner[key] for key in keys if key in owner}
+        if not sources:
+            fresh.append(entry)
+        elif source_id not in sources:
+            elsewhere += 1
+    return fresh, elsewhere
 
 
 def _store(
@@ -259,6 +268,7 @@ def _store(
     parsed: ParsedFeed | None,
     raws: list[RawArticle],
     complete: bool,
+    known_elsewhere: int = 0,
 ) -> PollOutcome:
     now = runtime.clock()
     with runtime.session() as session:
@@ -279,7 +289,7 @@ def _store(
         target.id,
         title=title,
         added=report.added,
-        duplicates=report.duplicates,
+        duplicates=report.duplicates + known_elsewhere,
         not_modified=result.not_modified,
     )
 

@@ -421,6 +421,18 @@ async def test_the_same_story_from_two_feeds_is_stored_once(feed_runtime, site):
     assert article.canonical_url == "https://news.example/story/1"
 
 
+async def test_a_story_another_feed_brought_earlier_counts_as_a_duplicate(feed_runtime, site):
+    story = item(1, link="https://news.example/story/1", guid="a-1")
+    add_source(feed_runtime, site.put("/a", rss(story)))
+    [first] = await poll(feed_runtime)
+    assert (len(first.added), first.duplicates) == (1, 0)
+    later = item(1, link="https://news.example/story/1?utm_source=x", guid="b-9")
+    add_source(feed_runtime, site.put("/b", rss(later)))
+    [second] = await poll(feed_runtime)
+    assert (len(second.added), second.duplicates) == (0, 1)
+    assert len(stored_articles(feed_runtime)) == 1
+
+
 async def test_the_same_text_under_another_address_is_stored_once(feed_runtime, site):
     add_source(feed_runtime, site.put("/a", rss(item(1, link="https://one.example/x", guid="x"))))
     add_source(feed_runtime, site.put("/b", rss(item(1, link="https://two.example/y", guid="y"))))
