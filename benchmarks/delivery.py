@@ -20,10 +20,10 @@ from sqlmodel import SQLModel, col, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from digests import broadcasts
-from digests.db import make_engine, migrate, session_scope
-from digests.models import Chat, OutboxMessage, Subscription, utcnow
-from digests.pacing import PAID_BROADCAST_PER_SECOND, Limits
+from digests.delivery import broadcasts
+from digests.delivery.pacing import PAID_BROADCAST_PER_SECOND, Limits
+from digests.store.db import make_engine, migrate, session_scope
+from digests.store.tables import Chat, OutboxMessage, Subscription, utcnow
 from tests.e2e.emulator import DEFAULT_TOKEN
 from tests.e2e.emulator_process import emulator_process
 

@@ -17,8 +17,8 @@ import trafilatura
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from digests.sources.feed import parse_feed
-from digests.sources.webpage import extract_page
+from digests.ingest.sources.feed import parse_feed
+from digests.ingest.sources.webpage import extract_page
 
 INGEST = Path(__file__).resolve().parents[1].parent / "shared" / "ingest"
 FEED_FORMATS = {"rss", "atom", "atom03", "rdf", "json"}
@@ -102,7 +102,7 @@ def feed_figures() -> dict[str, tuple[int, int]]:
     expected = [r for r in rows if r["kind"] in FEED_FORMATS or r["format"] in FEED_FORMATS]
     captured = [r for r in expected if r["origin"] == "app-fixture"]
     counter = _ErrorCounter()
-    logging.getLogger("digests.sources.feed").addHandler(counter)
+    logging.getLogger("digests.ingest.sources.feed").addHandler(counter)
     clean = sum(_parses_cleanly(folder / r["file"], counter) for r in rows)
     ours = {
         r["file"]: bool(parse_feed((folder / r["file"]).read_bytes()).entries) for r in expected

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.scale import due, failover, latency, load, senders
 from benchmarks.scale.report import Row, environment, print_table, spread
 from benchmarks.scale.world import PEAK
-from digests.db import make_engine, migrate
+from digests.store.db import make_engine, migrate
 
 DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/digests_scale"
 ACTORS = 5_000

@@ -27,8 +27,8 @@ from sumy.utils import get_stop_words
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from digests.sentences import SentenceTokenizer, split_sentences  # noqa: E402
-from digests.summarize import (  # noqa: E402
+from digests.text.sentences import SentenceTokenizer, split_sentences  # noqa: E402
+from digests.text.summarize import (  # noqa: E402
     FEATURES,
     WEIGHTS_RESOURCE,
     SentenceScorer,

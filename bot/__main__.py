@@ -10,8 +10,9 @@ import sys
 
 from bot.logs import configure_logging
 from digests.config import SettingsError, load_settings
-from digests.db import make_engine, migrate
+from digests.ingest.seeding import ingest_seeds
 from digests.runtime import start_runtime
+from digests.store.db import make_engine, migrate
 
 log = logging.getLogger("bot")
 
@@ -40,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
         print("Database schema is up to date.")
         return 0
     runtime = start_runtime(settings)
+    if settings.seed_articles:
+        ingest_seeds(runtime)
     if console:
         from bot.console import Console
 

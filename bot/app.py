@@ -25,14 +25,14 @@ from bot.handlers import feeds as feed_handlers
 from bot.jobs import Ticker
 from bot.render import fit, send_kwargs
 from bot.sender import ReplyPacing, TelegramSender
-from digests.feeds import MAX_OPML_BYTES, OPML_TOO_LARGE
-from digests.markup import Message, esc
-from digests.metrics import UPDATES_HANDLED
-from digests.pacing import Limits
+from digests.delivery.message import Message, esc
+from digests.delivery.pacing import Limits
+from digests.delivery.shared_rate import pacer_for
+from digests.ingest.feeds import MAX_OPML_BYTES, OPML_TOO_LARGE
+from digests.ingest.user_links import find_links
+from digests.ops.metrics import UPDATES_HANDLED
 from digests.runtime import Runtime
-from digests.shared_rate import pacer_for
-from digests.subscriptions import ChatInfo
-from digests.user_links import find_links
+from digests.subscriptions.subscribers import ChatInfo
 
 log = logging.getLogger(__name__)
 

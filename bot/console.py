@@ -14,12 +14,12 @@ from bot import router
 from bot.conversation import Answer, Asker
 from bot.handlers import feeds
 from bot.jobs import Ticker
-from digests.markup import Button, Message, esc
-from digests.outbox import Delivery
-from digests.pacing import Limits, Pacer
+from digests.delivery.message import Button, Message, esc
+from digests.delivery.outbox import Delivery
+from digests.delivery.pacing import Limits, Pacer
+from digests.ingest.user_links import find_links
 from digests.runtime import Runtime
-from digests.subscriptions import ChatInfo
-from digests.user_links import find_links
+from digests.subscriptions.subscribers import ChatInfo
 
 CONSOLE_CHAT = ChatInfo(id=1, kind="private", title="console")
 CONSOLE_USER = 0  # no Telegram user has id 0: the person at the console, an admin here

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from digests.markup import Message
-from digests.subscriptions import ChatInfo
+from digests.delivery.message import Message
+from digests.subscriptions.subscribers import ChatInfo
 
 
 @dataclass(frozen=True, slots=True)

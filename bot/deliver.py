@@ -13,11 +13,11 @@ from telegram.request import HTTPXRequest
 from bot.logs import configure_logging
 from bot.sender import TelegramSender
 from digests.config import Settings, SettingsError, load_settings
-from digests.db import make_engine, migrate
-from digests.delivery import CONCURRENT_CHATS, DrainReport, drain_until_empty
-from digests.models import utcnow
-from digests.pacing import Limits
-from digests.shared_rate import pacer_for
+from digests.delivery.drain import CONCURRENT_CHATS, DrainReport, drain_until_empty
+from digests.delivery.pacing import Limits
+from digests.delivery.shared_rate import pacer_for
+from digests.store.db import make_engine, migrate
+from digests.store.tables import utcnow
 
 log = logging.getLogger("bot.deliver")
 

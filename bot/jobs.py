@@ -8,16 +8,16 @@ import time
 from typing import Protocol
 
 from bot.handlers.admin import progress_message
-from digests import broadcasts
-from digests.delivery import DrainReport, drain_outbox
-from digests.digest import compose_digest, due_subscriptions
-from digests.leader import Leadership
-from digests.markup import Message
-from digests.models import Subscription
-from digests.outbox import Sender
-from digests.pacing import Pacer
-from digests.polling import Poller
+from digests.delivery import broadcasts
+from digests.delivery.drain import DrainReport, drain_outbox
+from digests.delivery.leadership import Leadership
+from digests.delivery.message import Message
+from digests.delivery.outbox import Sender
+from digests.delivery.pacing import Pacer
+from digests.ingest.polling import Poller
 from digests.runtime import Runtime
+from digests.store.tables import Subscription
+from digests.subscriptions.digest import compose_digest, due_subscriptions
 
 log = logging.getLogger(__name__)
 

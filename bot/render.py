@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 
-from digests.markup import MESSAGE_LIMIT, Message, pack_blocks, visible_length
+from digests.delivery.message import MESSAGE_LIMIT, Message, pack_blocks, visible_length
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.conversation import Answer, Asker
 from bot.handlers import actors, admin, feeds, reading, subscribing
-from digests.markup import Message, bold, esc
+from digests.delivery.message import Message, bold, esc
 from digests.runtime import Runtime
 
 CommandHandler = Callable[[Runtime, Asker, str], list[Message]]

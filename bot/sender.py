@@ -20,9 +20,9 @@ from telegram.error import (
 from telegram.ext import BaseRateLimiter
 
 from bot.render import send_kwargs
-from digests.markup import Message
-from digests.outbox import Delivery
-from digests.pacing import Pacer
+from digests.delivery.message import Message
+from digests.delivery.outbox import Delivery
+from digests.delivery.pacing import Pacer
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from sqlalchemy import text
 from telegram import Update
 from telegram.ext import Application
 
-from digests.metrics import QUEUE_DEPTH, REGISTRY
-from digests.outbox import queue_depth
+from digests.delivery.outbox import queue_depth
+from digests.ops.metrics import QUEUE_DEPTH, REGISTRY
 from digests.runtime import Runtime
 
 log = logging.getLogger(__name__)

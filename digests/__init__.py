@@ -1,1 +1,2 @@
-"""Domain core: ingest, summaries, actors, subscriptions, digests and the outbox (no Telegram)."""
+"""Domain core, one subpackage per stage of the flow: ingest → text and actors → store →
+subscriptions → delivery (no Telegram)."""

@@ -7,8 +7,8 @@ from sqlmodel import SQLModel
 from sqlmodel.sql.sqltypes import AutoString
 
 from digests.config import load_settings
-from digests.db import make_engine
-from digests.models import UTCDateTime  # importing registers every table on the metadata
+from digests.store.db import make_engine
+from digests.store.tables import UTCDateTime  # importing registers every table on the metadata
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -11,8 +11,9 @@ from sqlalchemy import Engine, text
 from sqlmodel import SQLModel
 
 from digests.config import Settings
-from digests.db import make_engine, migrate
-from digests.runtime import Runtime, ingest_seeds
+from digests.ingest.seeding import ingest_seeds
+from digests.runtime import Runtime
+from digests.store.db import make_engine, migrate
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 

@@ -1,6 +1,6 @@
 """Actors in SQL: one actor whatever the spelling, statements across articles, lookups."""
 
-from digests.actor_store import actor_page, lookup_actors, top_actors
+from digests.actors.store import actor_page, lookup_actors, top_actors
 
 SELENSKYJ_QUOTE = "We must move toward peace and establish security guarantees"
 ZELENSKY_QUOTE = "Every time we approach meaningful discussions, Russia finds ways to stall"

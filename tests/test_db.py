@@ -4,8 +4,8 @@ import threading
 
 from sqlmodel import func, select
 
-from digests.db import make_engine, migrate, session_scope
-from digests.models import Source
+from digests.store.db import make_engine, migrate, session_scope
+from digests.store.tables import Source
 
 
 def test_concurrent_read_then_write_transactions_all_succeed(tmp_path):

@@ -14,13 +14,13 @@ from telegram import Bot
 from telegram.ext import ExtBot
 
 from bot.sender import ReplyPacing, TelegramSender
-from digests import broadcasts
-from digests.delivery import drain_outbox, drain_until_empty
-from digests.markup import Message
-from digests.models import Chat, OutboxMessage, Subscription
-from digests.outbox import CLAIM_LEASE, Delivery
-from digests.pacing import Limits, Pacer
-from digests.subscriptions import ChatInfo, subscribe
+from digests.delivery import broadcasts
+from digests.delivery.drain import drain_outbox, drain_until_empty
+from digests.delivery.message import Message
+from digests.delivery.outbox import CLAIM_LEASE, Delivery
+from digests.delivery.pacing import Limits, Pacer
+from digests.store.tables import Chat, OutboxMessage, Subscription
+from digests.subscriptions.subscribers import ChatInfo, subscribe
 from tests.e2e.emulator import DEFAULT_TOKEN, BotApiEmulator, RateLimits
 
 # PTB warns on every 429 it parses that retry_after will become a timedelta; the sender takes both.
@@ -411,9 +411,9 @@ async def test_paid_broadcasting_marks_every_outbox_message(runtime, emulator):
 
 
 def test_outcomes_reach_the_exported_metrics():
-    from digests.delivery import DrainReport
-    from digests.metrics import REGISTRY
-    from digests.outbox import Delivery
+    from digests.delivery.drain import DrainReport
+    from digests.delivery.outbox import Delivery
+    from digests.ops.metrics import REGISTRY
 
     def value(name, **labels):
         return REGISTRY.get_sample_value(name, labels) or 0.0

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from digests.digest import compose_digest, due_subscriptions
-from digests.models import OutboxMessage, Subscription
-from digests.subscriptions import ChatInfo, change_setting, subscribe, unsubscribe
+from digests.store.tables import OutboxMessage, Subscription
+from digests.subscriptions.digest import compose_digest, due_subscriptions
+from digests.subscriptions.subscribers import ChatInfo, change_setting, subscribe, unsubscribe
 
 CHAT = ChatInfo(id=5001)
 
@@ -90,9 +90,9 @@ def test_digest_schedule_is_stored_on_the_row(seeded, clock):
 
 
 def test_pages_readers_asked_about_stay_out_of_lists_and_digests(seeded, clock):
-    from digests.ingest import ensure_source, ingest_batch
-    from digests.reading import latest_articles
-    from digests.sources.raw import RawArticle
+    from digests.ingest.pipeline import ensure_source, ingest_batch
+    from digests.ingest.sources.raw import RawArticle
+    from digests.reading.articles import latest_articles
 
     with seeded.session() as session:
         page = ensure_source(session, kind="page", url="https://blog.example", title="blog")

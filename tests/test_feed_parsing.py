@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from digests.sources.feed import BINARY, EMPTY, WEB_PAGE, parse_feed
+from digests.ingest.sources.feed import BINARY, EMPTY, WEB_PAGE, parse_feed
 
 INGEST = Path(__file__).resolve().parents[1].parent / "shared" / "ingest"
 FEEDS = INGEST / "feeds_dev"

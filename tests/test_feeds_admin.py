@@ -12,12 +12,12 @@ from sqlmodel import select
 from bot import router
 from bot.conversation import Asker
 from bot.handlers import feeds as feed_handlers
-from digests.markup import to_plain_text
-from digests.models import Source
-from digests.polling import Poller
+from digests.delivery.message import to_plain_text
+from digests.ingest.polling import Poller
+from digests.ingest.sources.opml import OpmlOutline, build_opml, parse_opml
 from digests.runtime import Runtime
-from digests.sources.opml import OpmlOutline, build_opml, parse_opml
-from digests.subscriptions import ChatInfo
+from digests.store.tables import Source
+from digests.subscriptions.subscribers import ChatInfo
 from tests import test_polling
 from tests.test_polling import (
     ADMINS,

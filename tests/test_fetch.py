@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from digests import fetch as fetch_module
-from digests.fetch import (
+from digests.ingest import fetch as fetch_module
+from digests.ingest.fetch import (
     FetchError,
     FetchPolicy,
     HostLimiter,

@@ -3,13 +3,13 @@
 import pytest
 from sqlmodel import select
 
-from digests.actor_store import lookup_actors
-from digests.digest import compose_digest, due_subscriptions
-from digests.follows import FollowError, follow, unfollow
-from digests.ingest import ensure_source, ingest_batch
-from digests.models import OutboxMessage
-from digests.sources.raw import RawArticle
-from digests.subscriptions import ChatInfo, subscribe
+from digests.actors.store import lookup_actors
+from digests.ingest.pipeline import ensure_source, ingest_batch
+from digests.ingest.sources.raw import RawArticle
+from digests.store.tables import OutboxMessage
+from digests.subscriptions.digest import compose_digest, due_subscriptions
+from digests.subscriptions.follows import FollowError, follow, unfollow
+from digests.subscriptions.subscribers import ChatInfo, subscribe
 
 CHAT = ChatInfo(id=6001)
 NEW_ARTICLE = RawArticle(

@@ -2,10 +2,10 @@
 
 from sqlmodel import func, select
 
-from digests.ingest import ensure_source, ingest_batch
-from digests.models import Article, Source
-from digests.runtime import ingest_seeds
-from digests.sources.raw import RawArticle
+from digests.ingest.pipeline import ensure_source, ingest_batch
+from digests.ingest.seeding import ingest_seeds
+from digests.ingest.sources.raw import RawArticle
+from digests.store.tables import Article, Source
 
 BODY = (
     "The city council approved a new budget on Tuesday after a long debate about transport. "

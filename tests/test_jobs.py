@@ -3,8 +3,8 @@
 from sqlmodel import func, select
 
 import bot.jobs as jobs
-from digests.models import OutboxMessage
-from digests.subscriptions import ChatInfo, change_setting, subscribe
+from digests.store.tables import OutboxMessage
+from digests.subscriptions.subscribers import ChatInfo, change_setting, subscribe
 
 
 def test_one_tick_composes_every_due_subscriber_across_pages(seeded, clock, monkeypatch):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from digests.language import detect_language, iso_code, language_name, stop_words
+from digests.text.language import detect_language, iso_code, language_name, stop_words
 
 SAMPLES = {
     "english": "The government said on Tuesday that it would raise taxes, and the opposition "

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from digests.db import make_engine
-from digests.leader import Leadership
+from digests.delivery.leadership import Leadership
+from digests.store.db import make_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 HOLD_LEADERSHIP = """
 import sys, time
-from digests.db import make_engine
-from digests.leader import Leadership
+from digests.store.db import make_engine
+from digests.delivery.leadership import Leadership
 leader = Leadership(make_engine(sys.argv[1]))
 assert leader.is_leader()
 print("leading", flush=True)

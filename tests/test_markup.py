@@ -2,7 +2,7 @@
 
 import pytest
 
-from digests.markup import (
+from digests.delivery.message import (
     Button,
     bold,
     esc,

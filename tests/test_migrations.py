@@ -5,7 +5,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from digests.db import alembic_config, make_engine, migrate
+from digests.store.db import alembic_config, make_engine, migrate
 
 
 def test_models_and_migrations_agree(migrated_engine):

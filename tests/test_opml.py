@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from digests.sources.opml import OpmlError, OpmlOutline, build_opml, parse_opml
+from digests.ingest.sources.opml import OpmlError, OpmlOutline, build_opml, parse_opml
 
 EXPORT = b"""<?xml version="1.0" encoding="UTF-8"?>
 <opml version="1.0">

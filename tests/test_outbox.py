@@ -4,10 +4,10 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from digests.models import Chat, OutboxMessage, Subscription
-from digests.outbox import Delivery, claim_due, record_delivery
-from digests.pacing import Limits, Pacer
-from digests.subscriptions import ChatInfo, subscribe
+from digests.delivery.outbox import Delivery, claim_due, record_delivery
+from digests.delivery.pacing import Limits, Pacer
+from digests.store.tables import Chat, OutboxMessage, Subscription
+from digests.subscriptions.subscribers import ChatInfo, subscribe
 
 
 def queue(runtime, chat_id: int, key: str, *, priority: int = 10) -> int:

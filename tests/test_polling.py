@@ -16,12 +16,12 @@ import pytest
 from aiohttp import web
 from sqlmodel import col, select
 
-from digests import fetch as fetch_module
-from digests import polling
-from digests.fetch import UNKNOWN_HOST, FetchError
-from digests.models import Article, OutboxMessage, Source
-from digests.polling import Poller
+from digests.ingest import fetch as fetch_module
+from digests.ingest import polling
+from digests.ingest.fetch import UNKNOWN_HOST, FetchError
+from digests.ingest.polling import Poller
 from digests.runtime import Runtime
+from digests.store.tables import Article, OutboxMessage, Source
 from tests.conftest import make_settings
 
 FEEDS_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "ingest" / "feeds_dev"

@@ -2,8 +2,8 @@
 
 from sqlmodel import func, select
 
-from digests.models import Article, Summary
-from digests.reading import find_articles, latest_articles, summary_of
+from digests.reading.articles import find_articles, latest_articles, summary_of
+from digests.store.tables import Article, Summary
 
 
 def test_latest_is_newest_first_and_pages(seeded):

@@ -10,10 +10,10 @@ from psycopg import sql
 from sqlalchemy import event, insert
 from sqlmodel import Session
 
-from digests.actor_store import actor_page, alias_key, lookup_actors
-from digests.digest import due_subscriptions
-from digests.models import Actor, ActorAlias, Article, Chat, Source, Statement, Subscription
-from digests.reading import latest_articles
+from digests.actors.store import actor_page, alias_key, lookup_actors
+from digests.reading.articles import latest_articles
+from digests.store.tables import Actor, ActorAlias, Article, Chat, Source, Statement, Subscription
+from digests.subscriptions.digest import due_subscriptions
 
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
 RHYTHMS = ("daily", "daily", "daily", "weekly", "hourly", "instant")

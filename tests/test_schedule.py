@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from digests.schedule import Rhythm, in_quiet_hours, next_digest_at
+from digests.subscriptions.schedule import Rhythm, in_quiet_hours, next_digest_at
 
 
 def at(*args):

@@ -1,6 +1,6 @@
 """The embedded seed articles: furniture removed, headlines kept or derived."""
 
-from digests.sources.seeds import read_seed_files, strip_furniture
+from digests.ingest.sources.seeds import read_seed_files, strip_furniture
 
 FURNITURE = (
     "No time to read?",

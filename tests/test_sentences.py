@@ -4,7 +4,7 @@ import pytest
 from sumy.models.dom import Sentence
 from sumy.parsers.plaintext import PlaintextParser
 
-from digests.sentences import CHUNK_WORDS, SentenceTokenizer, split_sentences, words
+from digests.text.sentences import CHUNK_WORDS, SentenceTokenizer, split_sentences, words
 
 
 @pytest.mark.parametrize(

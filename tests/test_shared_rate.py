@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
-from digests.db import make_engine
-from digests.shared_rate import SharedRate
+from digests.delivery.shared_rate import SharedRate
+from digests.store.db import make_engine
 
 
 def test_two_instances_never_book_the_same_moment(engine, database_url):

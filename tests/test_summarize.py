@@ -2,7 +2,7 @@
 
 import logging
 
-from digests.summarize import LENGTHS, is_furniture, summarize
+from digests.text.summarize import LENGTHS, is_furniture, summarize
 
 ARTICLE = """Storm batters the coast
 By Jane Doe, CNN
@@ -140,7 +140,7 @@ def test_russian_article_summarized_with_whole_sentences():
 
 
 def test_an_unsupported_language_falls_back_with_a_warning(caplog):
-    with caplog.at_level(logging.WARNING, logger="digests.summarize"):
+    with caplog.at_level(logging.WARNING, logger="digests.text.summarize"):
         summary = summarize("Qapla' batlh. Heghlu'meH QaQ jajvam. Tlhingan maH.", language="tlh")
     assert len(summary) == 3
     assert "'tlh'" in caplog.text

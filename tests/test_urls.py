@@ -2,7 +2,7 @@
 
 import pytest
 
-from digests.urls import canonical_url, content_hash
+from digests.ingest.urls import canonical_url, content_hash
 
 
 @pytest.mark.parametrize(

@@ -10,11 +10,11 @@ from sqlmodel import select
 from bot import router
 from bot.conversation import Asker
 from bot.handlers import feeds as feed_handlers
-from digests.markup import Message, to_plain_text
-from digests.models import Article, Source
+from digests.delivery.message import Message, to_plain_text
+from digests.ingest.user_links import NO_ARTICLE, find_links
 from digests.runtime import Runtime
-from digests.subscriptions import ChatInfo
-from digests.user_links import NO_ARTICLE, find_links
+from digests.store.tables import Article, Source
+from digests.subscriptions.subscribers import ChatInfo
 from tests import test_polling
 from tests.conftest import make_settings
 from tests.test_polling import article_page, story_text, story_title

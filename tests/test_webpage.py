@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from digests.sources.webpage import discover_feeds, extract_page
+from digests.ingest.sources.webpage import discover_feeds, extract_page
 
 INGEST = Path(__file__).resolve().parents[1].parent / "shared" / "ingest"
 PAGES = INGEST / "pages_dev"

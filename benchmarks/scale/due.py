@@ -16,9 +16,9 @@ from sqlmodel import Session, select
 
 from benchmarks.scale import plans
 from benchmarks.scale.world import PEAK
-from digests.db import session_scope
-from digests.digest import compose_digest, due_subscriptions
-from digests.models import ActorFollow, Subscription
+from digests.store.db import session_scope
+from digests.store.tables import ActorFollow, Subscription
+from digests.subscriptions.digest import compose_digest, due_subscriptions
 
 PAGE = 500  # what the scheduler's tick asks for (due_subscriptions' default)
 EVERYONE = 10_000_000

@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 from bot.app import LEADERSHIP_CHECK_SECONDS
-from digests.db import make_engine
-from digests.leader import Leadership
+from digests.delivery.leadership import Leadership
+from digests.store.db import make_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 TRIALS = 5

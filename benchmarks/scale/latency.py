@@ -25,11 +25,11 @@ from benchmarks.scale.world import LAST_TICK
 from bot.app import build_application
 from bot.webserver import serve
 from digests.config import Settings
-from digests.db import session_scope
-from digests.leader import Leadership
-from digests.reading import summary_of
+from digests.delivery.leadership import Leadership
+from digests.reading.articles import summary_of
 from digests.runtime import Runtime
-from digests.summarize import LENGTHS
+from digests.store.db import session_scope
+from digests.text.summarize import LENGTHS
 from tests.e2e.emulator import DEFAULT_TOKEN, BotApiEmulator, SentMessage
 
 REQUESTS_PER_SECOND = 20

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from benchmarks.scale import world
-from digests.db import make_engine, migrate
+from digests.store.db import make_engine, migrate
 
 # Tables in foreign-key order, with the columns their rows carry.
 TABLES = (

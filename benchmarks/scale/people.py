@@ -6,7 +6,7 @@ import itertools
 import random
 from dataclasses import dataclass
 
-from digests.actor_store import alias_key
+from digests.actors.store import alias_key
 
 ONSETS = (
     "Ko", "Za", "Bo", "Me", "Ta", "Hry", "Du", "Ly", "Pe", "O", "Sa", "Ka", "Be", "Vo", "Ma",

@@ -20,9 +20,9 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from benchmarks.scale.load import copy_rows, ensure_database, reset_schema
-from digests import broadcasts
-from digests.db import make_engine, session_scope
-from digests.models import utcnow
+from digests.delivery import broadcasts
+from digests.store.db import make_engine, session_scope
+from digests.store.tables import utcnow
 from tests.e2e.emulator import DEFAULT_TOKEN
 from tests.e2e.emulator_process import emulator_process
 

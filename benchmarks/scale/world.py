@@ -16,10 +16,10 @@ from functools import cache
 
 from benchmarks.scale import prose
 from benchmarks.scale.people import Person, cast, fame_weights
-from digests.actor_store import alias_key
-from digests.ingest import listed_time
-from digests.schedule import Rhythm, next_digest_at
-from digests.urls import content_hash
+from digests.actors.store import alias_key
+from digests.ingest.pipeline import listed_time
+from digests.ingest.urls import content_hash
+from digests.subscriptions.schedule import Rhythm, next_digest_at
 
 PEAK = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # a Monday, 08:00 in Kyiv, 07:00 in Berlin
 LAST_TICK = PEAK - timedelta(minutes=1)  # when every schedule on the rows was last moved on

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bot.conversation import Answer, Asker
-from digests.actor_store import ActorPage, actor_page, lookup_actors, top_actors
-from digests.follows import FollowError, follow, is_following, unfollow
-from digests.markup import Button, Message, bold, esc, italic
+from digests.actors.store import ActorPage, actor_page, lookup_actors, top_actors
+from digests.delivery.message import Button, Message, bold, esc, italic
 from digests.runtime import Runtime
+from digests.subscriptions.follows import FollowError, follow, is_following, unfollow
 
 PAGE_SIZE = 5
 CONFIDENT_MATCH = 0.8

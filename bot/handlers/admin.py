@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bot.conversation import Answer, Asker
-from digests import broadcasts
-from digests.broadcasts import BroadcastError, Progress
-from digests.markup import Button, Message, bold, esc, italic
+from digests.delivery import broadcasts
+from digests.delivery.broadcasts import BroadcastError, Progress
+from digests.delivery.message import Button, Message, bold, esc, italic
+from digests.ops.stats import collect
 from digests.runtime import Runtime
-from digests.stats import collect
 
 REFUSAL = "Sorry, only the bot's administrators can do that."
 

@@ -14,19 +14,19 @@ from bot.conversation import Asker
 from bot.handlers.admin import REFUSAL
 from bot.handlers.reading import preferred_length, summary_message
 from bot.handlers.reading import summary as summary_by_title
-from digests import feeds as feed_admin
-from digests.feeds import AddedFeed, FeedError, FeedStatus, ImportReport
-from digests.fetch import FetchError
-from digests.markup import Message, bold, esc, italic, pack_blocks
-from digests.runtime import Runtime
-from digests.sources.opml import OpmlError
-from digests.user_links import (
+from digests.delivery.message import Message, bold, esc, italic, pack_blocks
+from digests.ingest import feeds as feed_admin
+from digests.ingest.feeds import AddedFeed, FeedError, FeedStatus, ImportReport
+from digests.ingest.fetch import FetchError
+from digests.ingest.sources.opml import OpmlError
+from digests.ingest.user_links import (
     NO_ARTICLE,
     LinkError,
     article_from_link,
     find_links,
     summarize_text,
 )
+from digests.runtime import Runtime
 
 IMPORT_PROMPT = (
     "Send me the OPML file as a reply to this message, or with /importopml as its caption."

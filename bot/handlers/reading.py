@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.conversation import Answer, Asker
-from digests.markup import Button, Message, bold, esc, italic, shorten
-from digests.reading import (
+from digests.delivery.message import Button, Message, bold, esc, italic, shorten
+from digests.reading.articles import (
     DEFAULT_LENGTH,
     ArticleCard,
     SummaryView,
@@ -15,8 +15,8 @@ from digests.reading import (
     summary_of,
 )
 from digests.runtime import Runtime
-from digests.subscriptions import get_subscription
-from digests.summarize import LENGTHS
+from digests.subscriptions.subscribers import get_subscription
+from digests.text.summarize import LENGTHS
 
 LATEST_PAGE = 5
 BUTTON_TITLE_CHARS = 28

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from bot.conversation import Answer, Asker
-from digests.follows import followed_actors, unfollow
-from digests.markup import Button, Message, bold, esc, italic
-from digests.models import Subscription
+from digests.delivery.message import Button, Message, bold, esc, italic
 from digests.runtime import Runtime
-from digests.schedule import WEEKDAYS
-from digests.subscriptions import (
+from digests.store.tables import Subscription
+from digests.subscriptions.follows import followed_actors, unfollow
+from digests.subscriptions.schedule import WEEKDAYS
+from digests.subscriptions.subscribers import (
     SettingError,
     change_setting,
     get_subscription,
     subscribe,
     unsubscribe,
 )
-from digests.summarize import LENGTHS
+from digests.text.summarize import LENGTHS
 
 COMMON_TIMES = ("07:00", "08:00", "12:00", "18:00", "21:00")
 COMMON_ZONES = ("UTC", "Europe/London", "Europe/Berlin", "Europe/Kyiv", "America/New_York")

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from digests.actors.vocab import ABBREVIATIONS
-from digests.sentences import split_sentences
+from digests.text.sentences import split_sentences
 
 # A word keeps inner apostrophes/hyphens ("Putin’s", "Secretary-General"), inner dots of dotted
 # abbreviations ("U.S.") and one final dot, which _split_final_dot takes back unless the word is

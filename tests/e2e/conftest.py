@@ -9,7 +9,8 @@ import pytest
 
 from bot.app import build_application
 from bot.webserver import serve
-from digests.runtime import Runtime, ingest_seeds
+from digests.ingest.seeding import ingest_seeds
+from digests.runtime import Runtime
 from tests.conftest import make_settings
 from tests.e2e.emulator import BotApiEmulator
 

@@ -6,8 +6,9 @@ import asyncio
 
 from sqlmodel import select
 
-from digests.models import Chat, OutboxMessage
-from digests.runtime import Runtime, ingest_seeds
+from digests.ingest.seeding import ingest_seeds
+from digests.runtime import Runtime
+from digests.store.tables import Chat, OutboxMessage
 from tests.e2e.conftest import bot_settings, run_bot
 from tests.e2e.test_bot_e2e import eventually, say
 

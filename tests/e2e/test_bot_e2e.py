@@ -7,9 +7,9 @@ import re
 
 from sqlmodel import select
 
-from digests.ingest import ensure_source, ingest_batch
-from digests.models import Article, OutboxMessage
-from digests.sources.raw import RawArticle
+from digests.ingest.pipeline import ensure_source, ingest_batch
+from digests.ingest.sources.raw import RawArticle
+from digests.store.tables import Article, OutboxMessage
 
 USER = 1001
 

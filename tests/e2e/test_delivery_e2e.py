@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
-from digests import broadcasts
-from digests.models import OutboxMessage, utcnow
-from digests.subscriptions import ChatInfo, subscribe
+from digests.delivery import broadcasts
+from digests.store.tables import OutboxMessage, utcnow
+from digests.subscriptions.subscribers import ChatInfo, subscribe
 from tests.e2e.conftest import TOKEN
 from tests.e2e.emulator import BotApiEmulator, RateLimits
 from tests.e2e.test_bot_e2e import eventually, say

@@ -9,9 +9,10 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlmodel import select
 
-from digests.models import Article, Source
-from digests.runtime import Runtime, ingest_seeds
-from digests.sources.opml import OpmlOutline, build_opml, parse_opml
+from digests.ingest.seeding import ingest_seeds
+from digests.ingest.sources.opml import OpmlOutline, build_opml, parse_opml
+from digests.runtime import Runtime
+from digests.store.tables import Article, Source
 from tests import test_polling
 from tests.e2e.conftest import bot_settings, run_bot
 from tests.e2e.test_bot_e2e import button, eventually, say

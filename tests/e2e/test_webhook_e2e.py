@@ -7,7 +7,8 @@ import asyncio
 import aiohttp
 import pytest
 
-from digests.runtime import Runtime, ingest_seeds
+from digests.ingest.seeding import ingest_seeds
+from digests.runtime import Runtime
 from tests.e2e.conftest import bot_settings, run_bot
 from tests.e2e.emulator_process import free_port
 

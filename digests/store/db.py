@@ -15,7 +15,9 @@ from sqlmodel import Session, create_engine
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+# `migrations/` lives at the top of the repository; the package reaches it through a link, so
+# an installed wheel carries the revisions inside the package.
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def make_engine(database_url: str) -> Engine:

@@ -11,7 +11,7 @@ from sqlalchemy import and_, exists, func, or_
 from sqlmodel import Session, col, select
 
 from digests.actors import extract_actors, identity_key, rank_actors, resolve_actor
-from digests.models import Actor, ActorAlias, Article, Mention, Statement
+from digests.store.tables import Actor, ActorAlias, Article, Mention, Statement
 
 PREFIX = 3  # spelling slips past the first letters of a surname are found by ranking
 

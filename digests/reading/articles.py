@@ -11,10 +11,10 @@ from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from digests.language import language_name
-from digests.metrics import SUMMARIZE_SECONDS
-from digests.models import Article, Source, Summary
-from digests.summarize import LENGTHS, summarize
+from digests.ops.metrics import SUMMARIZE_SECONDS
+from digests.store.tables import Article, Source, Summary
+from digests.text.language import language_name
+from digests.text.summarize import LENGTHS, summarize
 
 DEFAULT_LENGTH = "short"
 # Pages a reader asked to summarize are theirs; lists show only curated sources.

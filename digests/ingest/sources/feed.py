@@ -18,7 +18,7 @@ import feedparser
 import lxml.html
 from lxml import etree
 
-from digests.sources.raw import RawArticle
+from digests.ingest.sources.raw import RawArticle
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
-from digests.sources.raw import RawArticle
+from digests.ingest.sources.raw import RawArticle
 
 SEED_SOURCE_URL = "seed://samples"
 SEED_SOURCE_NAME = "Sample articles"
@@ -82,7 +82,7 @@ def parse_seed(content: str, *, name: str) -> RawArticle:
 
 def read_seed_files(folder: Path | None = None) -> Iterator[RawArticle]:
     """Yield the seeds in file order, so article ids follow the files' numbering."""
-    root = folder if folder is not None else resources.files("digests") / "samples"
+    root = folder if folder is not None else resources.files("digests.ingest") / "samples"
     for entry in sorted(root.iterdir(), key=lambda item: item.name):
         if entry.name.endswith(".txt"):
             yield parse_seed(

@@ -9,8 +9,8 @@ from typing import Protocol
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from digests.markup import Message
-from digests.models import Chat, OutboxMessage, Subscription
+from digests.delivery.message import Message
+from digests.store.tables import Chat, OutboxMessage, Subscription
 
 # A claimed row is leased: if the sender dies mid-send, the row becomes due again after this,
 # so nothing is lost and only a message that was in flight can be sent twice.

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import func, insert, update
 from sqlmodel import Session, col, select
 
-from digests.markup import bold, esc
-from digests.models import Broadcast, Chat, OutboxMessage, Subscription
+from digests.delivery.message import bold, esc
+from digests.store.tables import Broadcast, Chat, OutboxMessage, Subscription
 
 BREAKING_PRIORITY = 0  # ahead of every digest
 MAX_TEXT = 3500  # leaves room for the heading within Telegram's 4096

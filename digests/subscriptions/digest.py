@@ -9,12 +9,12 @@ from datetime import datetime
 from sqlalchemy import func, literal_column
 from sqlmodel import Session, col, select
 
-from digests.follows import FollowedStatement, take_new_statements
-from digests.markup import Button, Message, bold, esc, italic, pack_messages, shorten
-from digests.models import Article, Chat, OutboxMessage, Source, Subscription
-from digests.reading import BROADCAST_KINDS, summary_of
-from digests.schedule import in_quiet_hours, next_digest_at, quiet_hours_end
-from digests.subscriptions import rhythm_of
+from digests.delivery.message import Button, Message, bold, esc, italic, pack_messages, shorten
+from digests.reading.articles import BROADCAST_KINDS, summary_of
+from digests.store.tables import Article, Chat, OutboxMessage, Source, Subscription
+from digests.subscriptions.follows import FollowedStatement, take_new_statements
+from digests.subscriptions.schedule import in_quiet_hours, next_digest_at, quiet_hours_end
+from digests.subscriptions.subscribers import rhythm_of
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Engine, text
 
-from digests.pacing import Limits, Pacer
+from digests.delivery.pacing import Limits, Pacer
 
 LOOKAHEAD_SLOTS = 3000  # how far ahead a sender may book: 100 s at 30/s
 FORGET_AFTER_SLOTS = 1800  # slots older than this are deleted now and then

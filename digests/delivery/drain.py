@@ -15,11 +15,8 @@ from typing import TypeVar
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from digests.db import session_scope
-from digests.digest import buttons_from_json
-from digests.markup import Message
-from digests.metrics import MESSAGES_FAILED, MESSAGES_SENT
-from digests.outbox import (
+from digests.delivery.message import Message
+from digests.delivery.outbox import (
     ClaimedMessage,
     Delivery,
     Sender,
@@ -28,7 +25,10 @@ from digests.outbox import (
     record_delivery,
     release,
 )
-from digests.pacing import Pacer
+from digests.delivery.pacing import Pacer
+from digests.ops.metrics import MESSAGES_FAILED, MESSAGES_SENT
+from digests.store.db import session_scope
+from digests.subscriptions.digest import buttons_from_json
 
 log = logging.getLogger(__name__)
 

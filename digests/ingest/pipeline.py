@@ -9,14 +9,14 @@ from datetime import datetime
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
-from digests.actor_store import record_actors
-from digests.language import detect_language, iso_code, language_name
-from digests.metrics import INGEST_SECONDS
-from digests.models import Article, Source, utcnow
-from digests.sources.raw import RawArticle
-from digests.summarize import summarize
-from digests.titles import headline_from_sentence
-from digests.urls import canonical_url, content_hash
+from digests.actors.store import record_actors
+from digests.ingest.sources.raw import RawArticle
+from digests.ingest.urls import canonical_url, content_hash
+from digests.ops.metrics import INGEST_SECONDS
+from digests.store.tables import Article, Source, utcnow
+from digests.text.language import detect_language, iso_code, language_name
+from digests.text.summarize import summarize
+from digests.text.titles import headline_from_sentence
 
 log = logging.getLogger(__name__)
 

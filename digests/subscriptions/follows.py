@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from digests.models import Actor, ActorFollow, Article, Statement, Subscription
-from digests.subscriptions import get_subscription
+from digests.store.tables import Actor, ActorFollow, Article, Statement, Subscription
+from digests.subscriptions.subscribers import get_subscription
 
 MAX_STATEMENTS_PER_DIGEST = 10
 

@@ -135,7 +135,7 @@ def stop_words(language: str) -> frozenset[str]:
     try:
         return frozenset(get_stop_words(language))
     except LookupError:
-        shipped = resources.files("digests") / "data" / f"stopwords-{language}.txt"
+        shipped = resources.files("digests.text") / "data" / f"stopwords-{language}.txt"
         if not shipped.is_file():
             return frozenset()
         return frozenset(shipped.read_text(encoding="utf-8").split())

@@ -15,15 +15,15 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from digests.config import Settings
-from digests.fetch import FetchError, FetchPolicy, FetchResult, HostLimiter, fetch
-from digests.ingest import ingest_batch
-from digests.markup import bold, esc
-from digests.models import Article, OutboxMessage, Source
+from digests.delivery.message import bold, esc
+from digests.ingest.fetch import FetchError, FetchPolicy, FetchResult, HostLimiter, fetch
+from digests.ingest.pipeline import ingest_batch
+from digests.ingest.sources.feed import NOT_A_FEED, FeedEntry, ParsedFeed, parse_feed
+from digests.ingest.sources.raw import RawArticle
+from digests.ingest.sources.webpage import extract_page
+from digests.ingest.urls import canonical_url
 from digests.runtime import Runtime
-from digests.sources.feed import NOT_A_FEED, FeedEntry, ParsedFeed, parse_feed
-from digests.sources.raw import RawArticle
-from digests.sources.webpage import extract_page
-from digests.urls import canonical_url
+from digests.store.tables import Article, OutboxMessage, Source
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

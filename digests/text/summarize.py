@@ -14,8 +14,8 @@ from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
 from sumy.nlp.stemmers import Stemmer, null_stemmer
 from sumy.summarizers.luhn import LuhnSummarizer
 
-from digests.language import detect_language, language_name, stop_words
-from digests.sentences import SentenceTokenizer, split_sentences
+from digests.text.language import detect_language, language_name, stop_words
+from digests.text.sentences import SentenceTokenizer, split_sentences
 
 logger = logging.getLogger(__name__)
 
@@ -321,7 +321,7 @@ class SentenceScorer:
 
 @cache
 def default_scorer() -> SentenceScorer:
-    shipped = resources.files("digests") / "data" / WEIGHTS_RESOURCE
+    shipped = resources.files("digests.text") / "data" / WEIGHTS_RESOURCE
     return SentenceScorer.from_dict(json.loads(shipped.read_text(encoding="utf-8")))
 
 

@@ -9,16 +9,22 @@ from urllib.parse import urlsplit
 
 from sqlmodel import select
 
-from digests.fetch import FetchError, fetch
-from digests.ingest import MIN_TEXT_CHARS, derive_title, ensure_source, find_duplicate, ingest_batch
-from digests.language import detect_language
-from digests.models import Article
-from digests.polling import fetch_policy
+from digests.ingest.fetch import FetchError, fetch
+from digests.ingest.pipeline import (
+    MIN_TEXT_CHARS,
+    derive_title,
+    ensure_source,
+    find_duplicate,
+    ingest_batch,
+)
+from digests.ingest.polling import fetch_policy
+from digests.ingest.sources.raw import RawArticle
+from digests.ingest.sources.webpage import extract_page
+from digests.ingest.urls import canonical_url, content_hash
 from digests.runtime import Runtime
-from digests.sources.raw import RawArticle
-from digests.sources.webpage import extract_page
-from digests.summarize import LENGTHS, summarize
-from digests.urls import canonical_url, content_hash
+from digests.store.tables import Article
+from digests.text.language import detect_language
+from digests.text.summarize import LENGTHS, summarize
 
 NO_ARTICLE = "I couldn't find article text on that page."
 TOO_SHORT = "That text is too short to summarize."

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, select
 
-from digests.models import Chat, Subscription
-from digests.schedule import RHYTHMS, Rhythm, next_digest_at
-from digests.summarize import LENGTHS
+from digests.store.tables import Chat, Subscription
+from digests.subscriptions.schedule import RHYTHMS, Rhythm, next_digest_at
+from digests.text.summarize import LENGTHS
 
 HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 

@@ -10,14 +10,14 @@ from urllib.parse import urlsplit
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from digests.fetch import FetchError, FetchResult, fetch
-from digests.models import Article, Source
-from digests.polling import Poller, PollTarget, fetch_policy, poll_interval
+from digests.ingest.fetch import FetchError, FetchResult, fetch
+from digests.ingest.polling import Poller, PollTarget, fetch_policy, poll_interval
+from digests.ingest.sources.feed import ParsedFeed, parse_feed
+from digests.ingest.sources.opml import OpmlOutline, build_opml, parse_opml
+from digests.ingest.sources.webpage import discover_feeds
+from digests.ingest.urls import canonical_url
 from digests.runtime import Runtime
-from digests.sources.feed import ParsedFeed, parse_feed
-from digests.sources.opml import OpmlOutline, build_opml, parse_opml
-from digests.sources.webpage import discover_feeds
-from digests.urls import canonical_url
+from digests.store.tables import Article, Source
 
 MAX_CANDIDATES = 5  # feeds advertised by one page that are tried before giving up
 MAX_OPML_BYTES = 1024 * 1024

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from digests.models import Article, Chat, OutboxMessage, Subscription
-from digests.outbox import queue_depth
+from digests.delivery.outbox import queue_depth
+from digests.store.tables import Article, Chat, OutboxMessage, Subscription
 
 RATE_WINDOW = timedelta(minutes=5)
 FAILURE_WINDOW = timedelta(hours=24)

@@ -15,7 +15,7 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
-from digests.sources.raw import RawArticle
+from digests.ingest.sources.raw import RawArticle
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""Delivery: message model, outbox (its one writer), paced drain, shared rate, broadcasts."""

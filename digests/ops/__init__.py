@@ -1,0 +1,1 @@
+"""Operations: metrics for /metrics and the figures /stats shows."""

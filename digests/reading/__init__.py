@@ -1,0 +1,1 @@
+"""Reading on demand: the newest articles, finding one, and its summary."""

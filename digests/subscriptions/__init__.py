@@ -1,0 +1,1 @@
+"""Subscriptions: who gets digests and when, what they follow, and digest composition."""

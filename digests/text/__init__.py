@@ -1,0 +1,1 @@
+"""Pure text work, no SQL: sentences, language, summaries and headlines."""
