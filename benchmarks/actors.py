@@ -13,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from digests.actors import extract_actors, rank_actors, resolve_actor
-from tests.actor_annotations import SAMPLES, article_text, score
+from tests.actors.actor_annotations import SAMPLES, article_text, score
 
 ARTICLES = sorted(path.name[:3] for path in SAMPLES.glob("*.txt"))
 RUNS = 20

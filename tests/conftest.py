@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +14,8 @@ from digests.config import Settings
 from digests.ingest.seeding import ingest_seeds
 from digests.runtime import Runtime
 from digests.store.db import make_engine, migrate
+from tests.e2e.emulator import DEFAULT_TOKEN, BotApiEmulator
+from tests.e2e.emulator_limits import RateLimits
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -97,3 +99,16 @@ def runtime(engine, database_url, clock) -> Runtime:
 def seeded(runtime) -> Runtime:
     ingest_seeds(runtime)
     return runtime
+
+
+@pytest.fixture
+def emulator_limits() -> RateLimits | None:
+    """Flood limits the emulator enforces; none by default, a module overrides this fixture."""
+    return None
+
+
+@pytest.fixture
+async def emulator(emulator_limits) -> AsyncIterator[BotApiEmulator]:
+    """The Bot API emulator on a free port of 127.0.0.1, for the real python-telegram-bot stack."""
+    async with BotApiEmulator(DEFAULT_TOKEN, limits=emulator_limits) as running:
+        yield running

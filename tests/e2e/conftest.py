@@ -12,15 +12,9 @@ from bot.webserver import serve
 from digests.ingest.seeding import ingest_seeds
 from digests.runtime import Runtime
 from tests.conftest import make_settings
-from tests.e2e.emulator import BotApiEmulator
+from tests.e2e.emulator import DEFAULT_TOKEN, BotApiEmulator
 
-TOKEN = "123456789:AAHtestTOKENtestTOKENtestTOKENtest12"
-
-
-@pytest.fixture
-async def emulator() -> AsyncIterator[BotApiEmulator]:
-    async with BotApiEmulator(TOKEN) as running:
-        yield running
+TOKEN = DEFAULT_TOKEN
 
 
 async def run_bot(runtime: Runtime) -> AsyncIterator[Runtime]:

@@ -15,7 +15,7 @@ from digests.delivery import broadcasts
 from digests.store.tables import OutboxMessage, utcnow
 from digests.subscriptions.subscribers import ChatInfo, subscribe
 from tests.e2e.conftest import TOKEN
-from tests.e2e.emulator import BotApiEmulator, RateLimits
+from tests.e2e.emulator import RateLimits
 from tests.e2e.test_bot_e2e import eventually, say
 
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -25,10 +25,9 @@ ADMIN = 900
 
 
 @pytest.fixture
-async def emulator():
+def emulator_limits() -> RateLimits:
     """Telegram's own limits: 30 messages/s, 1/s per private chat (burst 3), 20/min a group."""
-    async with BotApiEmulator(TOKEN, limits=RateLimits()) as running:
-        yield running
+    return RateLimits()
 
 
 def add_subscribers(runtime, chat_ids: range) -> None:

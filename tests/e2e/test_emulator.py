@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dtm
 import json
-import socket
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -26,6 +25,7 @@ from telegram.error import (
 )
 
 from tests.e2e.emulator import DEFAULT_TOKEN, BotApiEmulator, RateLimits
+from tests.e2e.emulator_process import free_port
 
 # PTB's own RetryAfter constructor reads the deprecated int form of retry_after.
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
@@ -33,12 +33,6 @@ pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecatio
 REPO_ROOT = Path(__file__).resolve().parents[2]
 USER = 4242
 GROUP = -4001
-
-
-@pytest.fixture
-async def emulator() -> AsyncIterator[BotApiEmulator]:
-    async with BotApiEmulator() as emulator:
-        yield emulator
 
 
 @pytest.fixture
@@ -547,12 +541,6 @@ async def test_paced_sending_gets_no_429() -> None:
 
 
 # --- standalone process ----------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 async def test_standalone_process_serves_api_and_stats() -> None:

@@ -13,10 +13,10 @@ from digests.ingest.seeding import ingest_seeds
 from digests.ingest.sources.opml import OpmlOutline, build_opml, parse_opml
 from digests.runtime import Runtime
 from digests.store.tables import Article, Source
-from tests import test_polling
 from tests.e2e.conftest import bot_settings, run_bot
 from tests.e2e.test_bot_e2e import button, eventually, say
-from tests.test_polling import Site, article_page, item, rss, story_text, story_title
+from tests.ingest import test_polling
+from tests.ingest.test_polling import Site, article_page, item, rss, story_text, story_title
 
 site = test_polling.site
 loopback_only = test_polling.loopback_only

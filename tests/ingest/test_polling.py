@@ -24,7 +24,7 @@ from digests.runtime import Runtime
 from digests.store.tables import Article, OutboxMessage, Source
 from tests.conftest import make_settings
 
-FEEDS_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "ingest" / "feeds_dev"
+FEEDS_DEV = Path(__file__).resolve().parents[2].parent / "shared" / "ingest" / "feeds_dev"
 ADMINS = [900, 901]
 RSS = "application/rss+xml"
 TOWNS = ("Arden", "Belmont", "Carrow", "Dunmore", "Elstow", "Fenwick", "Garrow", "Holt")

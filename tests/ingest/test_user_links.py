@@ -15,9 +15,9 @@ from digests.ingest.user_links import NO_ARTICLE, find_links
 from digests.runtime import Runtime
 from digests.store.tables import Article, Source
 from digests.subscriptions.subscribers import ChatInfo
-from tests import test_polling
 from tests.conftest import make_settings
-from tests.test_polling import article_page, story_text, story_title
+from tests.ingest import test_polling
+from tests.ingest.test_polling import article_page, story_text, story_title
 
 site = test_polling.site
 loopback_only = test_polling.loopback_only

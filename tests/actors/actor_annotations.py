@@ -7,7 +7,7 @@ from pathlib import Path
 
 from digests.actors import Extraction, StatementRef, resolve_actor
 
-SAMPLES = Path(__file__).resolve().parent.parent / "digests" / "ingest" / "samples"
+SAMPLES = Path(__file__).resolve().parents[2] / "digests" / "ingest" / "samples"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import pytest
 
 from digests.ingest.sources.feed import BINARY, EMPTY, WEB_PAGE, parse_feed
 
-INGEST = Path(__file__).resolve().parents[1].parent / "shared" / "ingest"
+INGEST = Path(__file__).resolve().parents[2].parent / "shared" / "ingest"
 FEEDS = INGEST / "feeds_dev"
 MISSING = f"sample feeds not found at {FEEDS} (shared/ingest next to the repository)"
 needs_samples = pytest.mark.skipif(not FEEDS.is_dir(), reason=MISSING)

@@ -3,7 +3,7 @@
 import pytest
 
 from digests.actors import extract_actors, rank_actors, resolve_actor
-from tests.actor_annotations import QUOTES, REPORTED, article_text, same_speaker, score
+from tests.actors.actor_annotations import QUOTES, REPORTED, article_text, same_speaker, score
 
 SEEDS = ("000", "001", "002", "003", "004")
 

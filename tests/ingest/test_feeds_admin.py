@@ -18,8 +18,8 @@ from digests.ingest.sources.opml import OpmlOutline, build_opml, parse_opml
 from digests.runtime import Runtime
 from digests.store.tables import Source
 from digests.subscriptions.subscribers import ChatInfo
-from tests import test_polling
-from tests.test_polling import (
+from tests.ingest import test_polling
+from tests.ingest.test_polling import (
     ADMINS,
     Site,
     add_source,

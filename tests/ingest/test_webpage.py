@@ -12,7 +12,7 @@ import pytest
 
 from digests.ingest.sources.webpage import discover_feeds, extract_page
 
-INGEST = Path(__file__).resolve().parents[1].parent / "shared" / "ingest"
+INGEST = Path(__file__).resolve().parents[2].parent / "shared" / "ingest"
 PAGES = INGEST / "pages_dev"
 needs_samples = pytest.mark.skipif(
     not PAGES.is_dir(), reason=f"sample pages not found at {PAGES} (shared/ingest next to the repo)"

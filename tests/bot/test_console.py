@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HEADLINES = (
     "Calls for a Ukraine ceasefire: Western diplomacy and Russian terms",
     "Diplomatic Efforts Intensify Amid Ceasefire Hope Between Ukraine and Russia",

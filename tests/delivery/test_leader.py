@@ -12,7 +12,7 @@ import pytest
 from digests.delivery.leadership import Leadership
 from digests.store.db import make_engine
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HOLD_LEADERSHIP = """
 import sys, time
 from digests.store.db import make_engine

@@ -146,9 +146,8 @@ async def test_a_private_chat_waits_a_second_after_each_answer():
 
 
 @pytest.fixture
-async def emulator():
-    async with BotApiEmulator(DEFAULT_TOKEN, limits=EMULATED) as running:
-        yield running
+def emulator_limits() -> RateLimits:
+    return EMULATED
 
 
 @pytest.fixture
