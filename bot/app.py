@@ -30,7 +30,7 @@ from digests.delivery.pacing import Limits
 from digests.delivery.shared_rate import pacer_for
 from digests.ingest.feeds import MAX_OPML_BYTES, OPML_TOO_LARGE
 from digests.ingest.user_links import find_links
-from digests.ops.metrics import UPDATES_HANDLED
+from digests.metrics import UPDATES_HANDLED
 from digests.runtime import Runtime
 from digests.subscriptions.subscribers import ChatInfo
 

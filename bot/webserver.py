@@ -15,7 +15,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from digests.delivery.outbox import queue_depth
-from digests.ops.metrics import QUEUE_DEPTH, REGISTRY
+from digests.metrics import QUEUE_DEPTH, REGISTRY
 from digests.runtime import Runtime
 
 log = logging.getLogger(__name__)

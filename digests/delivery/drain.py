@@ -26,7 +26,7 @@ from digests.delivery.outbox import (
     release,
 )
 from digests.delivery.pacing import Pacer
-from digests.ops.metrics import MESSAGES_FAILED, MESSAGES_SENT
+from digests.metrics import MESSAGES_FAILED, MESSAGES_SENT
 from digests.store.db import session_scope
 from digests.subscriptions.digest import buttons_from_json
 

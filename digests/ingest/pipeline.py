@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from digests.actors.store import record_actors
 from digests.ingest.sources.raw import RawArticle
 from digests.ingest.urls import canonical_url, content_hash
-from digests.ops.metrics import INGEST_SECONDS
+from digests.metrics import INGEST_SECONDS
 from digests.store.tables import Article, Source, utcnow
 from digests.text.language import detect_language, iso_code, language_name
 from digests.text.summarize import summarize

@@ -11,7 +11,7 @@ from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from digests.ops.metrics import SUMMARIZE_SECONDS
+from digests.metrics import SUMMARIZE_SECONDS
 from digests.store.tables import Article, Source, Summary
 from digests.text.language import language_name
 from digests.text.summarize import LENGTHS, summarize

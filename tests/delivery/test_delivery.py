@@ -412,7 +412,7 @@ async def test_paid_broadcasting_marks_every_outbox_message(runtime, emulator):
 def test_outcomes_reach_the_exported_metrics():
     from digests.delivery.drain import DrainReport
     from digests.delivery.outbox import Delivery
-    from digests.ops.metrics import REGISTRY
+    from digests.metrics import REGISTRY
 
     def value(name, **labels):
         return REGISTRY.get_sample_value(name, labels) or 0.0
