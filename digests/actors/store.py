@@ -25,10 +25,12 @@ def alias_key(name: str) -> str:
 def _key_conditions(keys: Iterable[str]):
     conditions = []
     for key in {k for k in keys if k}:
-        conditions.append(ActorAlias.key == key)
+        conditions.append(col(ActorAlias.key) == key)
         if len(key) >= PREFIX:
             start = key[:PREFIX]
-            conditions.append(and_(ActorAlias.key >= start, ActorAlias.key < start + "\uffff"))
+            conditions.append(
+                and_(col(ActorAlias.key) >= start, col(ActorAlias.key) < start + "\uffff")
+            )
     return conditions
 
 
@@ -40,12 +42,12 @@ def _candidates(
     if not conditions:
         return []
     query = (
-        select(ActorAlias.actor_id, ActorAlias.alias)
-        .join(Actor, Actor.id == ActorAlias.actor_id)
+        select(col(ActorAlias.actor_id), col(ActorAlias.alias))
+        .join(Actor, col(Actor.id) == col(ActorAlias.actor_id))
         .where(or_(*conditions))
     )
     if kind is not None:
-        query = query.where(Actor.kind == kind)
+        query = query.where(col(Actor.kind) == kind)
     aliases: dict[int, list[str]] = defaultdict(list)
     for actor_id, alias in session.exec(query).all():
         aliases[actor_id].append(alias)
@@ -53,7 +55,11 @@ def _candidates(
 
 
 def _add_aliases(session: Session, actor: Actor, names: list[str]) -> None:
-    known = set(session.exec(select(ActorAlias.alias).where(ActorAlias.actor_id == actor.id)).all())
+    known = set(
+        session.exec(
+            select(col(ActorAlias.alias)).where(col(ActorAlias.actor_id) == actor.id)
+        ).all()
+    )
     for name in dict.fromkeys(names):
         if name not in known:
             session.add(ActorAlias(actor_id=actor.id, alias=name[:256], key=alias_key(name)))
@@ -138,8 +144,8 @@ def lookup_actors(session: Session, query: str, *, limit: int = 5) -> list[tuple
     if not candidates:  # not a surname we know: look for the words anywhere in the names
         pattern = f"%{query.strip().lower()[:64]}%"
         rows = session.exec(
-            select(ActorAlias.actor_id, ActorAlias.alias)
-            .where(func.lower(ActorAlias.alias).like(pattern))
+            select(col(ActorAlias.actor_id), col(ActorAlias.alias))
+            .where(func.lower(col(ActorAlias.alias)).like(pattern))
             .limit(200)
         ).all()
         grouped: dict[int, list[str]] = defaultdict(list)
@@ -148,16 +154,18 @@ def lookup_actors(session: Session, query: str, *, limit: int = 5) -> list[tuple
         candidates = list(grouped.items())
     ranked = rank_actors(query, candidates, limit=limit)
     ids = [actor_id for actor_id, _ in ranked]
-    names = dict(session.exec(select(Actor.id, Actor.name).where(col(Actor.id).in_(ids))).all())
+    names = dict(
+        session.exec(select(col(Actor.id), col(Actor.name)).where(col(Actor.id).in_(ids))).all()
+    )
     return [(actor_id, names[actor_id], score) for actor_id, score in ranked if actor_id in names]
 
 
 def _statement_lines(session: Session, actor_id: int, offset: int, limit: int) -> list[ActorLine]:
     rows = session.exec(
-        select(Statement, Article.title, Article.listed_at)
-        .join(Article, Article.id == Statement.article_id)
-        .where(Statement.actor_id == actor_id)
-        .order_by(col(Article.listed_at).desc(), col(Article.id).desc(), Statement.position)
+        select(Statement, col(Article.title), col(Article.listed_at))
+        .join(Article, col(Article.id) == col(Statement.article_id))
+        .where(col(Statement.actor_id) == actor_id)
+        .order_by(col(Article.listed_at).desc(), col(Article.id).desc(), col(Statement.position))
         .offset(offset)
         .limit(limit)
     ).all()
@@ -167,15 +175,15 @@ def _statement_lines(session: Session, actor_id: int, offset: int, limit: int) -
 def _mention_lines(session: Session, actor_id: int, offset: int, limit: int) -> list[ActorLine]:
     """Mentions in sentences that are not already shown as a statement of the same actor."""
     already_stated = exists().where(
-        Statement.actor_id == Mention.actor_id,
-        Statement.article_id == Mention.article_id,
-        Statement.sentence == Mention.sentence,
+        col(Statement.actor_id) == col(Mention.actor_id),
+        col(Statement.article_id) == col(Mention.article_id),
+        col(Statement.sentence) == col(Mention.sentence),
     )
     rows = session.exec(
-        select(Mention, Article.title, Article.listed_at)
-        .join(Article, Article.id == Mention.article_id)
-        .where(Mention.actor_id == actor_id, ~already_stated)
-        .order_by(col(Article.listed_at).desc(), col(Article.id).desc(), Mention.position)
+        select(Mention, col(Article.title), col(Article.listed_at))
+        .join(Article, col(Article.id) == col(Mention.article_id))
+        .where(col(Mention.actor_id) == actor_id, ~already_stated)
+        .order_by(col(Article.listed_at).desc(), col(Article.id).desc(), col(Mention.position))
         .offset(offset)
         .limit(limit)
     ).all()
@@ -192,7 +200,7 @@ def actor_page(
     # count(*), not count(id): the actor index alone answers it, without visiting the
     # tens of thousands of rows a much-quoted actor has.
     statements = session.exec(
-        select(func.count()).select_from(Statement).where(Statement.actor_id == actor_id)
+        select(func.count()).select_from(Statement).where(col(Statement.actor_id) == actor_id)
     ).one()
     start, wanted = page * size, size + 1  # one more than shown tells whether a next page exists
     lines = _statement_lines(session, actor_id, start, wanted) if start < statements else []
@@ -214,9 +222,9 @@ def actor_page(
 def top_actors(session: Session, *, limit: int = 10) -> list[tuple[int, str, int]]:
     """The most mentioned actors with their mention counts."""
     rows = session.exec(
-        select(Actor.id, Actor.name, Actor.mention_count)
-        .where(Actor.mention_count > 0)
-        .order_by(col(Actor.mention_count).desc(), Actor.name)
+        select(col(Actor.id), col(Actor.name), col(Actor.mention_count))
+        .where(col(Actor.mention_count) > 0)
+        .order_by(col(Actor.mention_count).desc(), col(Actor.name))
         .limit(limit)
     ).all()
     return [(actor_id, name, count) for actor_id, name, count in rows]

@@ -40,8 +40,8 @@ def breaking_html(text: str) -> str:
 def audience(session: Session) -> int:
     return session.exec(
         select(func.count(col(Subscription.id)))
-        .join(Chat, Chat.id == Subscription.chat_id)
-        .where(Subscription.active, Chat.active)
+        .join(Chat, col(Chat.id) == col(Subscription.chat_id))
+        .where(col(Subscription.active), col(Chat.active))
     ).one()
 
 
@@ -67,9 +67,9 @@ def confirm(
     if broadcast.status != "draft":
         return progress(session, broadcast_id)
     chats = (
-        select(Subscription.chat_id)
-        .join(Chat, Chat.id == Subscription.chat_id)
-        .where(Subscription.active, Chat.active)
+        select(col(Subscription.chat_id))
+        .join(Chat, col(Chat.id) == col(Subscription.chat_id))
+        .where(col(Subscription.active), col(Chat.active))
     )
     chat_ids = list(session.exec(chats).all())
     html = breaking_html(broadcast.text)
@@ -105,7 +105,10 @@ def cancel(session: Session, broadcast_id: int, *, now: datetime) -> Progress:
     if broadcast.status in ("draft", "sending"):
         session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.broadcast_id == broadcast_id, OutboxMessage.status == "pending")
+            .where(
+                col(OutboxMessage.broadcast_id) == broadcast_id,
+                col(OutboxMessage.status) == "pending",
+            )
             .values(status="cancelled", last_error="cancelled by an admin")
         )
         broadcast.status, broadcast.finished_at = "cancelled", now
@@ -117,9 +120,9 @@ def progress(session: Session, broadcast_id: int) -> Progress:
     broadcast = session.get(Broadcast, broadcast_id)
     counts = dict(
         session.exec(
-            select(OutboxMessage.status, func.count(col(OutboxMessage.id)))
-            .where(OutboxMessage.broadcast_id == broadcast_id)
-            .group_by(OutboxMessage.status)
+            select(col(OutboxMessage.status), func.count(col(OutboxMessage.id)))
+            .where(col(OutboxMessage.broadcast_id) == broadcast_id)
+            .group_by(col(OutboxMessage.status))
         ).all()
     )
     return Progress(
@@ -133,7 +136,7 @@ def progress(session: Session, broadcast_id: int) -> Progress:
 
 
 def unfinished(session: Session) -> list[Broadcast]:
-    return list(session.exec(select(Broadcast).where(Broadcast.status == "sending")).all())
+    return list(session.exec(select(Broadcast).where(col(Broadcast.status) == "sending")).all())
 
 
 def finish_if_done(session: Session, broadcast_id: int, *, now: datetime) -> Progress:

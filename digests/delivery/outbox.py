@@ -48,8 +48,8 @@ def claim_due(session: Session, *, now: datetime, limit: int = 100) -> list[Clai
     """Lease up to `limit` due rows, most urgent first; other senders skip rows already leased."""
     query = (
         select(OutboxMessage)
-        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
-        .order_by(OutboxMessage.priority, OutboxMessage.id)
+        .where(col(OutboxMessage.status) == "pending", col(OutboxMessage.next_attempt_at) <= now)
+        .order_by(col(OutboxMessage.priority), col(OutboxMessage.id))
         .limit(limit)
     )
     if session.get_bind().dialect.name == "postgresql":
@@ -117,11 +117,11 @@ def deactivate_chat(session: Session, chat_id: int, reason: str) -> None:
     if chat is not None:
         chat.active, chat.inactive_reason = False, reason[:256]
     session.exec(
-        update(Subscription).where(Subscription.chat_id == chat_id).values(next_digest_at=None)
+        update(Subscription).where(col(Subscription.chat_id) == chat_id).values(next_digest_at=None)
     )
     session.exec(
         update(OutboxMessage)
-        .where(OutboxMessage.chat_id == chat_id, OutboxMessage.status == "pending")
+        .where(col(OutboxMessage.chat_id) == chat_id, col(OutboxMessage.status) == "pending")
         .values(status="dead", last_error=f"chat inactive: {reason}"[:512])
     )
 
@@ -134,22 +134,26 @@ def migrate_chat(session: Session, old_id: int, new_id: int) -> None:
         session.flush()
     if old is not None:
         old.active, old.inactive_reason = False, f"migrated to {new_id}"
-    session.exec(update(Subscription).where(Subscription.chat_id == old_id).values(chat_id=new_id))
+    session.exec(
+        update(Subscription).where(col(Subscription.chat_id) == old_id).values(chat_id=new_id)
+    )
     session.exec(
         update(OutboxMessage)
-        .where(OutboxMessage.chat_id == old_id, OutboxMessage.status == "pending")
+        .where(col(OutboxMessage.chat_id) == old_id, col(OutboxMessage.status) == "pending")
         .values(chat_id=new_id)
     )
 
 
 def next_due_at(session: Session) -> datetime | None:
     """When the earliest pending row may be claimed (None: nothing is pending)."""
-    pending = select(func.min(OutboxMessage.next_attempt_at)).where(
-        OutboxMessage.status == "pending"
+    pending = select(func.min(col(OutboxMessage.next_attempt_at))).where(
+        col(OutboxMessage.status) == "pending"
     )
     return session.exec(pending).one()
 
 
 def queue_depth(session: Session) -> int:
-    pending = select(func.count(col(OutboxMessage.id))).where(OutboxMessage.status == "pending")
+    pending = select(func.count(col(OutboxMessage.id))).where(
+        col(OutboxMessage.status) == "pending"
+    )
     return session.exec(pending).one()

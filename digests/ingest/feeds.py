@@ -124,7 +124,7 @@ def _register(runtime: Runtime, url: str, title: str | None) -> tuple[int, str, 
     """The feed's source row, (re)activated; True when it was already being polled."""
     canonical = canonical_url(url)
     with runtime.session() as session:
-        source = session.exec(select(Source).where(Source.url == canonical)).first()
+        source = session.exec(select(Source).where(col(Source.url) == canonical)).first()
         already = source is not None and source.kind == "feed" and source.active
         if source is None:
             source = Source(kind="feed", url=canonical)
@@ -159,7 +159,7 @@ def _find_feed(session: Session, reference: str) -> Source | None:
         source = session.get(Source, int(reference))
     else:
         url = canonical_url(web_address(reference))
-        source = session.exec(select(Source).where(Source.url == url)).first()
+        source = session.exec(select(Source).where(col(Source.url) == url)).first()
     return source if source is not None and source.kind == "feed" else None
 
 
@@ -167,11 +167,15 @@ def feed_statuses(session: Session) -> list[FeedStatus]:
     """Every feed being polled, with what an admin needs to see whether it is healthy."""
     counts = dict(
         session.exec(
-            select(Article.source_id, func.count(col(Article.id))).group_by(Article.source_id)
+            select(col(Article.source_id), func.count(col(Article.id))).group_by(
+                col(Article.source_id)
+            )
         ).all()
     )
     sources = session.exec(
-        select(Source).where(Source.kind == "feed", Source.active).order_by(Source.id)
+        select(Source)
+        .where(col(Source.kind) == "feed", col(Source.active))
+        .order_by(col(Source.id))
     ).all()
     return [
         FeedStatus(
@@ -211,7 +215,7 @@ def _import_outline(session: Session, outline: OpmlOutline, report: ImportReport
         report.invalid.append(outline.xml_url)
         return
     url = canonical_url(outline.xml_url)
-    source = session.exec(select(Source).where(Source.url == url)).first()
+    source = session.exec(select(Source).where(col(Source.url) == url)).first()
     if source is not None and source.kind == "feed" and source.active:
         report.skipped.append(url)
         return
@@ -232,7 +236,9 @@ def _activate(source: Source, *, title: str | None, site_url: str | None = None)
 
 def export_opml(session: Session) -> bytes:
     sources = session.exec(
-        select(Source).where(Source.kind == "feed", Source.active).order_by(Source.id)
+        select(Source)
+        .where(col(Source.kind) == "feed", col(Source.active))
+        .order_by(col(Source.id))
     ).all()
     outlines = [OpmlOutline(s.title, s.url, s.site_url) for s in sources]
     return build_opml(outlines, OPML_TITLE)

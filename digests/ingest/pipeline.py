@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from digests.actors.store import record_actors
 from digests.ingest.sources.raw import RawArticle
@@ -39,7 +39,7 @@ def listed_time(published_at: datetime | None, *, now: datetime) -> datetime:
 
 
 def ensure_source(session: Session, *, kind: str, url: str, title: str | None = None) -> Source:
-    source = session.exec(select(Source).where(Source.url == url)).first()
+    source = session.exec(select(Source).where(col(Source.url) == url)).first()
     if source is None:
         source = Source(kind=kind, url=url, title=title)
         session.add(source)
@@ -56,11 +56,11 @@ def derive_title(text: str, *, language: str) -> str:
 def find_duplicate(
     session: Session, *, guid: str | None, canonical: str | None, digest: str
 ) -> Article | None:
-    conditions = [Article.content_hash == digest]
+    conditions = [col(Article.content_hash) == digest]
     if guid:
-        conditions.append(Article.guid == guid)
+        conditions.append(col(Article.guid) == guid)
     if canonical:
-        conditions.append(Article.canonical_url == canonical)
+        conditions.append(col(Article.canonical_url) == canonical)
     return session.exec(select(Article).where(or_(*conditions)).limit(1)).first()
 
 

@@ -82,7 +82,7 @@ def ensure_configured_feeds(runtime: Runtime) -> None:
     with runtime.session() as session:
         for url in runtime.settings.feeds:
             canonical = canonical_url(url)
-            if session.exec(select(Source).where(Source.url == canonical)).first() is None:
+            if session.exec(select(Source).where(col(Source.url) == canonical)).first() is None:
                 session.add(Source(kind="feed", url=canonical, trusted=True))
                 session.flush()
 
@@ -93,11 +93,11 @@ def _due_targets(runtime: Runtime) -> list[PollTarget]:
         sources = session.exec(
             select(Source)
             .where(
-                Source.kind == "feed",
-                Source.active,
+                col(Source.kind) == "feed",
+                col(Source.active),
                 or_(col(Source.next_poll_at).is_(None), col(Source.next_poll_at) <= now),
             )
-            .order_by(Source.id)
+            .order_by(col(Source.id))
             .limit(DUE_BATCH)
         ).all()
         return [PollTarget.of(source) for source in sources]
@@ -245,7 +245,7 @@ def _unknown_entries(
         return entries, 0
     with runtime.session() as session:
         rows = session.exec(
-            select(Article.guid, Article.canonical_url, Article.source_id).where(
+            select(col(Article.guid), col(Article.canonical_url), col(Article.source_id)).where(
                 or_(col(Article.guid).in_(guids), col(Article.canonical_url).in_(links))
             )
         ).all()

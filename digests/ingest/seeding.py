@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from digests.ingest.pipeline import IngestReport, ensure_source, ingest_batch
 from digests.ingest.sources.seeds import SEED_SOURCE_NAME, SEED_SOURCE_URL, read_seed_files
@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 def ingest_seeds(runtime: Runtime) -> IngestReport | None:
     """Give a new installation something to read before any feed is added."""
     with runtime.session() as session:
-        if session.exec(select(Source).where(Source.url == SEED_SOURCE_URL)).first():
+        if session.exec(select(Source).where(col(Source.url) == SEED_SOURCE_URL)).first():
             return None
         source = ensure_source(session, kind="seed", url=SEED_SOURCE_URL, title=SEED_SOURCE_NAME)
         report = ingest_batch(session, list(read_seed_files()), source=source)

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from digests.ingest.fetch import FetchError, fetch
 from digests.ingest.pipeline import (
@@ -88,7 +88,7 @@ async def article_from_link(runtime: Runtime, url: str) -> int:
 def _known_article(runtime: Runtime, url: str) -> int | None:
     with runtime.session() as session:
         return session.exec(
-            select(Article.id).where(Article.canonical_url == canonical_url(url)).limit(1)
+            select(col(Article.id)).where(col(Article.canonical_url) == canonical_url(url)).limit(1)
         ).first()
 
 

@@ -28,20 +28,23 @@ class Stats:
 def collect(session: Session, *, now: datetime) -> Stats:
     counts = dict(
         session.exec(
-            select(Subscription.active & Chat.active, func.count(col(Subscription.id)))
-            .join(Chat, Chat.id == Subscription.chat_id)
-            .group_by(Subscription.active & Chat.active)
+            select(col(Subscription.active) & col(Chat.active), func.count(col(Subscription.id)))
+            .join(Chat, col(Chat.id) == col(Subscription.chat_id))
+            .group_by(col(Subscription.active) & col(Chat.active))
         ).all()
     )
     sent_recently = session.exec(
         select(func.count(col(OutboxMessage.id))).where(
-            OutboxMessage.status == "sent", OutboxMessage.sent_at >= now - RATE_WINDOW
+            col(OutboxMessage.status) == "sent", col(OutboxMessage.sent_at) >= now - RATE_WINDOW
         )
     ).one()
     failures = session.exec(
-        select(OutboxMessage.last_error, func.count(col(OutboxMessage.id)))
-        .where(OutboxMessage.status == "dead", OutboxMessage.created_at >= now - FAILURE_WINDOW)
-        .group_by(OutboxMessage.last_error)
+        select(col(OutboxMessage.last_error), func.count(col(OutboxMessage.id)))
+        .where(
+            col(OutboxMessage.status) == "dead",
+            col(OutboxMessage.created_at) >= now - FAILURE_WINDOW,
+        )
+        .group_by(col(OutboxMessage.last_error))
         .order_by(func.count(col(OutboxMessage.id)).desc())
         .limit(5)
     ).all()

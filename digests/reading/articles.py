@@ -63,8 +63,8 @@ def latest_articles(session: Session, *, limit: int = 5, offset: int = 0) -> lis
     """The newest articles by publication time (ingest time when a source gave none)."""
     rows = session.exec(
         select(Article, Source)
-        .join(Source, Source.id == Article.source_id)
-        .where(Source.kind.in_(BROADCAST_KINDS))
+        .join(Source, col(Source.id) == col(Article.source_id))
+        .where(col(Source.kind).in_(BROADCAST_KINDS))
         .order_by(*_newest_first())
         .offset(offset)
         .limit(limit)
@@ -75,8 +75,8 @@ def latest_articles(session: Session, *, limit: int = 5, offset: int = 0) -> lis
 def article_card(session: Session, article_id: int) -> ArticleCard | None:
     row = session.exec(
         select(Article, Source)
-        .join(Source, Source.id == Article.source_id)
-        .where(Article.id == article_id)
+        .join(Source, col(Source.id) == col(Article.source_id))
+        .where(col(Article.id) == article_id)
     ).first()
     return _card(*row) if row else None
 
@@ -91,10 +91,10 @@ def find_articles(session: Session, query: str, *, limit: int = 5) -> list[Artic
     words = [w for w in re.findall(r"\w+", query.lower()) if len(w) > 1][:8]
     if not words:
         return []
-    conditions = [func.lower(Article.title).contains(word) for word in words]
+    conditions = [func.lower(col(Article.title)).contains(word) for word in words]
     rows = session.exec(
         select(Article, Source)
-        .join(Source, Source.id == Article.source_id)
+        .join(Source, col(Source.id) == col(Article.source_id))
         .where(*conditions)
         .order_by(*_newest_first())
         .limit(limit)
@@ -102,7 +102,7 @@ def find_articles(session: Session, query: str, *, limit: int = 5) -> list[Artic
     if not rows:
         rows = session.exec(
             select(Article, Source)
-            .join(Source, Source.id == Article.source_id)
+            .join(Source, col(Source.id) == col(Article.source_id))
             .where(or_(*conditions))
             .order_by(*_newest_first())
             .limit(limit)
@@ -120,7 +120,7 @@ def summary_of(
     if card is None:
         return None
     stored = session.exec(
-        select(Summary).where(Summary.article_id == article_id, Summary.length == length)
+        select(Summary).where(col(Summary.article_id) == article_id, col(Summary.length) == length)
     ).first()
     if stored is None:
         article = session.get(Article, article_id)
@@ -137,6 +137,8 @@ def summary_of(
                 session.add(stored)
         except IntegrityError:  # another worker stored it first: theirs is identical
             stored = session.exec(
-                select(Summary).where(Summary.article_id == article_id, Summary.length == length)
+                select(Summary).where(
+                    col(Summary.article_id) == article_id, col(Summary.length) == length
+                )
             ).one()
     return SummaryView(article=card, length=length, sentences=json.loads(stored.sentences))

@@ -32,17 +32,17 @@ def due_subscriptions(session: Session, *, now: datetime, limit: int = 500) -> l
     at `limit`: a single OR of both conditions made PostgreSQL collect and sort every due row
     for each page, and in a peak minute that is a large share of everyone.
     """
-    newest = session.exec(select(func.max(Article.id))).one() or 0
+    newest = session.exec(select(func.max(col(Article.id)))).one() or 0
     scheduled = _due(
-        session, limit, Subscription.rhythm != INSTANT, Subscription.next_digest_at <= now
+        session, limit, col(Subscription.rhythm) != INSTANT, col(Subscription.next_digest_at) <= now
     )
     instant = [
-        Subscription.rhythm == INSTANT,
-        Subscription.last_article_id < newest,
-        Subscription.next_digest_at <= now,  # later only while quiet hours hold them back
+        col(Subscription.rhythm) == INSTANT,
+        col(Subscription.last_article_id) < newest,
+        col(Subscription.next_digest_at) <= now,  # later only while quiet hours hold them back
     ]
     if len(scheduled) == limit:  # a full page: instant ones due after its last would not fit
-        instant.append(Subscription.next_digest_at <= scheduled[-1].next_digest_at)
+        instant.append(col(Subscription.next_digest_at) <= scheduled[-1].next_digest_at)
     waiting = [*scheduled, *_due(session, limit, *instant)]
     # An instant subscription always has a slot in practice; one without counts as due now.
     return sorted(waiting, key=lambda s: (s.next_digest_at or now, s.id))[:limit]
@@ -52,9 +52,9 @@ def _due(session: Session, limit: int, *conditions) -> list[Subscription]:
     return list(
         session.exec(
             select(Subscription)
-            .join(Chat, Chat.id == Subscription.chat_id)
-            .where(Subscription.active, Chat.active, *conditions)
-            .order_by(Subscription.next_digest_at, Subscription.id)
+            .join(Chat, col(Chat.id) == col(Subscription.chat_id))
+            .where(col(Subscription.active), col(Chat.active), *conditions)
+            .order_by(col(Subscription.next_digest_at), col(Subscription.id))
             .limit(limit)
         ).all()
     )
@@ -76,8 +76,10 @@ def new_articles_for(
     exclude = [w for w in subscription.exclude_keywords.split(",") if w]
     rows = session.exec(
         select(Article, Source)
-        .join(Source, Source.id == Article.source_id)
-        .where(Article.id > subscription.last_article_id, Source.kind.in_(BROADCAST_KINDS))
+        .join(Source, col(Source.id) == col(Article.source_id))
+        .where(
+            col(Article.id) > subscription.last_article_id, col(Source.kind).in_(BROADCAST_KINDS)
+        )
         .order_by(col(Article.id).desc())
         .limit(MAX_ARTICLES_PER_DIGEST * 5)
     ).all()

@@ -41,12 +41,13 @@ def follow(session: Session, chat_id: int, actor_id: int) -> str:
         raise FollowError("That person is no longer tracked.")
     existing = session.exec(
         select(ActorFollow).where(
-            ActorFollow.subscription_id == subscription.id, ActorFollow.actor_id == actor_id
+            col(ActorFollow.subscription_id) == subscription.id,
+            col(ActorFollow.actor_id) == actor_id,
         )
     ).first()
     if existing is None:
         newest = session.exec(
-            select(func.max(Statement.id)).where(Statement.actor_id == actor_id)
+            select(func.max(col(Statement.id))).where(col(Statement.actor_id) == actor_id)
         ).one()
         session.add(
             ActorFollow(
@@ -63,7 +64,8 @@ def unfollow(session: Session, chat_id: int, actor_id: int) -> bool:
         return False
     existing = session.exec(
         select(ActorFollow).where(
-            ActorFollow.subscription_id == subscription.id, ActorFollow.actor_id == actor_id
+            col(ActorFollow.subscription_id) == subscription.id,
+            col(ActorFollow.actor_id) == actor_id,
         )
     ).first()
     if existing is None:
@@ -77,10 +79,10 @@ def followed_actors(session: Session, subscription_id: int) -> list[tuple[int, s
     return [
         (actor_id, name)
         for actor_id, name in session.exec(
-            select(Actor.id, Actor.name)
-            .join(ActorFollow, ActorFollow.actor_id == Actor.id)
-            .where(ActorFollow.subscription_id == subscription_id)
-            .order_by(Actor.name)
+            select(col(Actor.id), col(Actor.name))
+            .join(ActorFollow, col(ActorFollow.actor_id) == col(Actor.id))
+            .where(col(ActorFollow.subscription_id) == subscription_id)
+            .order_by(col(Actor.name))
         ).all()
     ]
 
@@ -95,16 +97,17 @@ def is_following(session: Session, chat_id: int, actor_id: int) -> bool:
 def take_new_statements(session: Session, subscription: Subscription) -> list[FollowedStatement]:
     """New statements by followed actors, oldest first; moves the watermarks past them."""
     follows = session.exec(
-        select(ActorFollow).where(ActorFollow.subscription_id == subscription.id)
+        select(ActorFollow).where(col(ActorFollow.subscription_id) == subscription.id)
     ).all()
     found: list[FollowedStatement] = []
     for followed in follows:
         rows = session.exec(
-            select(Statement, Actor.name, Article.title)
-            .join(Actor, Actor.id == Statement.actor_id)
-            .join(Article, Article.id == Statement.article_id)
+            select(Statement, col(Actor.name), col(Article.title))
+            .join(Actor, col(Actor.id) == col(Statement.actor_id))
+            .join(Article, col(Article.id) == col(Statement.article_id))
             .where(
-                Statement.actor_id == followed.actor_id, Statement.id > followed.last_statement_id
+                col(Statement.actor_id) == followed.actor_id,
+                col(Statement.id) > followed.last_statement_id,
             )
             .order_by(col(Statement.id))
         ).all()

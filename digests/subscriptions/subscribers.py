@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from digests.store.tables import Chat, Subscription
 from digests.subscriptions.schedule import RHYTHMS, Rhythm, next_digest_at
@@ -50,7 +50,7 @@ def rhythm_of(subscription: Subscription) -> Rhythm:
 
 
 def get_subscription(session: Session, chat_id: int) -> Subscription | None:
-    return session.exec(select(Subscription).where(Subscription.chat_id == chat_id)).first()
+    return session.exec(select(Subscription).where(col(Subscription.chat_id) == chat_id)).first()
 
 
 def subscribe(
