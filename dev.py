@@ -1,4 +1,5 @@
-"""Set up and run: `python3 dev.py run` starts the bot, `python3 dev.py test` runs the tests.
+"""Set up and run: `python3 dev.py run` starts the bot, `python3 dev.py test` runs the tests
+(`lint` runs ruff and mypy, as CI does).
 
 Needs only Python 3.11+: it creates .venv, installs the project into it when pyproject.toml
 changed, then runs the command there. Extra arguments are passed through.
@@ -17,6 +18,13 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 STAMP = VENV / ".installed"
+# ruff, its formatter and mypy, each run to the end so one report shows every problem.
+LINT = (
+    "import subprocess, sys; "
+    "codes = [subprocess.call([sys.executable, '-m', *tool]) for tool in "
+    "(['ruff', 'check', '.'], ['ruff', 'format', '--check', '.'], ['mypy'])]; "
+    "sys.exit(max(codes))"
+)
 
 
 def ensure_environment() -> None:
@@ -41,9 +49,10 @@ def main() -> int:
         "run": [str(PYTHON), "-m", "bot", *extra],
         "test": [str(PYTHON), "-m", "pytest", *extra],
         "migrate": [str(PYTHON), "-m", "bot", "migrate"],
+        "lint": [str(PYTHON), "-c", LINT],
     }
     if task not in commands:
-        print("usage: python3 dev.py run|test|migrate [args…]", file=sys.stderr)
+        print("usage: python3 dev.py run|test|migrate|lint [args…]", file=sys.stderr)
         return 2
     ensure_environment()
     return subprocess.call(commands[task], cwd=ROOT)

@@ -42,13 +42,14 @@ DRAIN_SECONDS = 1.0  # how soon a queued message (breaking update, retry) starts
 LEADERSHIP_CHECK_SECONDS = 5  # a dead scheduler leader is replaced within this (+ DB timeout)
 SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
 MANAGERS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
-LINK_ENTITIES = [MessageEntity.URL, MessageEntity.TEXT_LINK]
+LINK_ENTITIES: list[str | None] = [MessageEntity.URL, MessageEntity.TEXT_LINK]
 FILES_HINT = "I only read files sent for /importopml. Send me a link to get a summary."
 
 
 async def asker_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Asker:
     """Who is asking; in groups, whether they may change the chat's subscription."""
     chat, user = update.effective_chat, update.effective_user
+    assert chat is not None  # every update routed here comes from a chat
     info = ChatInfo(id=chat.id, kind=chat.type, title=chat.title or chat.username)
     can_manage = chat.type in (ChatType.PRIVATE, ChatType.CHANNEL)
     if not can_manage and user is not None:
@@ -84,8 +85,10 @@ def command_callback(runtime: Runtime, name: str):
 
 def unknown_command_callback():
     async def on_unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        word = (update.effective_message.text or "").split()[0].lstrip("/").split("@")[0]
-        await send_all(context, update.effective_chat.id, router.unknown_command(word))
+        message = update.effective_message
+        assert message is not None  # the filter matched a command message
+        word = (message.text or "").split()[0].lstrip("/").split("@")[0]
+        await send_all(context, message.chat_id, router.unknown_command(word))
 
     return on_unknown
 
@@ -94,6 +97,7 @@ def button_callback(runtime: Runtime):
     async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         UPDATES_HANDLED.labels(kind="button").inc()
         query = update.callback_query
+        assert query is not None  # registered as a CallbackQueryHandler
         asker = await asker_of(update, context)
         answer = await asyncio.to_thread(router.press_button, runtime, asker, query.data or "")
         await query.answer(text=answer.notice, show_alert=answer.alert)
@@ -138,6 +142,7 @@ def summary_callback(runtime: Runtime):
     by_arguments = command_callback(runtime, "summary")
 
     async def on_summary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None  # a command message
         replied = update.effective_message.reply_to_message
         if context.args or replied is None:
             await by_arguments(update, context)
@@ -151,6 +156,7 @@ def shared_post_callback(runtime: Runtime):
     """Links, forwarded posts and pasted texts sent privately get a summary."""
 
     async def on_post(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None  # the filters matched a message
         await summarize_message(runtime, update, context, update.effective_message)
 
     return on_post
@@ -189,6 +195,7 @@ def wants_import(message: TelegramMessage, bot_id: int) -> bool:
 def document_callback(runtime: Runtime):
     async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
+        assert message is not None and message.document is not None  # filters.Document
         if not wants_import(message, context.bot.id):
             if message.chat.type == ChatType.PRIVATE:
                 await send_all(context, message.chat_id, [Message(html=esc(FILES_HINT))])
@@ -258,22 +265,22 @@ def build_application(runtime: Runtime) -> Application:
         async def drain(_context: ContextTypes.DEFAULT_TYPE) -> None:
             await ticker.drain()
 
-        application.job_queue.run_repeating(
+        jobs = application.job_queue
+        assert jobs is not None  # installed with the job-queue extra
+        jobs.run_repeating(
             keep_leadership, interval=LEADERSHIP_CHECK_SECONDS, first=0, name="leadership"
         )
-        application.job_queue.run_repeating(
+        jobs.run_repeating(
             tick,
             interval=settings.scheduler_tick_seconds,
             first=1,
             name="tick",
         )
-        application.job_queue.run_repeating(
-            drain, interval=DRAIN_SECONDS, first=DRAIN_SECONDS, name="drain"
-        )
+        jobs.run_repeating(drain, interval=DRAIN_SECONDS, first=DRAIN_SECONDS, name="drain")
 
     application = (
         ApplicationBuilder()
-        .token(settings.token)
+        .token(settings.token or "")
         .base_url(settings.telegram_api_base_url)
         .base_file_url(file_base_url(settings.telegram_api_base_url))
         .post_init(post_init)

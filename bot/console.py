@@ -107,7 +107,7 @@ class Console:
             else:
                 pressing = replace(self.asker, message_id=self.choices_on)
                 self.show_answer(
-                    router.press_button(self.runtime, pressing, self.choices[index].data)
+                    router.press_button(self.runtime, pressing, self.choices[index].data or "")
                 )
         else:
             for message in feeds.summarize_post(self.runtime, self.asker, line, find_links(line)):

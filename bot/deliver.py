@@ -32,7 +32,7 @@ async def deliver(settings: Settings) -> DrainReport:
     limits = Limits.for_broadcast(paid=paid)
     # Waiting for a free connection is no failure: the send keeps its paced turn meanwhile.
     request = HTTPXRequest(connection_pool_size=connections_for(limits), pool_timeout=None)
-    bot = Bot(settings.token, base_url=settings.telegram_api_base_url, request=request)
+    bot = Bot(settings.token or "", base_url=settings.telegram_api_base_url, request=request)
     async with bot:
         return await drain_until_empty(
             engine,

@@ -44,12 +44,14 @@ class TelegramSender:
 
     def __init__(self, bot: Bot, *, paid_broadcast: bool = False):
         self.bot = bot
-        self._extra = {"allow_paid_broadcast": True} if paid_broadcast else {}
+        self._paid = paid_broadcast
 
     async def send(self, chat_id: int, message: Message) -> Delivery:
         token = _FROM_OUTBOX.set(True)
         try:
-            sent = await self.bot.send_message(chat_id, **send_kwargs(message), **self._extra)
+            sent = await self.bot.send_message(
+                chat_id, **send_kwargs(message), allow_paid_broadcast=self._paid or None
+            )
         except RetryAfter as error:
             return Delivery("retry", reason="flood control", retry_after=retry_after_seconds(error))
         except ChatMigrated as error:

@@ -85,27 +85,31 @@ async def serve(application: Application, runtime: Runtime, *, stop: asyncio.Eve
     """Run the bot until `stop` is set: webhook when WEBHOOK_URL is set, long polling otherwise."""
     settings = runtime.settings
     await application.initialize()
-    await application.post_init(application)
+    if application.post_init is not None:
+        await application.post_init(application)
     runner = None
     if settings.http_port:
         runner = web.AppRunner(build_web_app(application, runtime), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, settings.listen_address, settings.http_port).start()
         log.info("HTTP endpoints on %s:%s", settings.listen_address, settings.http_port)
+    updater = application.updater
     if settings.webhook_url:
+        assert settings.webhook_secret is not None  # the settings require one with a webhook
         await application.bot.set_webhook(
             url=settings.webhook_url,
             secret_token=settings.webhook_secret.get_secret_value(),
             allowed_updates=ALLOWED_UPDATES,
         )
     else:
-        await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        assert updater is not None  # built with an updater, as ApplicationBuilder does
+        await updater.start_polling(allowed_updates=ALLOWED_UPDATES)
     await application.start()
     try:
         await stop.wait()
     finally:
-        if application.updater.running:
-            await application.updater.stop()
+        if updater is not None and updater.running:
+            await updater.stop()
         await application.stop()
         if (ticker := application.bot_data.get("ticker")) is not None:
             ticker.leadership.release()

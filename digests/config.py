@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -160,7 +160,7 @@ class SettingsError(Exception):
     """A configuration problem, phrased for the person starting the bot (never echoes values)."""
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """Read settings; report problems in one line naming the setting, never its value."""
     try:
         return Settings(**overrides)

@@ -78,7 +78,8 @@ def actor(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     with runtime.session() as session:
         matches = lookup_actors(session, query, limit=5)
     if matches and matches[0][2] >= CONFIDENT_MATCH:
-        return [_profile_message(runtime, asker.chat.id, matches[0][0], 0)]
+        profile = _profile_message(runtime, asker.chat.id, matches[0][0], 0)
+        return [profile or Message(html=esc("That person is no longer tracked."))]
     if not matches:
         return [Message(html=esc(f"I know nobody called “{query}”. /actors lists who I track."))]
     rows = tuple((Button(name, data=f"actor:{actor_id}:new"),) for actor_id, name, _ in matches)

@@ -24,7 +24,7 @@ def progress_message(progress: Progress) -> Message:
         f"{progress.sent} / {progress.total} sent, {progress.failed} failed"
         + (f", {progress.cancelled} cancelled" if progress.cancelled else "")
     )
-    buttons = ()
+    buttons: tuple[tuple[Button, ...], ...] = ()
     if progress.status == "sending":
         buttons = ((Button("Cancel", data=f"brk:cancel:{progress.broadcast_id}"),),)
     return Message(html=text, buttons=buttons)
@@ -32,7 +32,7 @@ def progress_message(progress: Progress) -> Message:
 
 def breaking(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     """Show a preview with Send and Cancel; nothing is queued until Send is pressed."""
-    if not runtime.is_admin(asker.user_id):
+    if asker.user_id is None or not runtime.is_admin(asker.user_id):
         return [Message(html=esc(REFUSAL))]
     with runtime.session() as session:
         try:

@@ -49,11 +49,11 @@ def latest_page(runtime: Runtime, offset: int) -> Message:
         return Message(html="No articles yet. New ones arrive as the feeds are polled.")
     lines = [bold("Latest articles")]
     lines += [f"{bold(f'#{c.id}')} {esc(c.title)}\n{italic(date_line(c))}" for c in cards]
-    rows = [
+    rows: list[tuple[Button, ...]] = [
         (Button(f"Get a summary: {shorten(c.title, BUTTON_TITLE_CHARS)}", data=f"sum:{c.id}"),)
         for c in cards
     ]
-    paging = []
+    paging: list[Button] = []
     if offset > 0:
         paging.append(Button("« Newer", data=f"latest:{max(0, offset - LATEST_PAGE)}"))
     if has_more:
@@ -114,7 +114,8 @@ def summary(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     if not matches:
         return [Message(html=esc(f"No article title matches “{query}”. See /latest for the list."))]
     if len(matches) == 1:
-        return [summary_message(runtime, matches[0].id, length)]
+        found = summary_message(runtime, matches[0].id, length)
+        return [found or Message(html=esc("That article is no longer available."))]
     rows = tuple(
         (Button(shorten(c.title, BUTTON_TITLE_CHARS), data=f"sum:{c.id}"),) for c in matches
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.conversation import Answer, Asker
 from digests.delivery.message import Button, Message, bold, esc, italic
 from digests.runtime import Runtime
@@ -49,7 +51,7 @@ def describe(subscription: Subscription) -> str:
 
 
 def settings_message(
-    subscription: Subscription, note: str | None = None, followed: list[tuple[int, str]] = ()
+    subscription: Subscription, note: str | None = None, followed: Sequence[tuple[int, str]] = ()
 ) -> Message:
     """The settings card: current values, then one keyboard row per setting."""
     state = "on" if subscription.active else "paused (/subscribe resumes it)"

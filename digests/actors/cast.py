@@ -103,7 +103,7 @@ def _candidate(run: Run, text: str, recurring: Counter[str]) -> _Candidate:
         if role
     ]
     contiguous = before is not None and sentence.tokens[before[1] + 1].text != ","
-    first = before[0] if contiguous else run.first
+    first = before[0] if before is not None and contiguous else run.first
     strong = run.titled or before is not None or after is not None
     repeated = recurring[identity_key(name_tokens[-1].base)] >= 2
     weak = len(name_tokens) > 1 and not sentence.heading and (repeated or _speaks(run))
@@ -171,7 +171,8 @@ def _people(candidates: list[_Candidate]) -> tuple[list[Actor], list[Occurrence]
         if index is None:
             continue
         actor = people[index]
-        for role in candidate.roles or [None]:
+        roles: list[str | None] = [*candidate.roles] or [None]
+        for role in roles:
             actor.add(candidate.name, candidate.alias, role)
         run = candidate.run
         occurrences.append(Occurrence(actor, run.sentence, candidate.first, run.last))
@@ -199,7 +200,7 @@ def _organizations(all_runs: list[Run], doc: Document) -> tuple[list[Actor], lis
     occurrences = []
     for run in all_runs:
         tokens = run.sentence.tokens
-        seen = set()
+        seen: set[int] = set()
         for first, last in _org_spans(run):
             actor = orgs.get(identity_key(surface(tokens[first : last + 1], doc.text)))
             if actor:

@@ -133,9 +133,11 @@ def _collect(doc: Document, cast: Cast) -> list[SentenceRefs]:
         for index, token in enumerate(sentence_refs.sentence.tokens):
             if not token.is_word:
                 continue
-            ref = _pronoun_ref(token.lower, index, token.quoted) or _role_ref(sentence_refs, index)
-            if ref:
-                extra.append(ref)
+            found = _pronoun_ref(token.lower, index, token.quoted) or _role_ref(
+                sentence_refs, index
+            )
+            if found:
+                extra.append(found)
         sentence_refs.refs.extend(extra)
         sentence_refs.index()
     return table

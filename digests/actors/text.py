@@ -106,7 +106,7 @@ def _is_heading(sentence: str) -> bool:
 
 
 def _sentences(text: str) -> list[Sentence]:
-    sentences = []
+    sentences: list[Sentence] = []
     cursor = 0
     for piece in split_sentences(text):
         start = text.find(piece, cursor)

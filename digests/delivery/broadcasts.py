@@ -117,7 +117,7 @@ def cancel(session: Session, broadcast_id: int, *, now: datetime) -> Progress:
 
 
 def progress(session: Session, broadcast_id: int) -> Progress:
-    broadcast = session.get(Broadcast, broadcast_id)
+    broadcast = session.get_one(Broadcast, broadcast_id)
     counts = dict(
         session.exec(
             select(col(OutboxMessage.status), func.count(col(OutboxMessage.id)))
@@ -143,7 +143,7 @@ def finish_if_done(session: Session, broadcast_id: int, *, now: datetime) -> Pro
     """Mark a sending broadcast done once nothing of it is pending."""
     current = progress(session, broadcast_id)
     if current.status == "sending" and current.pending <= 0:
-        broadcast = session.get(Broadcast, broadcast_id)
+        broadcast = session.get_one(Broadcast, broadcast_id)
         broadcast.status, broadcast.finished_at = "done", now
         session.flush()
         current = progress(session, broadcast_id)

@@ -48,6 +48,8 @@ class Leadership:
         return True
 
     def _still_connected(self) -> bool:
+        if self._connection is None:
+            return False
         try:
             self._connection.execute(text("SELECT 1"))
             self._connection.commit()

@@ -93,6 +93,7 @@ def _known_article(runtime: Runtime, url: str) -> int | None:
 
 
 def _store_page(runtime: Runtime, raw: RawArticle) -> int:
+    assert raw.url is not None  # a page is always read from its link
     parts = urlsplit(raw.url)
     origin = f"{parts.scheme}://{parts.netloc}"
     with runtime.session() as session:

@@ -124,6 +124,8 @@ def summary_of(
     ).first()
     if stored is None:
         article = session.get(Article, article_id)
+        if article is None:
+            return None
         with SUMMARIZE_SECONDS.time():
             sentences = summarize(
                 article.text,

@@ -81,6 +81,7 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
         driver = connection.connection.driver_connection  # PRAGMAs must run outside a transaction
+        assert driver is not None
         if sqlite:
             driver.execute("PRAGMA foreign_keys=OFF")
         try:

@@ -50,7 +50,8 @@ class Source(SQLModel, table=True):
     Polling state lives on the row (next poll, validators, failures), so a restart resumes it.
     """
 
-    id: int | None = Field(default=None, primary_key=True)
+    # Typed as set: the database assigns it at the first flush, before any code reads it.
+    id: int = Field(default=None, primary_key=True)
     kind: str = Field(max_length=16)  # seed | feed | page | file
     url: str = Field(max_length=2048, unique=True)
     title: str | None = Field(default=None, max_length=512)
@@ -73,7 +74,7 @@ class Article(SQLModel, table=True):
 
     __table_args__ = (Index("ix_article_listed", "listed_at", "id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     source_id: int = Field(foreign_key="source.id", index=True)
     guid: str | None = Field(default=None, max_length=2048, index=True)
     url: str | None = Field(default=None, max_length=2048)
@@ -95,7 +96,7 @@ class Summary(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("article_id", "length"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     article_id: int = Field(foreign_key="article.id", index=True)
     length: str = Field(max_length=8)  # short | medium | long
     sentences: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of sentences
@@ -105,7 +106,7 @@ class Summary(SQLModel, table=True):
 class Actor(SQLModel, table=True):
     """A person or a speaking institution, one row whatever the spelling."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     name: str = Field(max_length=256)
     kind: str = Field(default="person", max_length=16)  # person | organization
     role: str | None = Field(default=None, max_length=256)
@@ -117,7 +118,7 @@ class ActorAlias(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("actor_id", "alias"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     actor_id: int = Field(foreign_key="actor.id", index=True)
     alias: str = Field(max_length=256)
     key: str = Field(max_length=256, index=True)  # identity key of the surname: indexed lookups
@@ -126,7 +127,7 @@ class ActorAlias(SQLModel, table=True):
 class Mention(SQLModel, table=True):
     """A sentence of an article that names an actor."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     actor_id: int = Field(foreign_key="actor.id", index=True)
     article_id: int = Field(foreign_key="article.id", index=True)
     sentence: str = Field(sa_column=Column(Text, nullable=False))
@@ -136,7 +137,7 @@ class Mention(SQLModel, table=True):
 class Statement(SQLModel, table=True):
     """What an actor said (a direct quote) or was reported to say, in which article."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     actor_id: int = Field(foreign_key="actor.id", index=True)
     article_id: int = Field(foreign_key="article.id", index=True)
     kind: str = Field(max_length=16)  # quote | reported
@@ -150,7 +151,7 @@ class ActorFollow(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("subscription_id", "actor_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     subscription_id: int = Field(foreign_key="subscription.id", index=True)
     actor_id: int = Field(foreign_key="actor.id", index=True)
     last_statement_id: int = 0  # watermark: statements above it are new to this follower
@@ -195,7 +196,7 @@ class Subscription(SQLModel, table=True):
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     chat_id: int = Field(sa_column=Column(BigInteger, unique=True, nullable=False))
     active: bool = True
     rhythm: str = Field(default="daily", max_length=8)  # instant | hourly | daily | weekly
@@ -217,7 +218,7 @@ class OutboxMessage(SQLModel, table=True):
 
     __table_args__ = (Index("ix_outbox_due", "status", "priority", "next_attempt_at"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     idempotency_key: str = Field(max_length=128, unique=True)
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
     text: str = Field(sa_column=Column(Text, nullable=False))
@@ -235,7 +236,7 @@ class OutboxMessage(SQLModel, table=True):
 class Broadcast(SQLModel, table=True):
     """A breaking update from an admin: a draft until confirmed, then one outbox row per chat."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     admin_user_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     admin_chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     progress_message_id: int | None = None  # the admin's message edited with progress

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, literal_column
+from sqlalchemy import ColumnElement, func, literal_column
 from sqlmodel import Session, col, select
 
 from digests.delivery.message import Button, Message, bold, esc, italic, pack_messages, shorten
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 MAX_ARTICLES_PER_DIGEST = 10
 DIGEST_PRIORITY = 10
 # Written into the SQL, not bound: the due indexes are partial on the rhythm (see models).
-INSTANT = literal_column("'instant'")
+INSTANT: ColumnElement[str] = literal_column("'instant'")
 
 
 def due_subscriptions(session: Session, *, now: datetime, limit: int = 500) -> list[Subscription]:
@@ -92,7 +93,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _statement_block(statements: list[FollowedStatement]) -> str:
+def _statement_block(statements: Sequence[FollowedStatement]) -> str:
     lines = [bold("From people you follow")]
     for item in statements:
         said = f"“{esc(item.text)}”" if item.kind == "quote" else esc(item.text)
@@ -104,15 +105,19 @@ def render_digest(
     session: Session,
     items: list[tuple[Article, Source]],
     length: str,
-    statements: list[FollowedStatement] = (),
+    statements: Sequence[FollowedStatement] = (),
 ) -> list[Message]:
     """One block per article (headline, source, time, summary); split only between blocks."""
     heading = [_plural(len(items), "new article")] if items else []
     if statements:
         heading.append(_plural(len(statements), "new statement") + " from people you follow")
-    blocks = [(bold("Your digest: " + ", ".join(heading)), ())]
+    blocks: list[tuple[str, tuple[Button, ...]]] = [
+        (bold("Your digest: " + ", ".join(heading)), ())
+    ]
     for article, source in items:
         summary = summary_of(session, article.id, length=length)
+        if summary is None:
+            continue
         when = (article.published_at or article.ingested_at).strftime("%d %b %Y %H:%M UTC")
         text = f"{bold(article.title)}\n{italic(f'{source.title or source.url} · {when}')}\n" + esc(
             " ".join(summary.sentences)

@@ -47,6 +47,8 @@ def quiet_hours_end(moment: datetime, rhythm: Rhythm) -> datetime:
     """The first moment after `moment` outside quiet hours."""
     zone = ZoneInfo(rhythm.timezone)
     local = moment.astimezone(zone)
+    if rhythm.quiet_end is None:
+        return moment
     end = _local_slot(local, parse_hhmm(rhythm.quiet_end), zone)
     if end <= local:
         end = _local_slot(local + timedelta(days=1), parse_hhmm(rhythm.quiet_end), zone)

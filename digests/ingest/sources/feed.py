@@ -118,9 +118,10 @@ def _parse(body: bytes, url: str | None, content_type: str | None) -> ParsedFeed
     if isinstance(body, str):
         body = body.encode("utf-8")
     if body.startswith(_GZIP_MAGIC):
-        body = _gunzip(body)
-        if body is None:
+        unpacked = _gunzip(body)
+        if unpacked is None:
             return _not_a_feed(TOO_LARGE)
+        body = unpacked
     if not body.strip():
         return _not_a_feed(EMPTY)
     if _looks_binary(body):
@@ -238,7 +239,8 @@ def _from_struct(value: Any) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime(*value[:6], tzinfo=UTC)
+        year, month, day, hour, minute, second = value[:6]
+        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     except (TypeError, ValueError):
         return None
 

@@ -77,7 +77,7 @@ def _extract(html: bytes | str, url: str | None) -> RawArticle | None:
     # Read our metadata first: trafilatura prunes the tree while extracting.
     published = _published_time(tree)
     language = _page_language(tree)
-    document = trafilatura.bare_extraction(
+    document: Any = trafilatura.bare_extraction(
         tree,
         url=url,
         favor_precision=True,
