@@ -11,7 +11,57 @@ from functools import lru_cache
 from digests.actors.vocab import PERSON_TITLES, ROLE_NOUNS, TITLE_MODIFIERS
 
 # Letters NFKD does not split into a base letter plus an accent.
-_UNDECOMPOSABLE = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe", "ı": "i"})
+_UNDECOMPOSABLE = {"ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe", "ı": "i"}
+# Russian and Ukrainian letters in the English transliteration the folds below expect, so
+# "Зеленский" and "Зеленський" meet "Zelensky" and "Selenskyj" (Ukrainian и is y, г is h).
+_CYRILLIC = dict(
+    zip(
+        "абвгґдеєёжзиіїйклмнопрстуфхцчшщъыьэюя",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "g",
+            "d",
+            "e",
+            "ye",
+            "yo",
+            "zh",
+            "z",
+            "i",
+            "i",
+            "yi",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "-",
+            "y",
+            "-",
+            "e",
+            "yu",
+            "ya",
+        ],
+        strict=True,
+    )
+)
+_TO_LATIN = str.maketrans(
+    {**_UNDECOMPOSABLE, **{k: ("" if v == "-" else v) for k, v in _CYRILLIC.items()}}
+)
 _POSSESSIVE = re.compile(r"[’']s\b")
 _NOT_WORD = re.compile(r"[^\w\s]")
 
@@ -55,8 +105,8 @@ RANK_FLOOR = 0.6
 
 
 def plain(text: str) -> str:
-    """Casefolded text without accents, so "Zelenskyj" and "Zelenskýj" compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_UNDECOMPOSABLE))
+    """Casefolded Latin text without accents, so "Zelenskýj" and "Зеленский" meet "Zelenskyj"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_TO_LATIN))
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 

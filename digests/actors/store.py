@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, or_
+from sqlalchemy import and_, exists, func, or_, update
 from sqlmodel import Session, col, select
 
 from digests.actors import extract_actors, identity_key, rank_actors, resolve_actor
@@ -65,7 +65,32 @@ def _add_aliases(session: Session, actor: Actor, names: list[str]) -> None:
             session.add(ActorAlias(actor_id=actor.id, alias=name[:256], key=alias_key(name)))
 
 
-def _store_actor(session: Session, ref) -> Actor:
+def _count_spelling(session: Session, actor: Actor, name: str, text: str) -> None:
+    """One more article named the actor `name`; show them under the name most articles use."""
+    surname = name.split()[-1] if name.split() else name
+    session.exec(
+        update(ActorAlias)
+        .where(col(ActorAlias.actor_id) == actor.id, col(ActorAlias.alias) == name[:256])
+        .values(
+            articles=col(ActorAlias.articles) + 1,
+            occurrences=col(ActorAlias.occurrences) + text.count(surname),
+        )
+    )
+    favourite = session.exec(
+        select(col(ActorAlias.alias))
+        .where(col(ActorAlias.actor_id) == actor.id, col(ActorAlias.articles) > 0)
+        .order_by(
+            col(ActorAlias.articles).desc(),
+            col(ActorAlias.occurrences).desc(),
+            col(ActorAlias.id),
+        )
+        .limit(1)
+    ).first()
+    if favourite:
+        actor.name = favourite
+
+
+def _store_actor(session: Session, ref, text: str) -> Actor:
     names = [ref.name, *ref.aliases]
     candidates = _candidates(session, (alias_key(name) for name in names), ref.kind)
     actor_id = resolve_actor(names, candidates)
@@ -74,19 +99,18 @@ def _store_actor(session: Session, ref) -> Actor:
         actor = Actor(name=ref.name[:256], kind=ref.kind, role=ref.role)
         session.add(actor)
         session.flush()
-    elif len(ref.name.split()) > len(actor.name.split()):
-        actor.name = ref.name[:256]  # the fullest form: "Volodymyr Zelensky" over "Zelensky"
     if ref.role and not actor.role:
         actor.role = ref.role[:256]
     _add_aliases(session, actor, names)
     session.flush()
+    _count_spelling(session, actor, ref.name, text)
     return actor
 
 
 def record_actors(session: Session, article: Article) -> None:
     """Extract the article's actors and store them, merging with people already known."""
     extraction = extract_actors(article.text, title=article.title)
-    actors = {ref.name: _store_actor(session, ref) for ref in extraction.actors}
+    actors = {ref.name: _store_actor(session, ref, article.text) for ref in extraction.actors}
     for statement in extraction.statements:
         if statement.speaker in actors:
             session.add(

@@ -122,6 +122,10 @@ class ActorAlias(SQLModel, table=True):
     actor_id: int = Field(foreign_key="actor.id", index=True)
     alias: str = Field(max_length=256)
     key: str = Field(max_length=256, index=True)  # identity key of the surname: indexed lookups
+    # How many articles gave the actor this full name, and how often they wrote its surname:
+    # the actor is shown under the spelling most articles use, not the first one seen.
+    articles: int = Field(default=0)
+    occurrences: int = Field(default=0)
 
 
 class Mention(SQLModel, table=True):

@@ -36,6 +36,26 @@ def test_every_spelling_finds_the_same_actor_with_quotes_from_both_articles(seed
     assert len(titles) >= 3  # 002, 003 and 004 all report what he said
 
 
+def test_a_person_is_shown_under_the_spelling_most_articles_use(seeded):
+    # Three seeds spell him three ways, the German "Selenskyj" first; "Zelenskyy" is the
+    # spelling written most often, so it is his name everywhere, whichever came first.
+    with seeded.session() as session:
+        [(_, name, _)] = lookup_actors(session, "Selenskyj", limit=1)
+        shown = {name for _, name, _ in top_actors(session, limit=20)}
+    assert name == "Volodymyr Zelenskyy"
+    assert "Volodymyr Zelenskyy" in shown and "Volodymyr Selenskyj" not in shown
+
+
+def test_names_in_cyrillic_find_the_same_person(seeded):
+    with seeded.session() as session:
+        latin = lookup_actors(session, "Zelensky", limit=1)[0][0]
+        for query in ("Зеленский", "Зеленський", "Владимир Зеленский", "Путин"):
+            found = lookup_actors(session, query, limit=1)
+            assert found, query
+        assert lookup_actors(session, "Зеленский", limit=1)[0][0] == latin
+        assert lookup_actors(session, "Путин", limit=1)[0][1] == "Vladimir Putin"
+
+
 def test_statements_come_newest_first_then_mentions(seeded):
     with seeded.session() as session:
         [(putin, name, _)] = lookup_actors(session, "putin", limit=1)

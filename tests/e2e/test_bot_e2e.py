@@ -78,6 +78,9 @@ async def test_actor_shows_statements_across_spellings(live_bot, emulator):
     assert "Statements" in putin.plain_text
     [zelensky] = await say(emulator, "/actor Selenskyj")
     assert re.search(r"Zelensk", zelensky.plain_text)
+    [in_cyrillic] = await say(emulator, "/actor Зеленский")
+    assert "Volodymyr Zelenskyy" in in_cyrillic.plain_text
+    assert "Selenskyj" not in in_cyrillic.plain_text.splitlines()[0]
 
 
 async def test_unknown_command_points_to_help(live_bot, emulator):
