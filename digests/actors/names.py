@@ -13,55 +13,15 @@ from digests.actors.vocab import PERSON_TITLES, ROLE_NOUNS, TITLE_MODIFIERS
 # Letters NFKD does not split into a base letter plus an accent.
 _UNDECOMPOSABLE = {"ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe", "ı": "i"}
 # Russian and Ukrainian letters in the English transliteration the folds below expect, so
-# "Зеленский" and "Зеленський" meet "Zelensky" and "Selenskyj" (Ukrainian и is y, г is h).
-_CYRILLIC = dict(
-    zip(
-        "абвгґдеєёжзиіїйклмнопрстуфхцчшщъыьэюя",
-        [
-            "a",
-            "b",
-            "v",
-            "g",
-            "g",
-            "d",
-            "e",
-            "ye",
-            "yo",
-            "zh",
-            "z",
-            "i",
-            "i",
-            "yi",
-            "y",
-            "k",
-            "l",
-            "m",
-            "n",
-            "o",
-            "p",
-            "r",
-            "s",
-            "t",
-            "u",
-            "f",
-            "kh",
-            "ts",
-            "ch",
-            "sh",
-            "shch",
-            "-",
-            "y",
-            "-",
-            "e",
-            "yu",
-            "ya",
-        ],
-        strict=True,
-    )
-)
-_TO_LATIN = str.maketrans(
-    {**_UNDECOMPOSABLE, **{k: ("" if v == "-" else v) for k, v in _CYRILLIC.items()}}
-)
+# "Зеленский" and "Зеленський" meet "Zelensky" and "Selenskyj"; the soft and hard signs vanish.
+_CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "є": "ye",
+    "ё": "yo", "ж": "zh", "з": "z", "и": "i", "і": "i", "ї": "yi", "й": "y", "к": "k",
+    "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "",
+    "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+}  # fmt: skip
+_TO_LATIN = str.maketrans({**_UNDECOMPOSABLE, **_CYRILLIC})
 _POSSESSIVE = re.compile(r"[’']s\b")
 _NOT_WORD = re.compile(r"[^\w\s]")
 
