@@ -207,7 +207,7 @@ def summarize_post(runtime: Runtime, asker: Asker, text: str, links: list[str]) 
     link_failure = None
     if links:
         try:
-            return [_article_summary(runtime, links[0], length)]
+            return [_article_summary(runtime, asker, links[0], length)]
         except LinkError as error:
             link_failure = error.reason
     try:
@@ -216,9 +216,9 @@ def summarize_post(runtime: Runtime, asker: Asker, text: str, links: list[str]) 
         return _say(link_failure or SEND_SOMETHING)
 
 
-def _article_summary(runtime: Runtime, url: str, length: str) -> Message:
-    article_id = asyncio.run(article_from_link(runtime, url))
-    message = summary_message(runtime, article_id, length)
+def _article_summary(runtime: Runtime, asker: Asker, url: str, length: str) -> Message:
+    article_id = asyncio.run(article_from_link(runtime, url, chat_id=asker.chat.id))
+    message = summary_message(runtime, asker, article_id, length)
     if message is None:
         raise LinkError(NO_ARTICLE)
     return message

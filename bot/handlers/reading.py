@@ -91,9 +91,10 @@ def render_summary(view: SummaryView) -> Message:
     return Message(html=html, buttons=tuple(rows))
 
 
-def summary_message(runtime: Runtime, article_id: int, length: str) -> Message | None:
+def summary_message(runtime: Runtime, asker: Asker, article_id: int, length: str) -> Message | None:
+    """The summary, if the asking chat may read that article (a button's id is re-checked)."""
     with runtime.session() as session:
-        view = summary_of(session, article_id, length=length)
+        view = summary_of(session, article_id, chat_id=asker.chat.id, length=length)
     return render_summary(view) if view else None
 
 
@@ -105,16 +106,16 @@ def summary(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
         usage = "Send /summary followed by an article number from /latest, e.g. /summary 3."
         return [Message(html=esc(usage)), latest_page(runtime, 0)]
     if query.isdigit():
-        message = summary_message(runtime, int(query), length)
+        message = summary_message(runtime, asker, int(query), length)
         if message is None:
             return [Message(html=esc(f"There is no article #{query}. See /latest for the list."))]
         return [message]
     with runtime.session() as session:
-        matches = find_articles(session, query)
+        matches = find_articles(session, query, chat_id=asker.chat.id)
     if not matches:
         return [Message(html=esc(f"No article title matches “{query}”. See /latest for the list."))]
     if len(matches) == 1:
-        found = summary_message(runtime, matches[0].id, length)
+        found = summary_message(runtime, asker, matches[0].id, length)
         return [found or Message(html=esc("That article is no longer available."))]
     rows = tuple(
         (Button(shorten(c.title, BUTTON_TITLE_CHARS), data=f"sum:{c.id}"),) for c in matches
@@ -128,7 +129,7 @@ def on_summary_button(runtime: Runtime, asker: Asker, payload: str) -> Answer:
     if not article_id.isdigit() or (length and length not in LENGTHS):
         return Answer(notice="That button is out of date.")
     chosen = length or preferred_length(runtime, asker.chat.id)
-    message = summary_message(runtime, int(article_id), chosen)
+    message = summary_message(runtime, asker, int(article_id), chosen)
     if message is None:
         return Answer(notice="That article is no longer available.", alert=True)
     return Answer(edit=message) if length else Answer(send=[message])
@@ -146,8 +147,8 @@ def on_read_button(runtime: Runtime, asker: Asker, payload: str) -> Answer:
     if not payload.isdigit():
         return Answer(notice="That button is out of date.")
     with runtime.session() as session:
-        card = article_card(session, int(payload))
-        text = article_text(session, int(payload))
+        card = article_card(session, int(payload), chat_id=asker.chat.id)
+        text = article_text(session, int(payload), chat_id=asker.chat.id)
     if card is None or text is None:
         return Answer(notice="That article is no longer available.", alert=True)
     paragraphs = [esc(p) for p in text.split("\n") if p.strip()]

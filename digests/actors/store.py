@@ -1,4 +1,8 @@
-"""Actors in SQL: recording who said what at ingest, and answering who-said-what lookups."""
+"""Actors in SQL: recording who said what at ingest, and answering who-said-what lookups.
+
+Only articles for everyone are recorded (see `ingest_article`), and the lookups read only
+those: a page one reader sent is no record of what anyone said.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from digests.actors import extract_actors, identity_key, rank_actors, resolve_actor
 from digests.store.tables import Actor, ActorAlias, Article, Mention, Statement
+from digests.store.visibility import visible_to
 
 PREFIX = 3  # spelling slips past the first letters of a surname are found by ranking
 
@@ -166,10 +171,10 @@ def lookup_actors(session: Session, query: str, *, limit: int = 5) -> list[tuple
     """Actors matching a name, best first, tolerant of case and spelling."""
     candidates = _candidates(session, [alias_key(query)])
     if not candidates:  # not a surname we know: look for the words anywhere in the names
-        pattern = f"%{query.strip().lower()[:64]}%"
+        words = query.strip().lower()[:64]
         rows = session.exec(
             select(col(ActorAlias.actor_id), col(ActorAlias.alias))
-            .where(func.lower(col(ActorAlias.alias)).like(pattern))
+            .where(func.lower(col(ActorAlias.alias)).contains(words, autoescape=True))
             .limit(200)
         ).all()
         grouped: dict[int, list[str]] = defaultdict(list)
@@ -188,7 +193,7 @@ def _statement_lines(session: Session, actor_id: int, offset: int, limit: int) -
     rows = session.exec(
         select(Statement, col(Article.title), col(Article.listed_at))
         .join(Article, col(Article.id) == col(Statement.article_id))
-        .where(col(Statement.actor_id) == actor_id)
+        .where(col(Statement.actor_id) == actor_id, visible_to(None))
         .order_by(col(Article.listed_at).desc(), col(Article.id).desc(), col(Statement.position))
         .offset(offset)
         .limit(limit)
@@ -206,7 +211,7 @@ def _mention_lines(session: Session, actor_id: int, offset: int, limit: int) -> 
     rows = session.exec(
         select(Mention, col(Article.title), col(Article.listed_at))
         .join(Article, col(Article.id) == col(Mention.article_id))
-        .where(col(Mention.actor_id) == actor_id, ~already_stated)
+        .where(col(Mention.actor_id) == actor_id, ~already_stated, visible_to(None))
         .order_by(col(Article.listed_at).desc(), col(Article.id).desc(), col(Mention.position))
         .offset(offset)
         .limit(limit)
@@ -222,7 +227,8 @@ def actor_page(
     if actor is None:
         return None
     # count(*), not count(id): the actor index alone answers it, without visiting the
-    # tens of thousands of rows a much-quoted actor has.
+    # tens of thousands of rows a much-quoted actor has (a reader's own pages record no
+    # statements, so there is nothing to leave out).
     statements = session.exec(
         select(func.count()).select_from(Statement).where(col(Statement.actor_id) == actor_id)
     ).one()

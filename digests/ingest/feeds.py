@@ -76,9 +76,9 @@ async def add_feed(runtime: Runtime, address: str) -> AddedFeed:
     Raises FetchError or FeedError with a message fit for the admin.
     """
     url = web_address(address)
-    result, parsed = await _download_feed(runtime, url)
+    result, parsed = await _download_feed(runtime, url, trusted_url=url)
     if not parsed.is_feed:
-        url, result, parsed = await _discover(runtime, result, parsed)
+        url, result, parsed = await _discover(runtime, url, result, parsed)
     source_id, title, already = await asyncio.to_thread(_register, runtime, url, parsed.title)
     if already:
         return AddedFeed(source_id, title, canonical_url(url), 0, already_polled=True)
@@ -94,9 +94,12 @@ async def add_feed(runtime: Runtime, address: str) -> AddedFeed:
     )
 
 
-async def _download_feed(runtime: Runtime, url: str) -> tuple[FetchResult, ParsedFeed]:
-    """Admins add feeds, so the download is trusted (intranet feeds are allowed)."""
-    result = await fetch(url, policy=fetch_policy(runtime.settings, trusted=True))
+async def _download_feed(
+    runtime: Runtime, url: str, *, trusted_url: str
+) -> tuple[FetchResult, ParsedFeed]:
+    """Admins add feeds, so the host they typed is trusted (intranet feeds are allowed); any
+    other host, a redirect's or one a page advertises, is checked like a user's link."""
+    result = await fetch(url, policy=fetch_policy(runtime.settings, trusted_url=trusted_url))
     parsed = await asyncio.to_thread(
         parse_feed, result.body, url=result.url, content_type=result.content_type
     )
@@ -104,15 +107,15 @@ async def _download_feed(runtime: Runtime, url: str) -> tuple[FetchResult, Parse
 
 
 async def _discover(
-    runtime: Runtime, page: FetchResult, parsed: ParsedFeed
+    runtime: Runtime, address: str, page: FetchResult, parsed: ParsedFeed
 ) -> tuple[str, FetchResult, ParsedFeed]:
-    """The first feed the page advertises that really is a feed."""
+    """The first feed the page at the admin's `address` advertises that really is a feed."""
     candidates = discover_feeds(page.body, page.url)[:MAX_CANDIDATES]
     if not candidates:
         raise FeedError(f"{parsed.error} I found no feed advertised on it either.")
     for candidate in candidates:
         try:
-            result, found = await _download_feed(runtime, candidate)
+            result, found = await _download_feed(runtime, candidate, trusted_url=address)
         except FetchError:
             continue
         if found.is_feed:

@@ -50,8 +50,12 @@ class FetchError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class FetchPolicy:
-    """Limits for one download; untrusted links get every guard, trusted ones skip the address one.
+    """Limits for one download: every hop gets every guard, except that the address check is
+    skipped for ``trusted_host`` (the host of a feed an admin added, which may be an intranet
+    server) or everywhere with ``allow_private_addresses``.
 
+    Trust is per host, not per download: a redirect or a link from a trusted feed to any other
+    host is checked like a link a user sent, so an admin's feed cannot lead the bot inside.
     ``timeout_seconds`` bounds the whole download, redirects and a trickling server included.
     """
 
@@ -59,12 +63,19 @@ class FetchPolicy:
     timeout_seconds: float = 15.0
     max_redirects: int = 5
     allow_private_addresses: bool = False
-    trusted: bool = False
+    trusted_host: str | None = None  # spelled as `url_host` spells it
     user_agent: str = DEFAULT_USER_AGENT
 
-    @property
-    def checks_addresses(self) -> bool:
-        return not (self.trusted or self.allow_private_addresses)
+    def checks_addresses_of(self, host: str) -> bool:
+        return not (self.allow_private_addresses or host == self.trusted_host)
+
+
+def url_host(url: str) -> str | None:
+    """The host a download of ``url`` connects to, spelled as the fetcher compares hosts."""
+    try:
+        return httpx.URL(url.strip()).host or None
+    except (ValueError, httpx.InvalidURL):
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +165,7 @@ async def _allowed_addresses(target: httpx.URL, policy: FetchPolicy) -> list[IPA
     addresses = await resolve_host(host, target.port or _default_port(target))
     if not addresses:
         raise FetchError(UNKNOWN_HOST)
-    if policy.checks_addresses and any(is_forbidden_address(ip) for ip in addresses):
+    if policy.checks_addresses_of(target.host) and any(map(is_forbidden_address, addresses)):
         raise FetchError(PRIVATE_ADDRESS)
     return addresses
 

@@ -14,6 +14,7 @@ from digests.ingest.sources.raw import RawArticle
 from digests.ingest.urls import canonical_url, content_hash
 from digests.metrics import INGEST_SECONDS
 from digests.store.tables import Article, Source, utcnow
+from digests.store.visibility import visible_to
 from digests.text.language import detect_language, iso_code, language_name
 from digests.text.summarize import summarize
 from digests.text.titles import headline_from_sentence
@@ -54,33 +55,57 @@ def derive_title(text: str, *, language: str) -> str:
 
 
 def find_duplicate(
-    session: Session, *, guid: str | None, canonical: str | None, digest: str
+    session: Session,
+    *,
+    guid: str | None,
+    canonical: str | None,
+    digest: str,
+    owner_chat_id: int | None = None,
 ) -> Article | None:
+    """The same story among the articles its owner may read (None: the articles for everyone).
+
+    A page a reader sent never counts as a feed's story, or a reader could keep a story out of
+    everyone's digests by sending its link first.
+    """
     conditions = [col(Article.content_hash) == digest]
     if guid:
         conditions.append(col(Article.guid) == guid)
     if canonical:
         conditions.append(col(Article.canonical_url) == canonical)
-    return session.exec(select(Article).where(or_(*conditions)).limit(1)).first()
+    return session.exec(
+        select(Article).where(or_(*conditions), visible_to(owner_chat_id)).limit(1)
+    ).first()
 
 
 def ingest_article(
-    session: Session, raw: RawArticle, *, source: Source, report: IngestReport
+    session: Session,
+    raw: RawArticle,
+    *,
+    source: Source,
+    report: IngestReport,
+    owner_chat_id: int | None = None,
 ) -> Article | None:
-    """Store one article unless it is empty or already known; index its actors with it."""
+    """Store one article unless it is empty or already known; index its actors with it.
+
+    A page a chat sent (``owner_chat_id``) gets no actors: anyone can send any page, so what it
+    claims someone said is no record of them, for /actor, /actors or anyone's follows.
+    """
     text = raw.text.strip()
     if len(text) < MIN_TEXT_CHARS:
         report.rejected.append(f"{raw.url or raw.guid or 'article'}: too little text")
         return None
     digest = content_hash(text)
     canonical = canonical_url(raw.url) if raw.url else None
-    if find_duplicate(session, guid=raw.guid, canonical=canonical, digest=digest):
+    if find_duplicate(
+        session, guid=raw.guid, canonical=canonical, digest=digest, owner_chat_id=owner_chat_id
+    ):
         report.duplicates += 1
         return None
     language = language_name(raw.language or "") or detect_language(text)
     title = (raw.title or "").strip() or derive_title(text, language=language)
     article = Article(
         source_id=source.id,
+        owner_chat_id=owner_chat_id,
         guid=raw.guid,
         url=raw.url,
         canonical_url=canonical,
@@ -94,18 +119,28 @@ def ingest_article(
     )
     session.add(article)
     session.flush()
-    record_actors(session, article)
+    if owner_chat_id is None:
+        record_actors(session, article)
     report.added.append(article.id)
     return article
 
 
-def ingest_batch(session: Session, raws: list[RawArticle], *, source: Source) -> IngestReport:
-    """Ingest several articles; one bad article never costs the others theirs."""
+def ingest_batch(
+    session: Session,
+    raws: list[RawArticle],
+    *,
+    source: Source,
+    owner_chat_id: int | None = None,
+) -> IngestReport:
+    """Ingest several articles (for everyone, or one chat's own); one bad article never costs
+    the others theirs."""
     report = IngestReport()
     for raw in raws:
         try:
             with session.begin_nested(), INGEST_SECONDS.time():
-                ingest_article(session, raw, source=source, report=report)
+                ingest_article(
+                    session, raw, source=source, report=report, owner_chat_id=owner_chat_id
+                )
         except Exception as exc:
             log.exception("could not ingest %s", raw.url or raw.guid)
             report.rejected.append(f"{raw.url or raw.guid or 'article'}: {type(exc).__name__}")

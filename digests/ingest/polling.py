@@ -16,7 +16,14 @@ from sqlmodel import Session, col, select
 
 from digests.config import Settings
 from digests.delivery.message import bold, esc
-from digests.ingest.fetch import FetchError, FetchPolicy, FetchResult, HostLimiter, fetch
+from digests.ingest.fetch import (
+    FetchError,
+    FetchPolicy,
+    FetchResult,
+    HostLimiter,
+    fetch,
+    url_host,
+)
 from digests.ingest.pipeline import ingest_batch
 from digests.ingest.sources.feed import NOT_A_FEED, FeedEntry, ParsedFeed, parse_feed
 from digests.ingest.sources.raw import RawArticle
@@ -24,6 +31,7 @@ from digests.ingest.sources.webpage import extract_page
 from digests.ingest.urls import canonical_url
 from digests.runtime import Runtime
 from digests.store.tables import Article, OutboxMessage, Source
+from digests.store.visibility import visible_to
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -42,12 +50,14 @@ INTERNAL_ERROR = "The feed could not be processed (internal error)."
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S")
 
 
-def fetch_policy(settings: Settings, *, trusted: bool) -> FetchPolicy:
+def fetch_policy(settings: Settings, *, trusted_url: str | None = None) -> FetchPolicy:
+    """The limits for a download; `trusted_url` is a feed an admin added, whose host (and only
+    that host) may be on a private network."""
     return FetchPolicy(
         max_bytes=settings.fetch_max_bytes,
         timeout_seconds=settings.fetch_timeout_seconds,
         allow_private_addresses=settings.allow_private_urls,
-        trusted=trusted,
+        trusted_host=url_host(trusted_url) if trusted_url else None,
     )
 
 
@@ -64,6 +74,10 @@ class PollTarget:
     @classmethod
     def of(cls, source: Source) -> PollTarget:
         return cls(source.id, source.url, source.trusted, source.etag, source.last_modified)
+
+    def policy(self, settings: Settings) -> FetchPolicy:
+        """For the feed and the pages its entries link to: an admin's feed trusts its own host."""
+        return fetch_policy(settings, trusted_url=self.url if self.trusted else None)
 
 
 @dataclass(slots=True)
@@ -139,7 +153,7 @@ class Poller:
             async with self.limiter(target.url):
                 result = await fetch(
                     target.url,
-                    policy=fetch_policy(self.runtime.settings, trusted=target.trusted),
+                    policy=target.policy(self.runtime.settings),
                     etag=target.etag,
                     last_modified=target.last_modified,
                 )
@@ -170,29 +184,27 @@ class Poller:
         fresh, elsewhere = await asyncio.to_thread(
             _unknown_entries, self.runtime, entries, target.id
         )
-        raws, complete = await self._full_articles(fresh, trusted=target.trusted)
+        raws, complete = await self._full_articles(fresh, target.policy(self.runtime.settings))
         return await self._write(_store, target, result, parsed, raws, complete, elsewhere)
 
     async def _full_articles(
-        self, entries: list[FeedEntry], *, trusted: bool
+        self, entries: list[FeedEntry], policy: FetchPolicy
     ) -> tuple[list[RawArticle], bool]:
         """Entries oldest first, teasers replaced by their pages; False when the pages of older
         teasers were left for the next poll."""
         teasers = [entry for entry in entries if entry.is_teaser]
         deferred = {id(entry) for entry in teasers[: max(0, len(teasers) - MAX_PAGES_PER_POLL)]}
         kept = [entry for entry in entries if id(entry) not in deferred]
-        articles = await asyncio.gather(*(self._article(entry, trusted) for entry in kept))
+        articles = await asyncio.gather(*(self._article(entry, policy) for entry in kept))
         return list(articles), not deferred
 
-    async def _article(self, entry: FeedEntry, trusted: bool) -> RawArticle:
+    async def _article(self, entry: FeedEntry, policy: FetchPolicy) -> RawArticle:
         teaser = entry.article
         if not entry.is_teaser or teaser.url is None:
             return teaser
         try:
             async with self.limiter(teaser.url):
-                page = await fetch(
-                    teaser.url, policy=fetch_policy(self.runtime.settings, trusted=trusted)
-                )
+                page = await fetch(teaser.url, policy=policy)
         except FetchError as error:
             log.info("page %s of a feed entry: %s", teaser.url, error.reason)
             return teaser
@@ -238,7 +250,8 @@ def _unknown_entries(
 ) -> tuple[list[FeedEntry], int]:
     """Entries not stored yet, so known stories cost no page download on every poll; and how
     many of the known ones another source brought first (the same story twice), so that count
-    does not depend on which of two feeds polled at once was stored first."""
+    does not depend on which of two feeds polled at once was stored first. Only articles for
+    everyone count: a page a reader sent first must not keep the story from the others."""
     guids = [e.article.guid for e in entries if e.article.guid]
     links = [canonical_url(e.article.url) for e in entries if e.article.url]
     if not guids and not links:
@@ -246,7 +259,8 @@ def _unknown_entries(
     with runtime.session() as session:
         rows = session.exec(
             select(col(Article.guid), col(Article.canonical_url), col(Article.source_id)).where(
-                or_(col(Article.guid).in_(guids), col(Article.canonical_url).in_(links))
+                or_(col(Article.guid).in_(guids), col(Article.canonical_url).in_(links)),
+                visible_to(None),
             )
         ).all()
     owner = {value: source for *values, source in rows for value in values if value}

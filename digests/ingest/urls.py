@@ -1,4 +1,5 @@
-"""URL and text identities used to recognise the same article arriving twice."""
+"""URL and text identities used to recognise the same article arriving twice; links made safe
+to keep."""
 
 from __future__ import annotations
 
@@ -48,6 +49,35 @@ _TRACKING_PARAMS = frozenset(
 )
 _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_medium", "at_campaign")
 
+# Words that make a query parameter a credential, alone or as part of its name (`api_key`,
+# `X-Amz-Signature`, `csrf-token`); a page that needs one is not a page for everyone anyway.
+_CREDENTIAL_WORDS = frozenset(
+    {
+        "apikey",
+        "auth",
+        "authorization",
+        "code",
+        "credential",
+        "credentials",
+        "jwt",
+        "key",
+        "otp",
+        "pass",
+        "passwd",
+        "password",
+        "pwd",
+        "secret",
+        "session",
+        "sessionid",
+        "sid",
+        "sig",
+        "signature",
+        "token",
+    }
+)
+_CREDENTIAL_ENDINGS = ("token", "secret", "password", "passwd", "signature")
+_NAME_WORDS = re.compile(r"[a-z0-9]+")
+
 _PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _WHITESPACE = re.compile(r"\s+")
@@ -74,6 +104,39 @@ def canonical_url(url: str) -> str:
     query = _clean_query(parts.query)
     fragment = parts.fragment if parts.fragment.startswith("!") else ""
     return urlunsplit((scheme, netloc, path, query, fragment))
+
+
+def without_credentials(url: str) -> str:
+    """The link without what could let someone else in: user name and password, and query or
+    fragment parameters that look like tokens, keys, passwords or signatures.
+
+    Applied to every link a user sends before it is fetched, stored, shown or logged, so a
+    secret pasted by mistake goes no further than the message that carried it.
+    """
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # not a link anyone could open (a broken IPv6 host): keep none of it
+        return ""
+    netloc = parts.netloc.rpartition("@")[2]
+    query = _without_credential_pairs(parts.query)
+    fragment = (
+        _without_credential_pairs(parts.fragment) if "=" in parts.fragment else parts.fragment
+    )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, fragment))
+
+
+def _without_credential_pairs(query: str) -> str:
+    return "&".join(pair for pair in query.split("&") if pair and not _is_credential(pair))
+
+
+def _is_credential(pair: str) -> bool:
+    name = unquote(pair.partition("=")[0]).lower()
+    words = _NAME_WORDS.findall(name)
+    return (
+        "".join(words) in _CREDENTIAL_WORDS
+        or name.endswith(_CREDENTIAL_ENDINGS)
+        or any(word in _CREDENTIAL_WORDS for word in words)
+    )
 
 
 def _netloc(parts: SplitResult, scheme: str, port: int | None) -> str:

@@ -20,9 +20,10 @@ from digests.ingest.pipeline import (
 from digests.ingest.polling import fetch_policy
 from digests.ingest.sources.raw import RawArticle
 from digests.ingest.sources.webpage import extract_page
-from digests.ingest.urls import canonical_url, content_hash
+from digests.ingest.urls import canonical_url, content_hash, without_credentials
 from digests.runtime import Runtime
 from digests.store.tables import Article
+from digests.store.visibility import visible_to
 from digests.text.language import detect_language
 from digests.text.summarize import LENGTHS, summarize
 
@@ -65,40 +66,47 @@ def _without_trailing_punctuation(link: str) -> str:
     return link
 
 
-async def article_from_link(runtime: Runtime, url: str) -> int:
-    """The stored article behind a link a user sent, downloading it the first time.
+async def article_from_link(runtime: Runtime, url: str, *, chat_id: int) -> int:
+    """The article behind a link a chat sent: one everyone may read, or the chat's own copy,
+    downloaded the first time.
 
-    The link comes from anyone, so the download gets every guard; the article is kept under
-    a "page" source for its host. Raises LinkError with a message for the user.
+    The link comes from anyone, so the download gets every guard and credentials in it are
+    dropped first (the bot reads what anyone could read). A page is kept for the chat that
+    sent it only, under a "page" source for its host. Raises LinkError with a message for
+    the user.
     """
-    known = await asyncio.to_thread(_known_article, runtime, url)
+    url = without_credentials(url)
+    known = await asyncio.to_thread(_known_article, runtime, url, chat_id)
     if known is not None:
         return known
-    policy = fetch_policy(runtime.settings, trusted=False)
+    policy = fetch_policy(runtime.settings)
     try:
         page = await fetch(url, policy=policy)
     except FetchError as error:
         raise LinkError(error.reason) from None
-    raw = await asyncio.to_thread(extract_page, page.body, url=page.url)
+    landed = without_credentials(page.url)  # a redirect may hand out a token of its own
+    raw = await asyncio.to_thread(extract_page, page.body, url=landed)
     if raw is None:
         raise LinkError(NO_ARTICLE)
-    return await asyncio.to_thread(_store_page, runtime, raw)
+    return await asyncio.to_thread(_store_page, runtime, raw, chat_id)
 
 
-def _known_article(runtime: Runtime, url: str) -> int | None:
+def _known_article(runtime: Runtime, url: str, chat_id: int) -> int | None:
     with runtime.session() as session:
         return session.exec(
-            select(col(Article.id)).where(col(Article.canonical_url) == canonical_url(url)).limit(1)
+            select(col(Article.id))
+            .where(col(Article.canonical_url) == canonical_url(url), visible_to(chat_id))
+            .limit(1)
         ).first()
 
 
-def _store_page(runtime: Runtime, raw: RawArticle) -> int:
+def _store_page(runtime: Runtime, raw: RawArticle, chat_id: int) -> int:
     assert raw.url is not None  # a page is always read from its link
     parts = urlsplit(raw.url)
     origin = f"{parts.scheme}://{parts.netloc}"
     with runtime.session() as session:
         source = ensure_source(session, kind="page", url=origin, title=parts.hostname)
-        report = ingest_batch(session, [raw], source=source)
+        report = ingest_batch(session, [raw], source=source, owner_chat_id=chat_id)
         if report.added:
             return report.added[0]
         existing = find_duplicate(
@@ -106,6 +114,7 @@ def _store_page(runtime: Runtime, raw: RawArticle) -> int:
             guid=None,
             canonical=canonical_url(raw.url),
             digest=content_hash(raw.text.strip()),
+            owner_chat_id=chat_id,
         )
     if existing is None:
         raise LinkError(NO_ARTICLE)

@@ -1,4 +1,8 @@
-"""Reading use cases: the newest articles, finding one, and its stored summary."""
+"""Reading use cases: the newest articles, finding one, and its stored summary.
+
+Each takes the asking chat: pages a reader sent are theirs (see `visible_to`), and lists of
+news show only what everyone may read.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +17,11 @@ from sqlmodel import Session, col, select
 
 from digests.metrics import SUMMARIZE_SECONDS
 from digests.store.tables import Article, Source, Summary
+from digests.store.visibility import visible_to
 from digests.text.language import language_name
 from digests.text.summarize import LENGTHS, summarize
 
 DEFAULT_LENGTH = "short"
-# Pages a reader asked to summarize are theirs; lists show only curated sources.
-BROADCAST_KINDS = ("seed", "feed", "file")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +63,12 @@ def _newest_first():
 
 
 def latest_articles(session: Session, *, limit: int = 5, offset: int = 0) -> list[ArticleCard]:
-    """The newest articles by publication time (ingest time when a source gave none)."""
+    """The newest articles for everyone by publication time (ingest time when a source gave
+    none); a reader's own pages are not news."""
     rows = session.exec(
         select(Article, Source)
         .join(Source, col(Source.id) == col(Article.source_id))
-        .where(col(Source.kind).in_(BROADCAST_KINDS))
+        .where(visible_to(None))
         .order_by(*_newest_first())
         .offset(offset)
         .limit(limit)
@@ -72,51 +76,58 @@ def latest_articles(session: Session, *, limit: int = 5, offset: int = 0) -> lis
     return [_card(article, source) for article, source in rows]
 
 
-def article_card(session: Session, article_id: int) -> ArticleCard | None:
-    row = session.exec(
+def _readable(
+    session: Session, article_id: int, chat_id: int | None
+) -> tuple[Article, Source] | None:
+    """The article and its source if the chat may read it (None: if everyone may); to anyone
+    else it does not exist."""
+    return session.exec(
         select(Article, Source)
         .join(Source, col(Source.id) == col(Article.source_id))
-        .where(col(Article.id) == article_id)
+        .where(col(Article.id) == article_id, visible_to(chat_id))
     ).first()
+
+
+def article_card(session: Session, article_id: int, *, chat_id: int | None) -> ArticleCard | None:
+    row = _readable(session, article_id, chat_id)
     return _card(*row) if row else None
 
 
-def article_text(session: Session, article_id: int) -> str | None:
-    article = session.get(Article, article_id)
-    return article.text if article else None
+def article_text(session: Session, article_id: int, *, chat_id: int | None) -> str | None:
+    row = _readable(session, article_id, chat_id)
+    return row[0].text if row else None
 
 
-def find_articles(session: Session, query: str, *, limit: int = 5) -> list[ArticleCard]:
-    """Articles whose title holds every word of the query, newest first (case-insensitive)."""
+def find_articles(
+    session: Session, query: str, *, chat_id: int | None, limit: int = 5
+) -> list[ArticleCard]:
+    """Articles the chat may read whose title holds every word of the query (else any word),
+    newest first, case-insensitive; the words match as written (`_` and `%` are no wildcards)."""
     words = [w for w in re.findall(r"\w+", query.lower()) if len(w) > 1][:8]
     if not words:
         return []
-    conditions = [func.lower(col(Article.title)).contains(word) for word in words]
-    rows = session.exec(
-        select(Article, Source)
-        .join(Source, col(Source.id) == col(Article.source_id))
-        .where(*conditions)
-        .order_by(*_newest_first())
-        .limit(limit)
-    ).all()
-    if not rows:
+    conditions = [func.lower(col(Article.title)).contains(word, autoescape=True) for word in words]
+    for matching in (conditions, [or_(*conditions)]):
         rows = session.exec(
             select(Article, Source)
             .join(Source, col(Source.id) == col(Article.source_id))
-            .where(or_(*conditions))
+            .where(*matching, visible_to(chat_id))
             .order_by(*_newest_first())
             .limit(limit)
         ).all()
+        if rows:
+            break
     return [_card(article, source) for article, source in rows]
 
 
 def summary_of(
-    session: Session, article_id: int, *, length: str = DEFAULT_LENGTH
+    session: Session, article_id: int, *, chat_id: int | None, length: str = DEFAULT_LENGTH
 ) -> SummaryView | None:
-    """The article's summary at that length: computed the first time, stored, then reused."""
+    """The article's summary at that length, if the chat may read it: computed the first
+    time, stored, then reused."""
     if length not in LENGTHS:
         raise ValueError(f"unknown summary length {length!r}")
-    card = article_card(session, article_id)
+    card = article_card(session, article_id, chat_id=chat_id)
     if card is None:
         return None
     stored = session.exec(

@@ -69,17 +69,43 @@ class Source(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
 
 
+# Articles for everyone are unique by content among themselves; a chat's own pages are unique
+# within that chat, so a page a reader sent never stands in for (or hides) a feed's article.
+PUBLIC_ARTICLE_WHERE = text("owner_chat_id IS NULL")
+OWNED_ARTICLE_WHERE = text("owner_chat_id IS NOT NULL")
+
+
 class Article(SQLModel, table=True):
     """One story, cleaned and deduplicated; its id order is ingest order."""
 
-    __table_args__ = (Index("ix_article_listed", "listed_at", "id"),)
+    __table_args__ = (
+        Index("ix_article_listed", "listed_at", "id"),
+        Index(
+            "uq_article_public_content",
+            "content_hash",
+            unique=True,
+            postgresql_where=PUBLIC_ARTICLE_WHERE,
+            sqlite_where=PUBLIC_ARTICLE_WHERE,
+        ),
+        Index(
+            "uq_article_owned_content",
+            "owner_chat_id",
+            "content_hash",
+            unique=True,
+            postgresql_where=OWNED_ARTICLE_WHERE,
+            sqlite_where=OWNED_ARTICLE_WHERE,
+        ),
+    )
 
     id: int = Field(default=None, primary_key=True)
     source_id: int = Field(foreign_key="source.id", index=True)
+    # The chat that sent this page: only it may read it. None: a feed's, seed's or file's
+    # article, for everyone.
+    owner_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     guid: str | None = Field(default=None, max_length=2048, index=True)
     url: str | None = Field(default=None, max_length=2048)
     canonical_url: str | None = Field(default=None, max_length=2048, index=True)
-    content_hash: str = Field(max_length=64, unique=True)
+    content_hash: str = Field(max_length=64)
     title: str = Field(max_length=512)
     text: str = Field(sa_column=Column(Text, nullable=False))
     author: str | None = Field(default=None, max_length=256)

@@ -11,8 +11,9 @@ from sqlalchemy import ColumnElement, func, literal_column
 from sqlmodel import Session, col, select
 
 from digests.delivery.message import Button, Message, bold, esc, italic, pack_messages, shorten
-from digests.reading.articles import BROADCAST_KINDS, summary_of
+from digests.reading.articles import summary_of
 from digests.store.tables import Article, Chat, OutboxMessage, Source, Subscription
+from digests.store.visibility import visible_to
 from digests.subscriptions.follows import FollowedStatement, take_new_statements
 from digests.subscriptions.schedule import in_quiet_hours, next_digest_at, quiet_hours_end
 from digests.subscriptions.subscribers import rhythm_of
@@ -71,16 +72,15 @@ def _matches(article: Article, include: list[str], exclude: list[str]) -> bool:
 def new_articles_for(
     session: Session, subscription: Subscription
 ) -> tuple[list[tuple[Article, Source]], int]:
-    """Articles above the subscriber's watermark that pass their filters (oldest first), and the
-    newest article id looked at, which becomes the new watermark."""
+    """Articles for everyone above the subscriber's watermark that pass their filters (oldest
+    first), and the newest article id looked at, which becomes the new watermark. Pages readers
+    sent are not news, not even for the reader who sent them."""
     include = [w for w in subscription.include_keywords.split(",") if w]
     exclude = [w for w in subscription.exclude_keywords.split(",") if w]
     rows = session.exec(
         select(Article, Source)
         .join(Source, col(Source.id) == col(Article.source_id))
-        .where(
-            col(Article.id) > subscription.last_article_id, col(Source.kind).in_(BROADCAST_KINDS)
-        )
+        .where(col(Article.id) > subscription.last_article_id, visible_to(None))
         .order_by(col(Article.id).desc())
         .limit(MAX_ARTICLES_PER_DIGEST * 5)
     ).all()
@@ -115,7 +115,7 @@ def render_digest(
         (bold("Your digest: " + ", ".join(heading)), ())
     ]
     for article, source in items:
-        summary = summary_of(session, article.id, length=length)
+        summary = summary_of(session, article.id, chat_id=None, length=length)
         if summary is None:
             continue
         when = (article.published_at or article.ingested_at).strftime("%d %b %Y %H:%M UTC")

@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from digests.store.tables import Actor, ActorFollow, Article, Statement, Subscription
+from digests.store.visibility import visible_to
 from digests.subscriptions.subscribers import get_subscription
 
 MAX_STATEMENTS_PER_DIGEST = 10
@@ -95,7 +96,8 @@ def is_following(session: Session, chat_id: int, actor_id: int) -> bool:
 
 
 def take_new_statements(session: Session, subscription: Subscription) -> list[FollowedStatement]:
-    """New statements by followed actors, oldest first; moves the watermarks past them."""
+    """New statements by followed actors in articles for everyone, oldest first; moves the
+    watermarks past them. A page some reader sent never puts words in anyone's mouth."""
     follows = session.exec(
         select(ActorFollow).where(col(ActorFollow.subscription_id) == subscription.id)
     ).all()
@@ -108,6 +110,7 @@ def take_new_statements(session: Session, subscription: Subscription) -> list[Fo
             .where(
                 col(Statement.actor_id) == followed.actor_id,
                 col(Statement.id) > followed.last_statement_id,
+                visible_to(None),
             )
             .order_by(col(Statement.id))
         ).all()

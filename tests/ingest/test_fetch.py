@@ -10,6 +10,7 @@ import socket
 import ssl
 import subprocess
 import zlib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from digests.ingest.fetch import (
     fetch,
     host_key,
     is_forbidden_address,
+    url_host,
 )
 
 # Tests talk to 127.0.0.1, which the guard refuses, so the ordinary policy allows private hosts.
@@ -261,7 +263,7 @@ async def test_a_closed_port_is_reported_as_unreachable():
 )
 async def test_only_http_and_https_are_fetched(url):
     with pytest.raises(FetchError, match=r"^Only http and https links are supported\.$"):
-        await fetch(url, policy=FetchPolicy(trusted=True))
+        await fetch(url, policy=FetchPolicy(allow_private_addresses=True))
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "[::1]", "0.0.0.0", "2130706433"])
@@ -286,11 +288,34 @@ async def test_allow_private_addresses_reaches_an_intranet_server(serve):
     assert (await fetch(f"{base}/intranet", policy=policy)).body == b"ok"
 
 
-async def test_trusted_links_skip_the_address_check_but_keep_the_size_limit(serve):
+async def test_a_trusted_host_skips_the_address_check_but_keeps_the_size_limit(serve):
     base = await serve([text_route("/admin-feed", b"z" * 5000)])
-    assert (await fetch(f"{base}/admin-feed", policy=FetchPolicy(trusted=True))).body
+    trusted = FetchPolicy(trusted_host=url_host(base))
+    assert (await fetch(f"{base}/admin-feed", policy=trusted)).body
     with pytest.raises(FetchError, match="larger than"):
-        await fetch(f"{base}/admin-feed", policy=FetchPolicy(trusted=True, max_bytes=1000))
+        await fetch(f"{base}/admin-feed", policy=replace(trusted, max_bytes=1000))
+
+
+async def test_trust_in_one_host_does_not_reach_another_private_host(serve):
+    """An admin's intranet feed at 127.0.0.1 does not vouch for localhost or 127.0.0.2."""
+    hits = []
+
+    async def handler(request: web.Request) -> web.Response:
+        hits.append(request.path)
+        return web.Response(body=b"internal")
+
+    base = await serve([web.get("/admin", handler)])
+    port = base.rsplit(":", 1)[1]
+    trusted = FetchPolicy(trusted_host=url_host(base), timeout_seconds=3.0)
+    for other in (f"http://localhost:{port}/admin", f"http://127.0.0.2:{port}/admin"):
+        with pytest.raises(FetchError, match="private network"):
+            await fetch(other, policy=trusted)
+    assert hits == []
+    assert (
+        url_host("HTTP://Example.COM:8080/feed")
+        == url_host("https://example.com/")
+        == ("example.com")
+    )
 
 
 class FakeDns:
@@ -358,7 +383,15 @@ async def test_redirect_from_a_public_host_to_loopback_is_refused(serve, public_
         await fetch(f"http://public.test:{port}/story", policy=UNTRUSTED)
     assert secret_hits == []
 
-    trusted = await fetch(f"http://public.test:{port}/story", policy=FetchPolicy(trusted=True))
+    # Trusting the first host (an admin's feed) does not extend to where it redirects.
+    with pytest.raises(FetchError, match="private network"):
+        await fetch(
+            f"http://public.test:{port}/story", policy=FetchPolicy(trusted_host="public.test")
+        )
+    assert secret_hits == []
+    trusted = await fetch(
+        f"http://public.test:{port}/story", policy=FetchPolicy(trusted_host=url_host(inside))
+    )
     assert trusted.body == b"cloud credentials"
     assert trusted.url == f"{inside}/secret"
 

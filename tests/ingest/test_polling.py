@@ -375,6 +375,69 @@ async def test_a_teaser_whose_page_fails_keeps_the_feed_text(feed_runtime, site)
     assert site.hits["/gone"] == 1
 
 
+@pytest.fixture
+def second_internal_host(monkeypatch) -> str:
+    """`intranet.test`: another server inside, at the same loopback address as the site."""
+
+    async def resolve(host: str, port: int):
+        if host not in ("127.0.0.1", "intranet.test"):
+            raise FetchError(UNKNOWN_HOST)
+        return [ipaddress.ip_address("127.0.0.1")]
+
+    monkeypatch.setattr(fetch_module, "resolve_host", resolve)
+    return "intranet.test"
+
+
+def admin_page_behind(site: Site, host: str) -> tuple[str, str]:
+    """An internal admin page on `host`, and a trusted feed's teaser entry pointing at it."""
+    site.put("/admin", article_page(5).replace("Ferries", "Root passwords"), "text/html")
+    link = site.url("/admin").replace("127.0.0.1", host)
+    teaser = "Internal notes… Read more"
+    return link, rss(item(5, link=link, text=story_text(5)[:300] + teaser))
+
+
+async def test_a_trusted_feed_cannot_lead_to_another_internal_host(
+    feed_runtime, site, second_internal_host
+):
+    """Admin trust covers the feed's own host: its entries' pages elsewhere get the guard."""
+    _, feed = admin_page_behind(site, second_internal_host)
+    add_source(feed_runtime, site.put("/feed", feed))
+    [outcome] = await poll(feed_runtime)
+    assert outcome.error is None  # the feed itself, on its trusted host, is polled
+    assert site.hits["/admin"] == 0
+    [article] = stored_articles(feed_runtime)
+    assert "Root passwords" not in article.text and article.text.endswith("Read more")
+
+
+async def test_allow_private_urls_lets_feed_pages_reach_other_internal_hosts(
+    engine, database_url, clock, site, second_internal_host
+):
+    settings = make_settings(database_url, fetch_timeout_seconds=1.0, allow_private_urls=True)
+    runtime = Runtime(settings=settings, engine=engine, clock=clock)
+    _, feed = admin_page_behind(site, second_internal_host)
+    add_source(runtime, site.put("/feed", feed))
+    await poll(runtime)
+    assert site.hits["/admin"] == 1
+    [article] = stored_articles(runtime)
+    assert "pay rise of four percent" in article.text
+
+
+async def test_a_page_a_reader_sent_first_does_not_keep_the_story_from_the_feed(feed_runtime, site):
+    """Sending a story's link before its feed is polled must not hide it from everyone."""
+    from digests.ingest.pipeline import ensure_source, ingest_batch
+    from digests.ingest.sources.raw import RawArticle
+
+    story = RawArticle(text=story_text(1), title=story_title(1), url="https://news.example/story/1")
+    with feed_runtime.session() as session:
+        page = ensure_source(session, kind="page", url="https://news.example")
+        ingest_batch(session, [story], source=page, owner_chat_id=42)
+    add_source(feed_runtime, site.put("/feed", rss(item(1, guid=None))))
+    [outcome] = await poll(feed_runtime)
+    assert (len(outcome.added), outcome.duplicates) == (1, 0)
+    owners = sorted((a.owner_chat_id or 0) for a in stored_articles(feed_runtime))
+    assert owners == [0, 42]
+
+
 async def test_known_stories_are_not_downloaded_again(feed_runtime, site, clock):
     site.put("/story/1", article_page(1), "text/html")
     add_source(feed_runtime, site.put("/feed", rss(teaser_item(1, site))))

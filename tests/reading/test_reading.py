@@ -18,15 +18,15 @@ def test_latest_is_newest_first_and_pages(seeded):
 
 def test_find_articles_by_title_words(seeded):
     with seeded.session() as session:
-        found = find_articles(session, "diplomatic efforts")
+        found = find_articles(session, "diplomatic efforts", chat_id=1)
     assert found[0].title.startswith("Diplomatic Efforts Intensify")
 
 
 def test_summary_is_stored_once_and_reused(seeded):
     with seeded.session() as session:
         article = session.exec(select(Article).order_by(Article.id)).first()
-        first = summary_of(session, article.id, length="medium")
-        again = summary_of(session, article.id, length="medium")
+        first = summary_of(session, article.id, chat_id=1, length="medium")
+        again = summary_of(session, article.id, chat_id=1, length="medium")
         stored = session.exec(select(func.count(Summary.id))).one()
     assert first.sentences == again.sentences
     assert len(first.sentences) == 3
@@ -36,4 +36,4 @@ def test_summary_is_stored_once_and_reused(seeded):
 
 def test_summary_of_a_missing_article_is_none(seeded):
     with seeded.session() as session:
-        assert summary_of(session, 10_000_000) is None
+        assert summary_of(session, 10_000_000, chat_id=1) is None

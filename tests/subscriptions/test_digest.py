@@ -97,8 +97,9 @@ def test_pages_readers_asked_about_stay_out_of_lists_and_digests(seeded, clock):
     with seeded.session() as session:
         page = ensure_source(session, kind="page", url="https://blog.example", title="blog")
         spam = RawArticle(text="Buy cheap watches today. " * 20, title="Cheap watches")
-        ingest_batch(session, [spam], source=page)
+        ingest_batch(session, [spam], source=page, owner_chat_id=CHAT.id)
         assert "Cheap watches" not in [c.title for c in latest_articles(session, limit=20)]
+    subscribe_chat(seeded)  # not even the reader who sent it gets it as news
     subscribe_chat(seeded)
     clock.advance(days=1)
     compose_due(seeded)
