@@ -1,6 +1,15 @@
 """Actors in SQL: one actor whatever the spelling, statements across articles, lookups."""
 
+from sqlmodel import select
+
 from digests.actors.store import actor_page, lookup_actors, top_actors
+from digests.store.tables import Mention, Statement
+from tests.ingest import private_pages
+from tests.ingest.private_pages import FABRICATED_QUOTE, put_fabrication, send_link
+
+site = private_pages.site
+loopback_only = private_pages.loopback_only
+seeded_intranet = private_pages.seeded_intranet
 
 SELENSKYJ_QUOTE = "We must move toward peace and establish security guarantees"
 ZELENSKY_QUOTE = "Every time we approach meaningful discussions, Russia finds ways to stall"
@@ -83,3 +92,25 @@ def test_most_mentioned_actors(seeded):
         ranked = top_actors(session, limit=3)
     assert ranked[0][1] == "Vladimir Putin"
     assert [count for _, _, count in ranked] == sorted((c for _, _, c in ranked), reverse=True)
+
+
+def test_name_searches_take_wildcards_literally(seeded):
+    """`_` and `%` are LIKE wildcards: unescaped, they matched every alias."""
+    with seeded.session() as session:
+        for pattern in ("%utin", "_ladimir", "Dona%"):
+            assert lookup_actors(session, pattern) == [], pattern
+        assert lookup_actors(session, "Vladimir")[0][1] == "Vladimir Putin"
+
+
+async def test_a_page_a_reader_sent_puts_no_words_in_anyones_mouth(seeded_intranet, site):
+    """Anyone can send any page: its quotes and names are no record of anyone, for anyone."""
+    with seeded_intranet.session() as session:
+        zelensky = lookup_actors(session, "Zelensky")[0][0]
+        before = (all_lines(session, zelensky)[0], top_actors(session, limit=50))
+    page_id = await send_link(seeded_intranet, put_fabrication(site), chat_id=101)
+    with seeded_intranet.session() as session:
+        first, lines = all_lines(session, zelensky)
+        assert (first, top_actors(session, limit=50)) == before
+        assert not any(FABRICATED_QUOTE in line.text for line in lines)
+        for table in (Statement, Mention):
+            assert session.exec(select(table).where(table.article_id == page_id)).all() == []

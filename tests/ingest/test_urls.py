@@ -2,7 +2,7 @@
 
 import pytest
 
-from digests.ingest.urls import canonical_url, content_hash
+from digests.ingest.urls import canonical_url, content_hash, without_credentials
 
 
 @pytest.mark.parametrize(
@@ -71,3 +71,36 @@ def test_content_hash_ignores_case_spacing_and_unicode_spelling():
 def test_content_hash_tells_different_texts_apart():
     assert content_hash("Prices rose.") != content_hash("Prices fell.")
     assert len(content_hash("x")) == 64
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ("http://alice:hunter2@host.example/memo?access_token=SECRET", "http://host.example/memo"),
+        ("https://bob@e.org:8443/a?id=7", "https://e.org:8443/a?id=7"),
+        (
+            "https://e.org/a?page=2&api_key=k&apikey=k&key=k&token=t&password=p&secret=s&sig=x",
+            "https://e.org/a?page=2",
+        ),
+        (
+            "https://cdn.e.org/f?X-Amz-Credential=c&X-Amz-Signature=s&X-Amz-Security-Token=t&v=1",
+            "https://cdn.e.org/f?v=1",
+        ),
+        ("https://e.org/a?accessToken=t&client_secret=s&auth=a&PASSWD=p", "https://e.org/a"),
+        (
+            "https://e.org/a?%74oken=t&keyword=peace&monkey=1",
+            "https://e.org/a?keyword=peace&monkey=1",
+        ),
+        ("https://e.org/cb#access_token=t&state=ok", "https://e.org/cb#state=ok"),
+        ("https://e.org/a#section-2", "https://e.org/a#section-2"),
+        ("https://e.org/a?q=token", "https://e.org/a?q=token"),  # a value, not a name
+        ("http://[::1/x?token=t", ""),  # unreadable: nothing of it is kept
+    ],
+)
+def test_links_lose_their_credentials(sent, kept):
+    assert without_credentials(sent) == kept
+
+
+def test_a_link_without_credentials_is_kept_as_it_was_written():
+    url = "https://Example.com/News/a?b=2&a=1"
+    assert without_credentials(url) == url

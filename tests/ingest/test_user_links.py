@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import pytest
 from sqlmodel import select
@@ -17,6 +18,14 @@ from digests.store.tables import Article, Source
 from digests.subscriptions.subscribers import ChatInfo
 from tests.conftest import make_settings
 from tests.ingest import test_polling
+from tests.ingest.private_pages import (
+    MEMO_TITLE,
+    PASSWORD,
+    TOKEN,
+    USERNAME,
+    put_memo,
+    send_link,
+)
 from tests.ingest.test_polling import article_page, story_text, story_title
 
 site = test_polling.site
@@ -170,3 +179,49 @@ async def test_a_short_text_without_a_link_gets_a_hint(guarded):
 )
 def test_links_are_found_without_the_punctuation_around_them(text, links):
     assert find_links(text) == links
+
+
+# --- a reader's pages stay theirs ---------------------------------------------------------------
+
+
+def read_url(reply: Message) -> str | None:
+    return next((b.url for row in reply.buttons for b in row if b.url), None)
+
+
+async def test_credentials_in_a_link_are_never_sent_kept_shown_or_logged(intranet, site, caplog):
+    requests = []
+    link = put_memo(site, requests)
+    with caplog.at_level(logging.DEBUG):
+        [reply] = await ask(intranet, f"/summary {link}")
+    assert plain([reply]).startswith(MEMO_TITLE)
+    [request] = requests
+    assert request.query_string == "" and "Authorization" not in request.headers
+    assert read_url(reply) == site.url("/memo")
+    with intranet.session() as session:
+        rows = [*session.exec(select(Article)).all(), *session.exec(select(Source)).all()]
+    everything_kept = repr([row.model_dump() for row in rows]) + caplog.text + reply.html
+    assert PASSWORD not in everything_kept and TOKEN not in everything_kept
+    assert USERNAME not in everything_kept
+
+
+async def test_two_chats_sending_one_link_each_get_their_own_copy(intranet, site):
+    url = site.put("/story/1", article_page(1), "text/html")
+    first = await send_link(intranet, url, chat_id=1)
+    second = await send_link(intranet, url, chat_id=2)
+    again = await send_link(intranet, f"{url}?utm_source=share", chat_id=1)
+    assert first != second and again == first
+    assert site.hits["/story/1"] == 2  # the second chat's copy is its own download
+    assert {a.id: a.owner_chat_id for a in articles(intranet)} == {first: 1, second: 2}
+
+
+async def test_a_link_to_a_feeds_article_is_answered_with_it(intranet, site):
+    from digests.ingest.pipeline import ensure_source, ingest_batch
+    from digests.ingest.sources.raw import RawArticle
+
+    url = site.put("/story/2", article_page(2), "text/html")
+    with intranet.session() as session:
+        feed = ensure_source(session, kind="feed", url=site.url("/feed"))
+        story = RawArticle(text=story_text(2), title=story_title(2), url=url)
+        [published] = ingest_batch(session, [story], source=feed).added
+    assert await send_link(intranet, url, chat_id=1) == published
+    assert site.hits["/story/2"] == 0

@@ -1,5 +1,6 @@
 """Migrations: the tables the code expects are exactly what Alembic builds, up and down."""
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -62,3 +63,115 @@ def test_upgrading_a_populated_sqlite_database_keeps_its_data(tmp_path):
         summaries = connection.execute(text("SELECT count(*) FROM summary")).scalar_one()
     assert str(listed).startswith("2026-01-02")
     assert summaries == 1
+
+
+def _rows(connection, table: str) -> list[tuple]:
+    from sqlalchemy import text
+
+    return [tuple(row) for row in connection.execute(text(f"SELECT id FROM {table} ORDER BY id"))]
+
+
+def test_pages_kept_before_owners_were_recorded_are_forgotten(engine):
+    """0007 on SQLite and PostgreSQL: pages users sent, whose senders were never recorded,
+    go with their credentials, summaries, statements and the actors only they knew."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert, text
+    from sqlalchemy.exc import IntegrityError
+
+    from digests.store.tables import (
+        Actor,
+        ActorAlias,
+        ActorFollow,
+        Article,
+        Chat,
+        Mention,
+        Source,
+        Statement,
+        Subscription,
+        Summary,
+    )
+
+    with engine.begin() as connection:
+        config = alembic_config(engine)
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0006")
+    now = datetime(2026, 11, 30, tzinfo=UTC)
+    story = {"text": "Text.", "language": "en", "ingested_at": now, "listed_at": now}
+    quoted = {"kind": "quote", "text": "Said.", "sentence": "Said, he said.", "position": 0}
+    with engine.begin() as connection:
+        connection.execute(
+            insert(Source),
+            [
+                {"id": 1, "kind": "feed", "url": "https://news.example/feed", "created_at": now},
+                {"id": 2, "kind": "page", "url": "http://alice:hunter2@intra", "created_at": now},
+            ],
+        )
+        connection.execute(
+            insert(Article),
+            [
+                {"id": 1, "source_id": 1, "content_hash": "a", "title": "News"} | story,
+                {"id": 2, "source_id": 2, "content_hash": "b", "title": "Memo"} | story,
+            ],
+        )
+        connection.execute(
+            insert(Summary),
+            [{"article_id": 2, "length": "short", "sentences": "[]", "created_at": now}],
+        )
+        connection.execute(
+            insert(Actor),
+            [
+                {"id": 1, "name": "Real Person", "kind": "person", "mention_count": 2},
+                {"id": 2, "name": "Made Up", "kind": "person", "mention_count": 1},
+            ],
+        )
+        connection.execute(
+            insert(ActorAlias),
+            [
+                {"actor_id": 1, "alias": "Real Person", "key": "person"},
+                {"actor_id": 2, "alias": "Made Up", "key": "up"},
+            ],
+        )
+        connection.execute(
+            insert(Mention),
+            [
+                {"actor_id": 1, "article_id": 1, "sentence": "Real Person spoke.", "position": 0},
+                {"actor_id": 1, "article_id": 2, "sentence": "Real Person lied.", "position": 0},
+                {"actor_id": 2, "article_id": 2, "sentence": "Made Up said.", "position": 1},
+            ],
+        )
+        connection.execute(
+            insert(Statement),
+            [{"actor_id": 1, "article_id": 2} | quoted, {"actor_id": 2, "article_id": 2} | quoted],
+        )
+        connection.execute(insert(Chat), [{"id": 7, "created_at": now}])
+        connection.execute(insert(Subscription), [{"id": 1, "chat_id": 7, "created_at": now}])
+        connection.execute(
+            insert(ActorFollow),
+            [{"subscription_id": 1, "actor_id": a, "last_statement_id": 0} for a in (1, 2)],
+        )
+    migrate(engine)
+    with engine.connect() as connection:
+        assert _rows(connection, "article") == [(1,)] and _rows(connection, "source") == [(1,)]
+        assert _rows(connection, "actor") == [(1,)]
+        for table in ("summary", "statement"):
+            assert _rows(connection, table) == []
+        assert connection.execute(text("SELECT mention_count FROM actor")).scalar_one() == 1
+        assert connection.execute(text("SELECT count(*) FROM actoralias")).scalar_one() == 1
+        assert connection.execute(text("SELECT actor_id FROM actorfollow")).scalar_one() == 1
+        everything = repr(connection.execute(text("SELECT * FROM source")).all())
+    assert "hunter2" not in everything
+    with engine.begin() as connection:  # the same content may now be each chat's own
+        connection.execute(
+            insert(Article),
+            [
+                {"id": 10 + chat, "source_id": 1, "content_hash": "a", "owner_chat_id": chat}
+                | story
+                | {"title": "Own"}
+                for chat in (7, 8)
+            ],
+        )
+    with pytest.raises(IntegrityError), engine.begin() as connection:  # for everyone: unique
+        connection.execute(
+            insert(Article), [{"id": 30, "source_id": 1, "content_hash": "a", "title": "X"} | story]
+        )

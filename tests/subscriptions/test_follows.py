@@ -10,8 +10,15 @@ from digests.store.tables import OutboxMessage
 from digests.subscriptions.digest import compose_digest, due_subscriptions
 from digests.subscriptions.follows import FollowError, follow, unfollow
 from digests.subscriptions.subscribers import ChatInfo, subscribe
+from tests.ingest import private_pages
+from tests.ingest.private_pages import FABRICATED_QUOTE, put_fabrication, send_link
+
+site = private_pages.site
+loopback_only = private_pages.loopback_only
+seeded_intranet = private_pages.seeded_intranet
 
 CHAT = ChatInfo(id=6001)
+STRANGER = 6002
 NEW_ARTICLE = RawArticle(
     title="Kremlin answers the new proposal",
     text=(
@@ -66,3 +73,22 @@ def test_unfollow_stops_it(seeded, clock):
         follow(session, CHAT.id, putin_id(session))
         assert unfollow(session, CHAT.id, putin_id(session))
         assert not unfollow(session, CHAT.id, putin_id(session))
+
+
+async def test_a_page_someone_sent_never_reaches_followers_as_a_statement(
+    seeded_intranet, site, clock
+):
+    """C follows Zelensky; a stranger sends a page with a fabricated quote of his."""
+    with seeded_intranet.session() as session:
+        subscribe(session, CHAT, now=clock(), timezone="UTC", digest_time="08:00")
+        follow(session, CHAT.id, lookup_actors(session, "Zelensky")[0][0])
+    clock.advance(days=1)
+    compose_due(seeded_intranet)
+    await send_link(seeded_intranet, put_fabrication(site), chat_id=STRANGER)
+    await send_link(seeded_intranet, put_fabrication(site), chat_id=CHAT.id)  # nor one's own
+    clock.advance(days=1)
+    compose_due(seeded_intranet)
+    with seeded_intranet.session() as session:
+        texts = [row.text for row in session.exec(select(OutboxMessage)).all()]
+    assert len(texts) == 1  # the first digest; nothing new since
+    assert not any(FABRICATED_QUOTE in text or "people you follow" in text for text in texts)
