@@ -57,7 +57,7 @@ class Source(SQLModel, table=True):
     title: str | None = Field(default=None, max_length=512)
     site_url: str | None = Field(default=None, max_length=2048)
     active: bool = True
-    trusted: bool = False  # added by an admin: its pages may live on private addresses
+    trusted: bool = False  # added by an admin: its own host may be on a private network
     poll_seconds: int | None = None  # None: the FEED_POLL_SECONDS setting
     next_poll_at: datetime | None = Field(default=None, sa_column=_utc_column(index=True))
     etag: str | None = Field(default=None, max_length=512)

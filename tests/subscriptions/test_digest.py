@@ -66,6 +66,19 @@ def test_instant_subscribers_get_new_articles_at_the_next_tick(seeded):
     assert compose_due(seeded) == 0
 
 
+def test_a_page_a_reader_sent_makes_no_instant_subscriber_due(seeded):
+    from digests.ingest.pipeline import ensure_source, ingest_batch
+    from digests.ingest.sources.raw import RawArticle
+
+    subscribe_chat(seeded, rhythm="instant")
+    assert compose_due(seeded) == 1
+    with seeded.session() as session:
+        page = ensure_source(session, kind="page", url="https://blog.example", title="blog")
+        memo = RawArticle(text="The board meets on Thursday. " * 20, title="Memo")
+        ingest_batch(session, [memo], source=page, owner_chat_id=CHAT.id + 1)
+        assert due_subscriptions(session, now=seeded.clock()) == []
+
+
 def test_unsubscribed_chats_are_never_due(seeded, clock):
     subscribe_chat(seeded)
     with seeded.session() as session:
@@ -100,7 +113,6 @@ def test_pages_readers_asked_about_stay_out_of_lists_and_digests(seeded, clock):
         ingest_batch(session, [spam], source=page, owner_chat_id=CHAT.id)
         assert "Cheap watches" not in [c.title for c in latest_articles(session, limit=20)]
     subscribe_chat(seeded)  # not even the reader who sent it gets it as news
-    subscribe_chat(seeded)
     clock.advance(days=1)
     compose_due(seeded)
     [row] = outbox(seeded)
