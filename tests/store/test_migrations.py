@@ -72,7 +72,7 @@ def _rows(connection, table: str) -> list[tuple]:
 
 
 def test_pages_kept_before_owners_were_recorded_are_forgotten(engine):
-    """0007 on SQLite and PostgreSQL: pages users sent, whose senders were never recorded,
+    """0009 on SQLite and PostgreSQL: pages users sent, whose senders were never recorded,
     go with their credentials, summaries, statements and the actors only they knew."""
     from datetime import UTC, datetime
 
@@ -95,7 +95,7 @@ def test_pages_kept_before_owners_were_recorded_are_forgotten(engine):
     with engine.begin() as connection:
         config = alembic_config(engine)
         config.attributes["connection"] = connection
-        command.downgrade(config, "0006")
+        command.downgrade(config, "0008")
     now = datetime(2026, 11, 30, tzinfo=UTC)
     story = {"text": "Text.", "language": "en", "ingested_at": now, "listed_at": now}
     quoted = {"kind": "quote", "text": "Said.", "sentence": "Said, he said.", "position": 0}

@@ -1,7 +1,7 @@
 """article owners: a page a chat sent is that chat's only
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-01 09:00:00.000000
 
 Pages users sent were stored for everyone to reach (by number, title words or a button), with
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0007'
-down_revision = '0006'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
