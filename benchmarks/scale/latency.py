@@ -68,7 +68,10 @@ def plan_requests(engine: Engine, requests: int, seed: int) -> Plan:
     """Many article ids and actors, hot and cold, spelled as people type them."""
     rng = random.Random(seed)
     with engine.connect() as connection:
-        newest = connection.execute(text("SELECT max(id) FROM article")).scalar_one()
+        readable = connection.execute(  # pages readers sent are theirs: no one else asks
+            text("SELECT id FROM article WHERE owner_chat_id IS NULL ORDER BY id")
+        ).scalars()
+        readable = list(readable)
         people = connection.execute(
             text("SELECT id, name, kind FROM actor ORDER BY mention_count DESC, id")
         ).all()
@@ -77,7 +80,7 @@ def plan_requests(engine: Engine, requests: int, seed: int) -> Plan:
             text("SELECT id FROM chat WHERE kind = 'private' AND active ORDER BY id")
         ).scalars()
         chats = rng.sample(list(chats), 4 * requests + 2 * WARM_UP)
-    articles = rng.sample(range(1, newest + 1), requests + requests // 3)
+    articles = rng.sample(readable, requests + requests // 3)
     known = {}
     for actor_id, alias in aliases:
         known.setdefault(actor_id, []).append(alias)
@@ -114,7 +117,7 @@ def store_summaries(engine: Engine, stored: list[int], cold: list[int]) -> float
     with session_scope(engine) as session:
         for article_id in stored:
             for length in LENGTHS:
-                summary_of(session, article_id, length=length)
+                summary_of(session, article_id, chat_id=None, length=length)
         session.execute(text("DELETE FROM summary WHERE article_id = ANY(:ids)"), {"ids": cold})
     return time.perf_counter() - started
 

@@ -26,7 +26,7 @@ LAST_TICK = PEAK - timedelta(minutes=1)  # when every schedule on the rows was l
 NEWEST_ARTICLE_AT = PEAK - timedelta(seconds=30)  # after the last tick: instant readers are behind
 HISTORY = timedelta(days=180)
 FEEDS, PAGE_SITES = 150, 50
-PAGE_SHARE = 0.02  # articles from pages readers asked to summarize: kept out of lists and digests
+PAGE_SHARE = 0.02  # pages readers asked to summarize: their own, no news, no actors
 
 ZONES = {
     "Europe/Kyiv": 30, "Europe/Berlin": 12, "Europe/Warsaw": 8, "Europe/London": 10,
@@ -65,7 +65,7 @@ SOURCE_COLUMNS = (
 )  # fmt: skip
 ARTICLE_COLUMNS = (
     "id", "source_id", "guid", "url", "canonical_url", "content_hash", "title", "text", "author",
-    "language", "published_at", "ingested_at", "listed_at",
+    "language", "published_at", "ingested_at", "listed_at", "owner_chat_id",
 )  # fmt: skip
 STATEMENT_COLUMNS = ("id", "actor_id", "article_id", "kind", "text", "sentence", "position")
 MENTION_COLUMNS = ("id", "actor_id", "article_id", "sentence", "position")
@@ -132,7 +132,7 @@ def _add_article(world: Corpus, number: int, ingested: datetime, rng, pool, weig
     rng.shuffle(rest)
     parts = [lead, *rest]
     for position, (sentence, said) in enumerate(parts):
-        if said is not None:
+        if said is not None and not page:  # a reader's page records no actors
             _record(world, number, position, sentence, said)
     world.statements_upto.append(len(world.statements))
     text = "\n".join(
@@ -145,7 +145,8 @@ def _add_article(world: Corpus, number: int, ingested: datetime, rng, pool, weig
     title = prose.headline(rng)
     digest = content_hash(text)
     row = (number, source, url, url, url, digest, title, text, None, "en")
-    world.articles.append((*row, published, ingested, listed))
+    owner = number % 1000 + 1 if page else None  # some reader's chat
+    world.articles.append((*row, published, ingested, listed, owner))
 
 
 def _actor_sentences(world: Corpus, rng: random.Random, weights) -> list[tuple]:

@@ -123,8 +123,9 @@ def _store_page(runtime: Runtime, raw: RawArticle, chat_id: int) -> int:
 
 def summarize_text(text: str, *, length: str) -> TextSummary:
     """A summary of text a user sent, computed and forgotten: a private message is not news to
-    store, and storing it would put it in every subscriber's digest."""
-    text = text.strip()
+    store, and storing it would put it in every subscriber's digest. Its links lose their
+    credentials first, since a summary can quote them."""
+    text = _LINK.sub(lambda link: without_credentials(link.group()), text.strip())
     if len(text) < MIN_TEXT_CHARS:
         raise LinkError(TOO_SHORT)
     language = detect_language(text)

@@ -225,3 +225,13 @@ async def test_a_link_to_a_feeds_article_is_answered_with_it(intranet, site):
         [published] = ingest_batch(session, [story], source=feed).added
     assert await send_link(intranet, url, chat_id=1) == published
     assert site.hits["/story/2"] == 0
+
+
+async def test_a_text_summary_quotes_no_credentials_of_the_links_in_it(guarded):
+    link = f"http://{USERNAME}:{PASSWORD}@intranet.example/memo?access_token={TOKEN}"
+    text = " ".join(
+        f"Report {n}: the memo at {link} explains the plan in detail." for n in range(9)
+    )
+    reply = plain(await share(guarded, text))
+    assert "Summary of the text you sent" in reply and "intranet.example/memo" in reply
+    assert PASSWORD not in reply and TOKEN not in reply and USERNAME not in reply
