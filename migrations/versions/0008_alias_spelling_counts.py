@@ -1,7 +1,7 @@
 """alias spelling counts: actors are shown under the spelling most articles use
 
 Revision ID: 0008
-Revises: 0007
+Revises: 0006
 Create Date: 2026-12-01 10:00:00.000000
 
 Existing aliases start at zero, but for the name each actor is shown under today, which counts
