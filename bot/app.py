@@ -15,6 +15,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
@@ -22,6 +23,7 @@ from telegram.ext import (
 from bot import router
 from bot.conversation import Asker
 from bot.handlers import feeds as feed_handlers
+from bot.inline import inline_callback
 from bot.jobs import Ticker
 from bot.render import fit, send_kwargs
 from bot.sender import ReplyPacing, TelegramSender
@@ -295,6 +297,7 @@ def build_application(runtime: Runtime) -> Application:
         MessageHandler(filters.COMMAND & COMMAND_UPDATES, unknown_command_callback())
     )
     application.add_handler(CallbackQueryHandler(button_callback(runtime)))
+    application.add_handler(InlineQueryHandler(inline_callback(runtime)))
     new_messages = filters.UpdateType.MESSAGE
     application.add_handler(
         MessageHandler(new_messages & filters.Document.ALL, document_callback(runtime))

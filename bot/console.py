@@ -18,6 +18,7 @@ from digests.delivery.message import Button, Message, esc
 from digests.delivery.outbox import Delivery
 from digests.delivery.pacing import Limits, Pacer
 from digests.ingest.user_links import find_links
+from digests.reading.sharing import share_page
 from digests.runtime import Runtime
 from digests.subscriptions.subscribers import ChatInfo
 
@@ -27,7 +28,7 @@ PROMPT = "you> "
 BANNER = (
     "Article digests — local console (no TELEGRAM_BOT_TOKEN set).\n"
     "Type commands as in Telegram (/start, /help, /latest, /summary 3, /actor Putin, /subscribe);\n"
-    "type a number to press a button, 'quit' to leave.\n"
+    "type a number to press a button, @words to share an article (inline mode), 'quit' to leave.\n"
 )
 
 
@@ -98,6 +99,8 @@ class Console:
             word, _, args = line[1:].partition(" ")
             for message in self.run_command(word.split("@")[0], args):
                 self.show(message)
+        elif line.startswith("@"):
+            self.share(line[1:].strip())
         elif line.isdigit():
             index = int(line) - 1
             if not 0 <= index < len(self.choices):
@@ -112,6 +115,15 @@ class Console:
         else:
             for message in feeds.summarize_post(self.runtime, self.asker, line, find_links(line)):
                 self.show(message)
+
+    def share(self, query: str) -> None:
+        """`@words` is Telegram's inline mode: the messages the bot offers to post elsewhere."""
+        with self.runtime.session() as session:
+            page = share_page(session, query)
+        if not page.articles:
+            self.write("No article to share matches that.\n")
+        for shared in page.articles:
+            self.show(shared.message, heading=f"share #{shared.article_id}")
 
     def run_command(self, name: str, args: str) -> list[Message]:
         """As in Telegram, but /importopml reads the file named after it: there are no uploads."""

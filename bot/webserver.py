@@ -21,7 +21,7 @@ from digests.runtime import Runtime
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-ALLOWED_UPDATES = ["message", "callback_query", "channel_post"]
+ALLOWED_UPDATES = ["message", "callback_query", "channel_post", "inline_query"]
 
 
 def _database_state(runtime: Runtime) -> tuple[bool, int | None]:

@@ -68,3 +68,11 @@ def test_a_restart_adds_no_seed_twice(tmp_path):
     screen = run_console(tmp_path, "/latest\n3\nquit\n")
     assert screen.count("Get a summary:") == 5
     assert "Older »" not in screen
+
+
+def test_at_words_shows_what_inline_sharing_would_post(tmp_path):
+    screen = run_console(tmp_path, "@ceasefire\n@no such words here\nquit\n")
+    shares = screen.split("--- share #")[1:]
+    assert shares and all("ceasefire" in share.lower() for share in shares)
+    assert HEADLINES[0] in screen
+    assert "No article to share matches that." in screen

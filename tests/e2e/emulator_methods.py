@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from .emulator_files import DOWNLOAD_LIMIT, StoredFile
+from .emulator_inline import InlineMode
 from .emulator_limits import RateLimits
 from .emulator_objects import (
     ApiError,
@@ -20,7 +21,6 @@ from .emulator_objects import (
     check_reply_markup,
     render_text,
 )
-from .emulator_state import BotApiState
 from .html_entities import utf16_len
 
 Handler = Callable[[Params], Awaitable[Any]]
@@ -52,7 +52,7 @@ _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 MAX_CAPTION_UTF16 = 1024
 
 
-class BotApiMethods(BotApiState):
+class BotApiMethods(InlineMode):
     """Answers Bot API calls the way Telegram does, including its validation errors."""
 
     def __init__(self, token: str, *, bot_username: str, limits: RateLimits | None) -> None:
@@ -70,6 +70,7 @@ class BotApiMethods(BotApiState):
             "editMessageReplyMarkup": self._edit_message_reply_markup,
             "deleteMessage": self._delete_message,
             "answerCallbackQuery": self._answer_callback_query,
+            "answerInlineQuery": self._answer_inline_query,
             "sendChatAction": self._send_chat_action,
             "setMyCommands": self._set_my_commands,
             "getMyCommands": self._get_my_commands,

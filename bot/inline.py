@@ -1,0 +1,59 @@
+"""Inline mode: `@bot words` in any chat lists matching articles; the one chosen is posted there."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot.render import NO_PREVIEW
+from digests.metrics import UPDATES_HANDLED
+from digests.reading.sharing import SharePage, share_page
+from digests.runtime import Runtime
+
+# Telegram may cache answers for everyone who types the same words: they hold no one's own data.
+CACHE_SECONDS = 60
+MAX_OFFSET_DIGITS = 6
+
+
+def _offset(raw: str) -> int:
+    """The page a scrolling client asks for; anything but a small number is the first page."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= MAX_OFFSET_DIGITS else 0
+
+
+def _results(page: SharePage) -> list[InlineQueryResultArticle]:
+    return [
+        InlineQueryResultArticle(
+            id=str(shared.article_id),
+            title=shared.title,
+            description=shared.description,
+            input_message_content=InputTextMessageContent(
+                shared.message.html,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=NO_PREVIEW,
+            ),
+        )
+        for shared in page.articles
+    ]
+
+
+def inline_callback(runtime: Runtime):
+    async def on_inline_query(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.inline_query
+        assert query is not None  # registered as an InlineQueryHandler
+        UPDATES_HANDLED.labels(kind="inline").inc()
+
+        def find() -> SharePage:
+            with runtime.session() as session:
+                return share_page(session, query.query, offset=_offset(query.offset))
+
+        page = await asyncio.to_thread(find)
+        await query.answer(
+            _results(page),
+            cache_time=CACHE_SECONDS,
+            next_offset=str(page.next_offset) if page.next_offset is not None else "",
+        )
+
+    return on_inline_query
