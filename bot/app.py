@@ -21,7 +21,7 @@ from telegram.ext import (
 )
 
 from bot import router
-from bot.conversation import Asker
+from bot.conversation import SOMETHING_WENT_WRONG, Asker
 from bot.handlers import feeds as feed_handlers
 from bot.inline import inline_callback
 from bot.jobs import Ticker
@@ -42,7 +42,6 @@ log = logging.getLogger(__name__)
 COMMAND_UPDATES = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
 DRAIN_SECONDS = 1.0  # how soon a queued message (breaking update, retry) starts going out
 LEADERSHIP_CHECK_SECONDS = 5  # a dead scheduler leader is replaced within this (+ DB timeout)
-SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
 MANAGERS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 LINK_ENTITIES: list[str | None] = [MessageEntity.URL, MessageEntity.TEXT_LINK]
 FILES_HINT = "I only read files sent for /importopml. Send me a link to get a summary."
@@ -135,7 +134,7 @@ async def summarize_message(
 ) -> None:
     asker = await asker_of(update, context)
     text, links = post_content(post)
-    messages = await asyncio.to_thread(feed_handlers.summarize_post, runtime, asker, text, links)
+    messages = await asyncio.to_thread(router.summarize_post, runtime, asker, text, links)
     await send_all(context, asker.chat.id, messages)
 
 
@@ -169,7 +168,7 @@ def export_callback(runtime: Runtime):
 
     async def on_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         asker = await asker_of(update, context)
-        document = await asyncio.to_thread(feed_handlers.opml_document, runtime, asker)
+        document = await asyncio.to_thread(router.export_opml, runtime, asker)
         if isinstance(document, list):
             await send_all(context, asker.chat.id, document)
             return
@@ -203,13 +202,13 @@ def document_callback(runtime: Runtime):
                 await send_all(context, message.chat_id, [Message(html=esc(FILES_HINT))])
             return
         asker = await asker_of(update, context)
-        messages = feed_handlers.admin_refusal(runtime, asker)
+        messages = router.refusal(runtime, asker, "importopml")
         if messages is None and (message.document.file_size or 0) > MAX_OPML_BYTES:
             messages = [Message(html=esc(OPML_TOO_LARGE))]
         if messages is None:
             file = await message.document.get_file()
             data = bytes(await file.download_as_bytearray())
-            messages = await asyncio.to_thread(feed_handlers.import_opml_file, runtime, asker, data)
+            messages = await asyncio.to_thread(router.import_opml, runtime, asker, data)
         await send_all(context, asker.chat.id, messages)
 
     return on_document

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import logging
 import re
 import sys
 from dataclasses import replace
@@ -11,8 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot import router
-from bot.conversation import Answer, Asker
-from bot.handlers import feeds
+from bot.conversation import SOMETHING_WENT_WRONG, Answer, Asker
 from bot.jobs import Ticker
 from digests.delivery.message import Button, Message, esc
 from digests.delivery.outbox import Delivery
@@ -20,7 +20,10 @@ from digests.delivery.pacing import Limits, Pacer
 from digests.ingest.user_links import find_links
 from digests.reading.sharing import share_page
 from digests.runtime import Runtime
+from digests.store.ids import is_number, parse_number
 from digests.subscriptions.subscribers import ChatInfo
+
+log = logging.getLogger(__name__)
 
 CONSOLE_CHAT = ChatInfo(id=1, kind="private", title="console")
 CONSOLE_USER = 0  # no Telegram user has id 0: the person at the console, an admin here
@@ -94,15 +97,23 @@ class Console:
             self.show(message)
 
     def handle(self, line: str) -> None:
-        """One line of input: a command, the number of a button to press, or a link or text."""
+        """One line of input; whatever it is, the console answers and waits for the next one."""
+        try:
+            self.answer(line)
+        except Exception:
+            log.exception("error while answering the console")
+            self.write(f"{SOMETHING_WENT_WRONG}\n")
+
+    def answer(self, line: str) -> None:
+        """A command, the number of a button to press, or a link or text."""
         if line.startswith("/"):
             word, _, args = line[1:].partition(" ")
             for message in self.run_command(word.split("@")[0], args):
                 self.show(message)
         elif line.startswith("@"):
             self.share(line[1:].strip())
-        elif line.isdigit():
-            index = int(line) - 1
+        elif is_number(line):
+            index = (parse_number(line) or 0) - 1
             if not 0 <= index < len(self.choices):
                 self.write("There is no button with that number.\n")
             elif self.choices[index].url:
@@ -113,7 +124,7 @@ class Console:
                     router.press_button(self.runtime, pressing, self.choices[index].data or "")
                 )
         else:
-            for message in feeds.summarize_post(self.runtime, self.asker, line, find_links(line)):
+            for message in router.summarize_post(self.runtime, self.asker, line, find_links(line)):
                 self.show(message)
 
     def share(self, query: str) -> None:
@@ -136,7 +147,7 @@ class Console:
             data = path.read_bytes()
         except OSError as error:
             return [Message(html=esc(f"I couldn't read {path}: {error.strerror}."))]
-        return feeds.import_opml_file(self.runtime, self.asker, data)
+        return router.import_opml(self.runtime, self.asker, data)
 
     async def run(self) -> None:
         self.write(BANNER)

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from digests.delivery.message import Message
 from digests.subscriptions.subscribers import ChatInfo
 
+# What a person reads when answering them failed on our side: never what failed (no internals).
+SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
+
 
 @dataclass(frozen=True, slots=True)
 class Asker:

@@ -7,7 +7,6 @@ import logging
 import time
 from typing import Protocol
 
-from bot.handlers.admin import progress_message
 from digests.delivery import broadcasts
 from digests.delivery.drain import DrainReport, drain_outbox
 from digests.delivery.leadership import Leadership
@@ -74,7 +73,7 @@ def broadcast_progress(runtime: Runtime) -> list[tuple[int, int, Message]]:
                     (
                         broadcast.admin_chat_id,
                         broadcast.progress_message_id,
-                        progress_message(progress),
+                        broadcasts.progress_message(progress),
                     )
                 )
     return cards

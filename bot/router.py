@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from bot.conversation import Answer, Asker
 from bot.handlers import actors, admin, feeds, reading, subscribing
-from digests.delivery.message import Message, bold, esc
+from digests.delivery import callbacks
+from digests.delivery.message import Message, bold, esc, shorten
+from digests.errors import DigestsError, echo
 from digests.runtime import Runtime
 
 CommandHandler = Callable[[Runtime, Asker, str], list[Message]]
-ButtonHandler = Callable[[Runtime, Asker, str], Answer]
+ButtonHandler = Callable[[Runtime, Asker, Any], Answer]  # gets the decoded button it routes
+
+REFUSAL = "Sorry, only the bot's administrators can do that."
+OUT_OF_DATE = "That button no longer works. Send /help."
+NOTICE_LIMIT = 200  # characters Telegram shows in a button's notice
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +27,13 @@ class Command:
     description: str  # shown in /help and registered with setMyCommands
     handler: CommandHandler
     usage: str = ""
-    admin_only: bool = False  # listed only to admins; the handler itself checks the sender
+    admin_only: bool = False  # listed to admins only, and refused to anyone else
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonRoute:
+    handler: ButtonHandler
+    admin_only: bool = False  # refused to anyone but an admin, whoever saw the button
 
 
 def visible_commands(*, admin: bool) -> list[Command]:
@@ -58,20 +71,47 @@ COMMANDS: tuple[Command, ...] = (
 )
 COMMANDS_BY_NAME = {command.name: command for command in COMMANDS}
 
-BUTTONS: dict[str, ButtonHandler] = {
-    "sum": reading.on_summary_button,
-    "latest": reading.on_latest_button,
-    "read": reading.on_read_button,
-    "actor": actors.on_actor_button,
-    "follow": actors.on_follow_button,
-    "set": subscribing.on_settings_button,
-    "sub": subscribing.on_subscribe_button,
-    "brk": admin.on_breaking_button,
+# Button kinds anyone may press, and the ones only admins may.
+BUTTONS: dict[type, ButtonRoute] = {
+    callbacks.ShowSummary: ButtonRoute(reading.on_summary_button),
+    callbacks.LatestPage: ButtonRoute(reading.on_latest_button),
+    callbacks.ReadArticle: ButtonRoute(reading.on_read_button),
+    callbacks.ActorProfile: ButtonRoute(actors.on_actor_button),
+    callbacks.FollowActor: ButtonRoute(actors.on_follow_button),
+    callbacks.ChangeSetting: ButtonRoute(subscribing.on_settings_button),
+    callbacks.UnfollowFromSettings: ButtonRoute(subscribing.on_unfollow_button),
+    callbacks.Subscribe: ButtonRoute(subscribing.on_subscribe_button),
+    callbacks.BreakingAction: ButtonRoute(admin.on_breaking_button, admin_only=True),
 }
 
 
+def _say(text: str) -> list[Message]:
+    return [Message(html=esc(text))]
+
+
 def unknown_command(name: str) -> list[Message]:
-    return [Message(html=esc(f"I don't know /{name}. Send /help to see what I can do."))]
+    return _say(f"I don't know /{echo(name)}. Send /help to see what I can do.")
+
+
+def _may(runtime: Runtime, asker: Asker, admin_only: bool) -> bool:
+    """Checked on every request: admins can be removed any time."""
+    return not admin_only or runtime.is_admin(asker.user_id)
+
+
+def _answered(handle: Callable[[], list[Message]]) -> list[Message]:
+    """A use case's refusal, as every command shows one: its sentence, as a message."""
+    try:
+        return handle()
+    except DigestsError as error:
+        return _say(error.user_message)
+
+
+def refusal(runtime: Runtime, asker: Asker, name: str) -> list[Message] | None:
+    """The refusal a stranger gets for an admin command; None for whoever may use it.
+
+    Transports ask before work done outside the router, such as downloading an uploaded file.
+    """
+    return None if _may(runtime, asker, COMMANDS_BY_NAME[name].admin_only) else _say(REFUSAL)
 
 
 def run_command(runtime: Runtime, asker: Asker, name: str, args: str) -> list[Message]:
@@ -79,13 +119,37 @@ def run_command(runtime: Runtime, asker: Asker, name: str, args: str) -> list[Me
     command = COMMANDS_BY_NAME.get(name.lower())
     if command is None:
         return unknown_command(name)
-    return command.handler(runtime, asker, args)
+    return refusal(runtime, asker, command.name) or _answered(
+        lambda: command.handler(runtime, asker, args)
+    )
+
+
+def import_opml(runtime: Runtime, asker: Asker, data: bytes) -> list[Message]:
+    """An uploaded OPML file, under the same rule as /importopml."""
+    return refusal(runtime, asker, "importopml") or _answered(
+        lambda: feeds.import_opml_file(runtime, asker, data)
+    )
+
+
+def export_opml(runtime: Runtime, asker: Asker) -> feeds.Document | list[Message]:
+    """The OPML export as a file, under the same rule as /exportopml."""
+    return refusal(runtime, asker, "exportopml") or feeds.opml_document(runtime, asker)
+
+
+def summarize_post(runtime: Runtime, asker: Asker, text: str, links: list[str]) -> list[Message]:
+    """A link, forwarded post or pasted text someone sent: its summary."""
+    return _answered(lambda: feeds.summarize_post(runtime, asker, text, links))
 
 
 def press_button(runtime: Runtime, asker: Asker, data: str) -> Answer:
-    """Answer a button press from its callback data, `<prefix>:<payload>`."""
-    prefix, _, payload = data.partition(":")
-    handler = BUTTONS.get(prefix)
-    if handler is None:
-        return Answer(notice="That button no longer works. Send /help.")
-    return handler(runtime, asker, payload)
+    """Answer a button press from its callback data, forged or out of date ones included."""
+    pressed = callbacks.decode(data)
+    if pressed is None:
+        return Answer(notice=OUT_OF_DATE)
+    route = BUTTONS[type(pressed)]
+    if not _may(runtime, asker, route.admin_only):
+        return Answer(notice=REFUSAL, alert=True)
+    try:
+        return route.handler(runtime, asker, pressed)
+    except DigestsError as error:
+        return Answer(notice=shorten(error.user_message, NOTICE_LIMIT), alert=True)

@@ -11,6 +11,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from digests.errors import DigestsError
+
 TELEGRAM_API_DEFAULT = "https://api.telegram.org/bot"
 TOKEN_SHAPE = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -156,7 +158,7 @@ class Settings(BaseSettings):
         return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
 
 
-class SettingsError(Exception):
+class SettingsError(DigestsError):
     """A configuration problem, phrased for the person starting the bot (never echoes values)."""
 
 

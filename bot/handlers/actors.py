@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from bot.conversation import Answer, Asker
 from digests.actors.store import ActorPage, actor_page, lookup_actors, top_actors
+from digests.delivery.callbacks import ActorProfile, FollowActor
 from digests.delivery.message import Button, Message, bold, esc, italic
+from digests.errors import echo
 from digests.runtime import Runtime
-from digests.subscriptions.follows import FollowError, follow, is_following, unfollow
+from digests.subscriptions.follows import follow, is_following, unfollow
 
 PAGE_SIZE = 5
 CONFIDENT_MATCH = 0.8
@@ -35,13 +37,13 @@ def profile_page(page: ActorPage, *, following: bool = False) -> Message:
         blocks.append(esc("Nothing recorded yet."))
     paging = []
     if page.page > 0:
-        paging.append(Button("« Previous", data=f"actor:{page.id}:{page.page - 1}"))
+        paging.append(Button.calling("« Previous", ActorProfile(page.id, page.page - 1)))
     if page.has_next:
-        paging.append(Button("Next »", data=f"actor:{page.id}:{page.page + 1}"))
+        paging.append(Button.calling("Next »", ActorProfile(page.id, page.page + 1)))
     follow = (
-        Button("Unfollow", data=f"follow:off:{page.id}")
+        Button.calling("Unfollow", FollowActor(page.id, follow=False))
         if following
-        else Button("Follow in my digests", data=f"follow:on:{page.id}")
+        else Button.calling("Follow in my digests", FollowActor(page.id))
     )
     rows = [tuple(paging)] if paging else []
     rows.append((follow,))
@@ -61,7 +63,7 @@ def actors_list(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     if not ranked:
         return [Message(html="No people tracked yet.")]
     rows = tuple(
-        (Button(f"{name} ({count})", data=f"actor:{actor_id}:new"),)
+        (Button.calling(f"{name} ({count})", ActorProfile(actor_id, new=True)),)
         for actor_id, name, count in ranked
     )
     return [Message(html=bold("Most mentioned people and institutions"), buttons=rows)]
@@ -81,38 +83,32 @@ def actor(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
         profile = _profile_message(runtime, asker.chat.id, matches[0][0], 0)
         return [profile or Message(html=esc("That person is no longer tracked."))]
     if not matches:
-        return [Message(html=esc(f"I know nobody called “{query}”. /actors lists who I track."))]
-    rows = tuple((Button(name, data=f"actor:{actor_id}:new"),) for actor_id, name, _ in matches)
-    return [Message(html=esc(f"Nobody called “{query}” exactly. Did you mean:"), buttons=rows)]
+        unknown = f"I know nobody called “{echo(query)}”. /actors lists who I track."
+        return [Message(html=esc(unknown))]
+    rows = tuple(
+        (Button.calling(name, ActorProfile(actor_id, new=True)),) for actor_id, name, _ in matches
+    )
+    question = f"Nobody called “{echo(query)}” exactly. Did you mean:"
+    return [Message(html=esc(question), buttons=rows)]
 
 
-def on_actor_button(runtime: Runtime, asker: Asker, payload: str) -> Answer:
-    """`actor:<id>:new` sends the profile; `actor:<id>:<page>` pages through it in place."""
-    actor_id, _, page = payload.partition(":")
-    if not actor_id.isdigit() or not (page.isdigit() or page == "new"):
-        return Answer(notice="That button is out of date.")
-    number = 0 if page == "new" else int(page)
-    message = _profile_message(runtime, asker.chat.id, int(actor_id), number)
+def on_actor_button(runtime: Runtime, asker: Asker, pressed: ActorProfile) -> Answer:
+    """The profile as a new message, or another page of it in place."""
+    message = _profile_message(runtime, asker.chat.id, pressed.actor_id, pressed.page)
     if message is None:
         return Answer(notice="That person is no longer tracked.", alert=True)
-    return Answer(send=[message]) if page == "new" else Answer(edit=message)
+    return Answer(send=[message]) if pressed.new else Answer(edit=message)
 
 
-def on_follow_button(runtime: Runtime, asker: Asker, payload: str) -> Answer:
-    """`follow:on:<id>` / `follow:off:<id>`: change following, then redraw the profile in place."""
-    action, _, actor_id = payload.partition(":")
-    if action not in ("on", "off") or not actor_id.isdigit():
-        return Answer(notice="That button is out of date.")
+def on_follow_button(runtime: Runtime, asker: Asker, pressed: FollowActor) -> Answer:
+    """Change following, then redraw the profile in place."""
     if not asker.can_manage_chat:
         return Answer(notice="Only the chat's administrators can change its digest.", alert=True)
     with runtime.session() as session:
-        try:
-            if action == "on":
-                notice = f"You now follow {follow(session, asker.chat.id, int(actor_id))}."
-            else:
-                unfollow(session, asker.chat.id, int(actor_id))
-                notice = "Unfollowed."
-        except FollowError as error:
-            session.rollback()
-            return Answer(notice=str(error), alert=True)
-    return Answer(edit=_profile_message(runtime, asker.chat.id, int(actor_id), 0), notice=notice)
+        if pressed.follow:
+            notice = f"You now follow {follow(session, asker.chat.id, pressed.actor_id)}."
+        else:
+            unfollow(session, asker.chat.id, pressed.actor_id)
+            notice = "Unfollowed."
+    profile = _profile_message(runtime, asker.chat.id, pressed.actor_id, 0)
+    return Answer(edit=profile, notice=notice)

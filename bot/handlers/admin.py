@@ -4,43 +4,19 @@ from __future__ import annotations
 
 from bot.conversation import Answer, Asker
 from digests.delivery import broadcasts
-from digests.delivery.broadcasts import BroadcastError, Progress
+from digests.delivery.broadcasts import progress_message
+from digests.delivery.callbacks import BreakingAction
 from digests.delivery.message import Button, Message, bold, esc, italic
 from digests.ops.stats import collect
 from digests.runtime import Runtime
 
-REFUSAL = "Sorry, only the bot's administrators can do that."
-
-
-def progress_message(progress: Progress) -> Message:
-    state = {
-        "sending": "Sending",
-        "done": "Sent",
-        "cancelled": "Cancelled",
-        "draft": "Not sent",
-    }[progress.status]
-    text = (
-        f"{bold(f'Breaking update #{progress.broadcast_id}: {state}')}\n"
-        f"{progress.sent} / {progress.total} sent, {progress.failed} failed"
-        + (f", {progress.cancelled} cancelled" if progress.cancelled else "")
-    )
-    buttons: tuple[tuple[Button, ...], ...] = ()
-    if progress.status == "sending":
-        buttons = ((Button("Cancel", data=f"brk:cancel:{progress.broadcast_id}"),),)
-    return Message(html=text, buttons=buttons)
-
 
 def breaking(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     """Show a preview with Send and Cancel; nothing is queued until Send is pressed."""
-    if asker.user_id is None or not runtime.is_admin(asker.user_id):
-        return [Message(html=esc(REFUSAL))]
     with runtime.session() as session:
-        try:
-            draft = broadcasts.draft(
-                session, admin_user_id=asker.user_id, admin_chat_id=asker.chat.id, text=args
-            )
-        except BroadcastError as error:
-            return [Message(html=esc(str(error)))]
+        draft = broadcasts.draft(
+            session, admin_user_id=asker.user_id, admin_chat_id=asker.chat.id, text=args
+        )
         audience = broadcasts.audience(session)
     preview = (
         f"{italic(f'Preview — this goes to {audience} subscribers:')}\n\n"
@@ -48,36 +24,26 @@ def breaking(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     )
     buttons = (
         (
-            Button(f"Send to {audience}", data=f"brk:send:{draft.id}"),
-            Button("Cancel", data=f"brk:cancel:{draft.id}"),
+            Button.calling(f"Send to {audience}", BreakingAction(draft.id, send=True)),
+            Button.calling("Cancel", BreakingAction(draft.id, send=False)),
         ),
     )
     return [Message(html=preview, buttons=buttons)]
 
 
-def on_breaking_button(runtime: Runtime, asker: Asker, payload: str) -> Answer:
-    """`brk:send:<id>` queues the update; `brk:cancel:<id>` stops it. Admins only, every time."""
-    if not runtime.is_admin(asker.user_id):
-        return Answer(notice=REFUSAL, alert=True)
-    action, _, raw_id = payload.partition(":")
-    if action not in ("send", "cancel") or not raw_id.isdigit():
-        return Answer(notice="That button is out of date.")
+def on_breaking_button(runtime: Runtime, asker: Asker, pressed: BreakingAction) -> Answer:
+    """Send queues the update; Cancel stops it."""
     with runtime.session() as session:
-        try:
-            if action == "send":
-                progress = broadcasts.confirm(
-                    session, int(raw_id), message_id=asker.message_id, now=runtime.clock()
-                )
-            else:
-                progress = broadcasts.cancel(session, int(raw_id), now=runtime.clock())
-        except BroadcastError as error:
-            return Answer(notice=str(error), alert=True)
-    return Answer(edit=progress_message(progress), notice="Queued." if action == "send" else None)
+        if pressed.send:
+            progress = broadcasts.confirm(
+                session, pressed.broadcast_id, message_id=asker.message_id, now=runtime.clock()
+            )
+        else:
+            progress = broadcasts.cancel(session, pressed.broadcast_id, now=runtime.clock())
+    return Answer(edit=progress_message(progress), notice="Queued." if pressed.send else None)
 
 
 def stats(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
-    if not runtime.is_admin(asker.user_id):
-        return [Message(html=esc(REFUSAL))]
     with runtime.session() as session:
         numbers = collect(session, now=runtime.clock())
     lines = [

@@ -11,14 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.conversation import Asker
-from bot.handlers.admin import REFUSAL
 from bot.handlers.reading import preferred_length, summary_message
 from bot.handlers.reading import summary as summary_by_title
 from digests.delivery.message import Message, bold, esc, italic, pack_blocks
 from digests.ingest import feeds as feed_admin
-from digests.ingest.feeds import AddedFeed, FeedError, FeedStatus, ImportReport
-from digests.ingest.fetch import FetchError
-from digests.ingest.sources.opml import OpmlError
+from digests.ingest.feeds import AddedFeed, FeedStatus, ImportReport
 from digests.ingest.user_links import (
     NO_ARTICLE,
     LinkError,
@@ -47,11 +44,6 @@ class Document:
     caption: str
 
 
-def admin_refusal(runtime: Runtime, asker: Asker) -> list[Message] | None:
-    """The refusal for a non-admin, checked on every request (admins can be removed any time)."""
-    return None if runtime.is_admin(asker.user_id) else [Message(html=esc(REFUSAL))]
-
-
 def _say(text: str) -> list[Message]:
     return [Message(html=esc(text))]
 
@@ -60,16 +52,9 @@ def _say(text: str) -> list[Message]:
 
 
 def addfeed(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
-    if refusal := admin_refusal(runtime, asker):
-        return refusal
     if not args.strip():
         return _say("Send the feed's address: /addfeed https://example.com/feed.xml")
-    try:
-        added = asyncio.run(feed_admin.add_feed(runtime, args))
-    except FetchError as error:
-        return _say(f"I couldn't add that feed: {error.reason}")
-    except FeedError as error:
-        return _say(f"I couldn't add that feed: {error}")
+    added = asyncio.run(feed_admin.add_feed(runtime, args))
     return [Message(html=_added_text(added, runtime.settings.feed_poll_seconds))]
 
 
@@ -95,22 +80,15 @@ def _count(number: int, noun: str) -> str:
 
 
 def removefeed(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
-    if refusal := admin_refusal(runtime, asker):
-        return refusal
     if not args.strip():
         return _say("Tell me which feed: /removefeed 3 or /removefeed <address> (see /feeds).")
     with runtime.session() as session:
-        try:
-            source = feed_admin.remove_feed(session, args)
-        except FeedError as error:
-            return _say(str(error))
+        source = feed_admin.remove_feed(session, args)
         title = source.title or source.url
     return _say(f"I stopped polling “{title}”. Its articles stay.")
 
 
 def feeds_list(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
-    if refusal := admin_refusal(runtime, asker):
-        return refusal
     with runtime.session() as session:
         statuses = feed_admin.feed_statuses(session)
     if not statuses:
@@ -143,8 +121,6 @@ def _when(moment: datetime | None, otherwise: str = "never") -> str:
 
 def importopml(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     """Without a file there is nothing to read yet: ask for it."""
-    if refusal := admin_refusal(runtime, asker):
-        return refusal
     return _say(IMPORT_PROMPT)
 
 
@@ -153,13 +129,8 @@ def is_import_prompt(text: str | None) -> bool:
 
 
 def import_opml_file(runtime: Runtime, asker: Asker, data: bytes) -> list[Message]:
-    if refusal := admin_refusal(runtime, asker):
-        return refusal
     with runtime.session() as session:
-        try:
-            report = feed_admin.import_opml(session, data)
-        except (OpmlError, FeedError) as error:
-            return _say(str(error))
+        report = feed_admin.import_opml(session, data)
     return _say(_import_text(report))
 
 
@@ -173,10 +144,7 @@ def _import_text(report: ImportReport) -> str:
     return text + ". New feeds are polled from the next scheduler tick; /feeds lists them."
 
 
-def opml_document(runtime: Runtime, asker: Asker) -> Document | list[Message]:
-    """The export as a file; a refusal instead for anyone but an admin."""
-    if refusal := admin_refusal(runtime, asker):
-        return refusal
+def opml_document(runtime: Runtime, asker: Asker) -> Document:
     with runtime.session() as session:
         data = feed_admin.export_opml(session)
     return Document(EXPORT_NAME, data, "The feeds I poll, as OPML for any feed reader.")
@@ -185,8 +153,6 @@ def opml_document(runtime: Runtime, asker: Asker) -> Document | list[Message]:
 def exportopml(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     """For text transports (the console): the OPML itself; Telegram sends `opml_document`."""
     document = opml_document(runtime, asker)
-    if isinstance(document, list):
-        return document
     return [Message(html=f"<pre>{esc(document.data.decode('utf-8'))}</pre>")]
 
 
@@ -209,7 +175,7 @@ def summarize_post(runtime: Runtime, asker: Asker, text: str, links: list[str]) 
         try:
             return [_article_summary(runtime, asker, links[0], length)]
         except LinkError as error:
-            link_failure = error.reason
+            link_failure = error.user_message
     try:
         return [_text_summary(text, length)]
     except LinkError:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from bot.conversation import Answer, Asker
+from digests.delivery.callbacks import LatestPage, ReadArticle, ShowSummary, Subscribe
 from digests.delivery.message import Button, Message, bold, esc, italic, shorten
+from digests.errors import echo
 from digests.reading.articles import (
     DEFAULT_LENGTH,
     ArticleCard,
@@ -15,6 +17,7 @@ from digests.reading.articles import (
     summary_of,
 )
 from digests.runtime import Runtime
+from digests.store.ids import is_number, parse_number
 from digests.subscriptions.subscribers import get_subscription
 from digests.text.summarize import LENGTHS
 
@@ -37,7 +40,12 @@ def start(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
         "subscribe and I will send you a digest at your own time.\n\n"
         "Try /latest, /actor Putin or /subscribe. /help lists everything."
     )
-    buttons = ((Button("Latest articles", data="latest:new"), Button("Subscribe", data="sub:on")),)
+    buttons = (
+        (
+            Button.calling("Latest articles", LatestPage(new=True)),
+            Button.calling("Subscribe", Subscribe()),
+        ),
+    )
     return [Message(html=text, buttons=buttons)]
 
 
@@ -50,14 +58,18 @@ def latest_page(runtime: Runtime, offset: int) -> Message:
     lines = [bold("Latest articles")]
     lines += [f"{bold(f'#{c.id}')} {esc(c.title)}\n{italic(date_line(c))}" for c in cards]
     rows: list[tuple[Button, ...]] = [
-        (Button(f"Get a summary: {shorten(c.title, BUTTON_TITLE_CHARS)}", data=f"sum:{c.id}"),)
+        (
+            Button.calling(
+                f"Get a summary: {shorten(c.title, BUTTON_TITLE_CHARS)}", ShowSummary(c.id)
+            ),
+        )
         for c in cards
     ]
     paging: list[Button] = []
     if offset > 0:
-        paging.append(Button("« Newer", data=f"latest:{max(0, offset - LATEST_PAGE)}"))
+        paging.append(Button.calling("« Newer", LatestPage(max(0, offset - LATEST_PAGE))))
     if has_more:
-        paging.append(Button("Older »", data=f"latest:{offset + LATEST_PAGE}"))
+        paging.append(Button.calling("Older »", LatestPage(offset + LATEST_PAGE)))
     if paging:
         rows.append(tuple(paging))
     return Message(html="\n\n".join(lines), buttons=tuple(rows))
@@ -80,8 +92,8 @@ def render_summary(view: SummaryView) -> Message:
     )
     html = f"{bold(card.title)}\n{italic(date_line(card))}\n\n{body}"
     lengths = tuple(
-        Button(
-            ("✓ " if name == view.length else "") + name.capitalize(), data=f"sum:{card.id}:{name}"
+        Button.calling(
+            ("✓ " if name == view.length else "") + name.capitalize(), ShowSummary(card.id, name)
         )
         for name in LENGTHS
     )
@@ -105,50 +117,50 @@ def summary(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     if not query:
         usage = "Send /summary followed by an article number from /latest, e.g. /summary 3."
         return [Message(html=esc(usage)), latest_page(runtime, 0)]
-    if query.isdigit():
-        message = summary_message(runtime, asker, int(query), length)
+    if is_number(query):
+        article_id = parse_number(query)
+        message = (
+            None if article_id is None else summary_message(runtime, asker, article_id, length)
+        )
         if message is None:
-            return [Message(html=esc(f"There is no article #{query}. See /latest for the list."))]
+            missing = f"There is no article #{echo(query)}. See /latest for the list."
+            return [Message(html=esc(missing))]
         return [message]
     with runtime.session() as session:
         matches = find_articles(session, query, chat_id=asker.chat.id)
     if not matches:
-        return [Message(html=esc(f"No article title matches “{query}”. See /latest for the list."))]
+        missing = f"No article title matches “{echo(query)}”. See /latest for the list."
+        return [Message(html=esc(missing))]
     if len(matches) == 1:
         found = summary_message(runtime, asker, matches[0].id, length)
         return [found or Message(html=esc("That article is no longer available."))]
     rows = tuple(
-        (Button(shorten(c.title, BUTTON_TITLE_CHARS), data=f"sum:{c.id}"),) for c in matches
+        (Button.calling(shorten(c.title, BUTTON_TITLE_CHARS), ShowSummary(c.id)),) for c in matches
     )
-    return [Message(html=esc(f"Several articles match “{query}”. Which one?"), buttons=rows)]
+    question = f"Several articles match “{echo(query)}”. Which one?"
+    return [Message(html=esc(question), buttons=rows)]
 
 
-def on_summary_button(runtime: Runtime, asker: Asker, payload: str) -> Answer:
-    """`sum:<id>` sends a summary; `sum:<id>:<length>` switches the length in place."""
-    article_id, _, length = payload.partition(":")
-    if not article_id.isdigit() or (length and length not in LENGTHS):
-        return Answer(notice="That button is out of date.")
-    chosen = length or preferred_length(runtime, asker.chat.id)
-    message = summary_message(runtime, asker, int(article_id), chosen)
+def on_summary_button(runtime: Runtime, asker: Asker, pressed: ShowSummary) -> Answer:
+    """A new summary at the reader's length, or the same one switched to another in place."""
+    chosen = pressed.length or preferred_length(runtime, asker.chat.id)
+    message = summary_message(runtime, asker, pressed.article_id, chosen)
     if message is None:
         return Answer(notice="That article is no longer available.", alert=True)
-    return Answer(edit=message) if length else Answer(send=[message])
+    return Answer(edit=message) if pressed.length else Answer(send=[message])
 
 
-def on_latest_button(runtime: Runtime, asker: Asker, payload: str) -> Answer:
-    """`latest:new` sends the list; `latest:<offset>` pages through it in place."""
-    if payload == "new":
+def on_latest_button(runtime: Runtime, asker: Asker, pressed: LatestPage) -> Answer:
+    if pressed.new:
         return Answer(send=[latest_page(runtime, 0)])
-    return Answer(edit=latest_page(runtime, int(payload) if payload.isdigit() else 0))
+    return Answer(edit=latest_page(runtime, pressed.offset))
 
 
-def on_read_button(runtime: Runtime, asker: Asker, payload: str) -> Answer:
-    """`read:<id>`: the whole article, for articles that have no web address to open."""
-    if not payload.isdigit():
-        return Answer(notice="That button is out of date.")
+def on_read_button(runtime: Runtime, asker: Asker, pressed: ReadArticle) -> Answer:
+    """The whole article, for articles that have no web address to open."""
     with runtime.session() as session:
-        card = article_card(session, int(payload), chat_id=asker.chat.id)
-        text = article_text(session, int(payload), chat_id=asker.chat.id)
+        card = article_card(session, pressed.article_id, chat_id=asker.chat.id)
+        text = article_text(session, pressed.article_id, chat_id=asker.chat.id)
     if card is None or text is None:
         return Answer(notice="That article is no longer available.", alert=True)
     paragraphs = [esc(p) for p in text.split("\n") if p.strip()]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.conversation import Answer, Asker
+from digests.delivery.callbacks import ChangeSetting, Subscribe, UnfollowFromSettings
 from digests.delivery.message import Button, Message, bold, esc, italic
+from digests.errors import echo
 from digests.runtime import Runtime
 from digests.store.tables import Subscription
 from digests.subscriptions.follows import followed_actors, unfollow
@@ -78,7 +80,9 @@ def settings_message(
 
     def row(setting: str, values, current, label=lambda v: v) -> tuple[Button, ...]:
         return tuple(
-            Button(("✓ " if str(v) == str(current) else "") + label(v), data=f"set:{setting}:{v}")
+            Button.calling(
+                ("✓ " if str(v) == str(current) else "") + label(v), ChangeSetting(setting, str(v))
+            )
             for v in values
         )
 
@@ -93,7 +97,7 @@ def settings_message(
     if subscription.rhythm == "weekly":
         rows.append(row("weekday", range(7), subscription.weekday, lambda d: WEEKDAYS[d][:3]))
     rows += [
-        (Button(f"Unfollow {name}", data=f"set:unfollow:{actor_id}"),)
+        (Button.calling(f"Unfollow {name}", UnfollowFromSettings(actor_id)),)
         for actor_id, name in followed
     ]
     return Message(html=text, buttons=tuple(rows))
@@ -151,7 +155,7 @@ def _typed_change(args: str) -> list[tuple[str, str]]:
         return [("quiet_start", start), ("quiet_end", end)]
     if word in TYPED_SETTINGS:
         return [(TYPED_SETTINGS[word], value)]
-    raise SettingError(f"I don't know the setting “{word}”.")
+    raise SettingError(f"I don't know the setting “{echo(word)}”.")
 
 
 def settings_command(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
@@ -164,39 +168,36 @@ def settings_command(runtime: Runtime, asker: Asker, args: str) -> list[Message]
         if args.strip():
             if not asker.can_manage_chat:
                 return [Message(html=esc(NOT_ALLOWED))]
-            try:
-                for name, value in _typed_change(args):
-                    subscription = change_setting(
-                        session, asker.chat.id, name, value, now=runtime.clock()
-                    )
-                note = "Saved."
-            except SettingError as error:
-                session.rollback()
-                return [Message(html=esc(str(error)))]
-        return [settings_card(session, subscription, note)]
-
-
-def on_settings_button(runtime: Runtime, asker: Asker, payload: str) -> Answer:
-    """`set:<name>:<value>`: change one setting and redraw the card in place."""
-    if not asker.can_manage_chat:
-        return Answer(notice=NOT_ALLOWED, alert=True)
-    name, _, value = payload.partition(":")
-    with runtime.session() as session:
-        try:
-            if name == "unfollow":
-                unfollow(session, asker.chat.id, int(value) if value.isdigit() else 0)
-                subscription = get_subscription(session, asker.chat.id)
-            else:
+            for name, value in _typed_change(args):
                 subscription = change_setting(
                     session, asker.chat.id, name, value, now=runtime.clock()
                 )
-        except SettingError as error:
-            session.rollback()
-            return Answer(notice=str(error), alert=True)
+            note = "Saved."
+        return [settings_card(session, subscription, note)]
+
+
+def on_settings_button(runtime: Runtime, asker: Asker, pressed: ChangeSetting) -> Answer:
+    """Change one setting and redraw the card in place."""
+    if not asker.can_manage_chat:
+        return Answer(notice=NOT_ALLOWED, alert=True)
+    with runtime.session() as session:
+        subscription = change_setting(
+            session, asker.chat.id, pressed.name, pressed.value, now=runtime.clock()
+        )
+        return Answer(edit=settings_card(session, subscription), notice="Saved.")
+
+
+def on_unfollow_button(runtime: Runtime, asker: Asker, pressed: UnfollowFromSettings) -> Answer:
+    """Stop following someone from the settings card, and redraw it in place."""
+    if not asker.can_manage_chat:
+        return Answer(notice=NOT_ALLOWED, alert=True)
+    with runtime.session() as session:
+        unfollow(session, asker.chat.id, pressed.actor_id)
+        subscription = get_subscription(session, asker.chat.id)
         if subscription is None:
             return Answer(notice="You are not subscribed: /subscribe starts digests.", alert=True)
         return Answer(edit=settings_card(session, subscription), notice="Saved.")
 
 
-def on_subscribe_button(runtime: Runtime, asker: Asker, payload: str) -> Answer:
+def on_subscribe_button(runtime: Runtime, asker: Asker, pressed: Subscribe) -> Answer:
     return Answer(send=[do_subscribe(runtime, asker)])

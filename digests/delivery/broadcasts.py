@@ -8,14 +8,16 @@ from datetime import datetime
 from sqlalchemy import func, insert, update
 from sqlmodel import Session, col, select
 
-from digests.delivery.message import bold, esc
+from digests.delivery.callbacks import BreakingAction
+from digests.delivery.message import Button, Message, bold, esc
+from digests.errors import DigestsError
 from digests.store.tables import Broadcast, Chat, OutboxMessage, Subscription
 
 BREAKING_PRIORITY = 0  # ahead of every digest
 MAX_TEXT = 3500  # leaves room for the heading within Telegram's 4096
 
 
-class BroadcastError(ValueError):
+class BroadcastError(DigestsError):
     """Why a broadcast action cannot be done, phrased for the admin."""
 
 
@@ -35,6 +37,27 @@ class Progress:
 
 def breaking_html(text: str) -> str:
     return f"{bold('Breaking')}\n\n{esc(text)}"
+
+
+def progress_message(progress: Progress) -> Message:
+    """The admin's card for a broadcast, edited as it goes out (by the /breaking buttons and
+    by the scheduler), with Cancel while anything is left to send."""
+    state = {
+        "sending": "Sending",
+        "done": "Sent",
+        "cancelled": "Cancelled",
+        "draft": "Not sent",
+    }[progress.status]
+    text = (
+        f"{bold(f'Breaking update #{progress.broadcast_id}: {state}')}\n"
+        f"{progress.sent} / {progress.total} sent, {progress.failed} failed"
+        + (f", {progress.cancelled} cancelled" if progress.cancelled else "")
+    )
+    buttons = ()
+    if progress.status == "sending":
+        cancel = BreakingAction(progress.broadcast_id, send=False)
+        buttons = ((Button.calling("Cancel", cancel),),)
+    return Message(html=text, buttons=buttons)
 
 
 def audience(session: Session) -> int:

@@ -10,13 +10,18 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from digests.delivery.callbacks import Callback, decode, encode
+
 MESSAGE_LIMIT = 4096
-CALLBACK_DATA_LIMIT = 64
 
 
 @dataclass(frozen=True, slots=True)
 class Button:
-    """A button that either calls back with `data` (≤ 64 bytes) or opens `url`."""
+    """A button that either calls back with `data` or opens `url`.
+
+    The data is always what the callback codec writes (see `Button.calling`), so every button
+    a message carries, queued digests' included, is one the router can read back.
+    """
 
     text: str
     data: str | None = None
@@ -25,8 +30,12 @@ class Button:
     def __post_init__(self) -> None:
         if (self.data is None) == (self.url is None):
             raise ValueError("a button has either callback data or a URL")
-        if self.data is not None and not 0 < len(self.data.encode()) <= CALLBACK_DATA_LIMIT:
-            raise ValueError(f"callback data must be 1..{CALLBACK_DATA_LIMIT} bytes: {self.data!r}")
+        if self.data is not None and decode(self.data) is None:
+            raise ValueError(f"callback data the codec does not write: {self.data!r}")
+
+    @classmethod
+    def calling(cls, text: str, callback: Callback) -> Button:
+        return cls(text, data=encode(callback))
 
 
 @dataclass(frozen=True, slots=True)

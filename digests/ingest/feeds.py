@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from digests.errors import DigestsError, echo
 from digests.ingest.fetch import FetchError, FetchResult, fetch
 from digests.ingest.polling import Poller, PollTarget, fetch_policy, poll_interval
 from digests.ingest.sources.feed import ParsedFeed, parse_feed
@@ -17,6 +18,7 @@ from digests.ingest.sources.opml import OpmlOutline, build_opml, parse_opml
 from digests.ingest.sources.webpage import discover_feeds
 from digests.ingest.urls import canonical_url
 from digests.runtime import Runtime
+from digests.store.ids import is_number, parse_number
 from digests.store.tables import Article, Source
 
 MAX_CANDIDATES = 5  # feeds advertised by one page that are tried before giving up
@@ -25,7 +27,7 @@ OPML_TITLE = "Article digests bot: feeds"
 OPML_TOO_LARGE = "That file is too large for a subscription list (1 MB at most)."
 
 
-class FeedError(ValueError):
+class FeedError(DigestsError):
     """Why a feed command cannot be done, phrased for the admin."""
 
 
@@ -73,12 +75,15 @@ def web_address(text: str) -> str:
 async def add_feed(runtime: Runtime, address: str) -> AddedFeed:
     """Poll a feed from now on; a site's page is searched for the feed it advertises.
 
-    Raises FetchError or FeedError with a message fit for the admin.
+    Raises FeedError with a message fit for the admin, saying why the feed could not be added.
     """
     url = web_address(address)
-    result, parsed = await _download_feed(runtime, url, trusted_url=url)
-    if not parsed.is_feed:
-        url, result, parsed = await _discover(runtime, url, result, parsed)
+    try:
+        result, parsed = await _download_feed(runtime, url, trusted_url=url)
+        if not parsed.is_feed:
+            url, result, parsed = await _discover(runtime, url, result, parsed)
+    except (FetchError, FeedError) as error:
+        raise FeedError(f"I couldn't add that feed: {error.user_message}") from None
     source_id, title, already = await asyncio.to_thread(_register, runtime, url, parsed.title)
     if already:
         return AddedFeed(source_id, title, canonical_url(url), 0, already_polled=True)
@@ -147,7 +152,7 @@ def remove_feed(session: Session, reference: str) -> Source:
     """Stop polling a feed given by its number or address; its articles stay."""
     source = _find_feed(session, reference.strip().lstrip("#"))
     if source is None:
-        raise FeedError(f"I have no feed “{reference.strip()}”. /feeds lists them with numbers.")
+        raise FeedError(f"I have no feed “{echo(reference)}”. /feeds lists them with numbers.")
     if not source.active:
         raise FeedError(f"“{source.title or source.url}” was already removed.")
     source.active, source.next_poll_at = False, None
@@ -158,8 +163,9 @@ def remove_feed(session: Session, reference: str) -> Source:
 def _find_feed(session: Session, reference: str) -> Source | None:
     if not reference:
         return None
-    if reference.isdigit():
-        source = session.get(Source, int(reference))
+    if is_number(reference):
+        number = parse_number(reference)
+        source = None if number is None else session.get(Source, number)
     else:
         url = canonical_url(web_address(reference))
         source = session.exec(select(Source).where(col(Source.url) == url)).first()

@@ -16,6 +16,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from digests.errors import DigestsError
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 DEFAULT_USER_AGENT = "ArticleDigestsBot/0.1 (news digests; polite, cached, rate-limited)"
@@ -40,12 +42,8 @@ UNSUPPORTED_COMPRESSION = "The server used a compression format that is not supp
 EMPTY_REDIRECT = "The server sent a redirect without a target."
 
 
-class FetchError(Exception):
+class FetchError(DigestsError):
     """A download that failed; the message is a sentence fit to show the user as is."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)

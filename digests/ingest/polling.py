@@ -158,7 +158,7 @@ class Poller:
                     last_modified=target.last_modified,
                 )
         except FetchError as error:
-            return await self._failed(target, error.reason)
+            return await self._failed(target, error.user_message)
         except Exception:
             log.exception("downloading feed %s failed", target.url)
             return await self._failed(target, INTERNAL_ERROR)
@@ -206,7 +206,7 @@ class Poller:
             async with self.limiter(teaser.url):
                 page = await fetch(teaser.url, policy=policy)
         except FetchError as error:
-            log.info("page %s of a feed entry: %s", teaser.url, error.reason)
+            log.info("page %s of a feed entry: %s", teaser.url, error.user_message)
             return teaser
         extracted = await asyncio.to_thread(extract_page, page.body, url=page.url)
         return _merged(teaser, extracted)

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from sqlmodel import col, select
 
+from digests.errors import DigestsError
 from digests.ingest.fetch import FetchError, fetch
 from digests.ingest.pipeline import (
     MIN_TEXT_CHARS,
@@ -33,12 +34,8 @@ _LINK = re.compile(r"https?://[^\s<>\"'«»“”‘’]+", re.I)
 _TRAILING = ".,;:!?)]}'\"…"
 
 
-class LinkError(Exception):
+class LinkError(DigestsError):
     """Why a link or text cannot be summarized; the message is shown to the user as is."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +80,7 @@ async def article_from_link(runtime: Runtime, url: str, *, chat_id: int) -> int:
     try:
         page = await fetch(url, policy=policy)
     except FetchError as error:
-        raise LinkError(error.reason) from None
+        raise LinkError(error.user_message) from None
     landed = without_credentials(page.url)  # a redirect may hand out a token of its own
     raw = await asyncio.to_thread(extract_page, page.body, url=landed)
     if raw is None:

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, literal_column
 from sqlmodel import Session, col, select
 
+from digests.delivery.callbacks import ReadArticle
 from digests.delivery.message import Button, Message, bold, esc, italic, pack_messages, shorten
 from digests.reading.articles import summary_of
 from digests.store.tables import Article, Chat, OutboxMessage, Source, Subscription
@@ -134,7 +135,7 @@ def read_button(article: Article) -> Button:
     label = f"Read: {shorten(article.title, 40)}"
     if article.url:
         return Button(label, url=article.url)
-    return Button(label, data=f"read:{article.id}")
+    return Button.calling(label, ReadArticle(article.id))
 
 
 def compose_digest(session: Session, subscription: Subscription, *, now: datetime) -> int:

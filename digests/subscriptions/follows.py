@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from digests.errors import DigestsError
 from digests.store.tables import Actor, ActorFollow, Article, Statement, Subscription
 from digests.store.visibility import visible_to
 from digests.subscriptions.subscribers import get_subscription
@@ -14,7 +15,7 @@ from digests.subscriptions.subscribers import get_subscription
 MAX_STATEMENTS_PER_DIGEST = 10
 
 
-class FollowError(ValueError):
+class FollowError(DigestsError):
     """Why following cannot happen, phrased for the reader."""
 
 

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, col, select
 
+from digests.errors import DigestsError, echo
+from digests.store.ids import parse_number
 from digests.store.tables import Chat, Subscription
 from digests.subscriptions.schedule import RHYTHMS, Rhythm, next_digest_at
 from digests.text.summarize import LENGTHS
@@ -16,7 +18,7 @@ from digests.text.summarize import LENGTHS
 HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
-class SettingError(ValueError):
+class SettingError(DigestsError):
     """A setting value a user typed that we cannot use; the message is shown to them."""
 
 
@@ -89,11 +91,12 @@ def _check_time(value: str) -> str:
 
 
 def _check_timezone(value: str) -> str:
+    """A zone name; "America" is a folder of zones and a very long name is no file at all."""
     try:
         ZoneInfo(value.strip())
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise SettingError(
-            f"“{value.strip()}” is not a time zone I know. Try Europe/Berlin."
+            f"“{echo(value)}” is not a time zone I know. Try Europe/Berlin."
         ) from None
     return value.strip()
 
@@ -111,7 +114,7 @@ SETTERS = {
     ),
     "digest_time": _check_time,
     "weekday": lambda v: (
-        int(v) if str(v).isdigit() and 0 <= int(v) <= 6 else _raise("Bad weekday.")
+        day if (day := parse_number(str(v), maximum=6)) is not None else _raise("Bad weekday.")
     ),
     "timezone": _check_timezone,
     "summary_length": lambda v: v if v in LENGTHS else _raise("Length is short, medium or long."),

@@ -2,6 +2,7 @@
 
 import pytest
 
+from digests.delivery.callbacks import ReadArticle
 from digests.delivery.message import (
     Button,
     bold,
@@ -42,10 +43,12 @@ def test_an_oversized_block_is_cut_into_plain_chunks():
     assert "".join(to_plain_text(m) for m in messages).replace(" ", "") == "x" * 5000
 
 
-def test_callback_data_over_64_bytes_is_refused():
-    Button("ok", data="a" * 64)
-    with pytest.raises(ValueError):
-        Button("too long", data="ä" * 33)
+def test_a_button_carries_only_callback_data_the_codec_writes():
+    assert Button("ok", data="read:5").data == "read:5"
+    assert Button.calling("ok", ReadArticle(5)).data == "read:5"
+    for data in ("a" * 64, "ä" * 33, "read:x", "read:" + "9" * 59):
+        with pytest.raises(ValueError):
+            Button("refused", data=data)
 
 
 def test_buttons_travel_with_their_block_when_a_digest_is_split():

@@ -47,7 +47,7 @@ async def send(runtime: Runtime, asker: Asker, line: str) -> str:
 
 
 async def upload(runtime: Runtime, asker: Asker, data: bytes) -> str:
-    messages = await asyncio.to_thread(feed_handlers.import_opml_file, runtime, asker, data)
+    messages = await asyncio.to_thread(router.import_opml, runtime, asker, data)
     return "\n\n".join(to_plain_text(message.html) for message in messages)
 
 
@@ -250,7 +250,7 @@ async def test_the_export_lists_the_polled_feeds_for_other_readers(feed_runtime,
     for url in (first, second):
         await send(feed_runtime, ADMIN, f"/addfeed {url}")
     await send(feed_runtime, ADMIN, f"/removefeed {second}")
-    document = await asyncio.to_thread(feed_handlers.opml_document, feed_runtime, ADMIN)
+    document = await asyncio.to_thread(router.export_opml, feed_runtime, ADMIN)
     assert document.name.endswith(".opml")
     assert parse_opml(document.data) == [
         OpmlOutline("First & Foremost", first, "https://news.example/")
@@ -262,7 +262,7 @@ async def test_the_export_lists_the_polled_feeds_for_other_readers(feed_runtime,
 async def test_an_exported_list_imports_into_an_empty_bot(feed_runtime, site):
     url = site.put("/feed", rss(item(1)))
     await send(feed_runtime, ADMIN, f"/addfeed {url}")
-    document = await asyncio.to_thread(feed_handlers.opml_document, feed_runtime, ADMIN)
+    document = await asyncio.to_thread(router.export_opml, feed_runtime, ADMIN)
     await send(feed_runtime, ADMIN, f"/removefeed {url}")
     reply = await upload(feed_runtime, ADMIN, document.data)
     assert reply.startswith("OPML imported: 1 feed added")

@@ -117,7 +117,7 @@ async def test_the_size_message_uses_megabytes(serve):
     with pytest.raises(FetchError) as caught:
         await fetch(f"{base}/big", policy=policy)
     assert str(caught.value) == "The page is larger than 1 MB."
-    assert caught.value.reason == "The page is larger than 1 MB."
+    assert caught.value.user_message == "The page is larger than 1 MB."
 
 
 async def test_an_endless_stream_stops_at_the_size_limit(serve):

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
+from digests.errors import DigestsError
+
 # Characters XML 1.0 cannot carry at all; feed titles scraped from the web sometimes have them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-class OpmlError(ValueError):
+class OpmlError(DigestsError):
     """An uploaded file that is not a readable OPML subscription list; the message says why."""
 
 

@@ -1,0 +1,242 @@
+"""Callback data, what a button says when pressed: one typed value per button kind.
+
+Buttons are composed in the core (digests carry Read buttons into the outbox), so the codec lives
+here, beside the message model, and every transport decodes with it. Telegram hands back whatever
+data a client sends, and a client can send anything up to 64 bytes, so `decode` accepts only what
+`encode` could have produced: a known prefix, the right fields, numbers the database can hold.
+The wire form, `<prefix>:<field>:<field>`, is the one buttons already in chats carry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from digests.store.ids import parse_number
+from digests.text.summarize import LENGTHS
+
+CALLBACK_DATA_LIMIT = 64  # bytes of UTF-8, as Telegram counts them
+SEPARATOR = ":"
+NEW = "new"  # in place of a page: send the first page as a new message
+BUTTON_SETTINGS = ("rhythm", "summary_length", "digest_time", "timezone", "weekday")
+
+
+@dataclass(frozen=True, slots=True)
+class ShowSummary:
+    """A summary at the reader's own length as a new message, or redrawn at `length` in place."""
+
+    prefix: ClassVar[str] = "sum"
+    article_id: int
+    length: str | None = None
+
+    def fields(self) -> tuple[str, ...]:
+        return (str(self.article_id),) + ((self.length,) if self.length else ())
+
+    @classmethod
+    def parse(cls, fields: list[str]) -> ShowSummary | None:
+        match fields:
+            case [raw_id]:
+                length = None
+            case [raw_id, length] if length in LENGTHS:
+                pass
+            case _:
+                return None
+        article_id = parse_number(raw_id)
+        return None if article_id is None else cls(article_id, length)
+
+
+@dataclass(frozen=True, slots=True)
+class LatestPage:
+    """The latest articles from `offset` on, in place; `new` sends the first page afresh."""
+
+    prefix: ClassVar[str] = "latest"
+    offset: int = 0
+    new: bool = False
+
+    def fields(self) -> tuple[str, ...]:
+        return (NEW,) if self.new else (str(self.offset),)
+
+    @classmethod
+    def parse(cls, fields: list[str]) -> LatestPage | None:
+        match fields:
+            case [value] if value == NEW:
+                return cls(new=True)
+            case [value] if (offset := parse_number(value)) is not None:
+                return cls(offset)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ReadArticle:
+    """The whole text of an article that has no web address to open."""
+
+    prefix: ClassVar[str] = "read"
+    article_id: int
+
+    def fields(self) -> tuple[str, ...]:
+        return (str(self.article_id),)
+
+    @classmethod
+    def parse(cls, fields: list[str]) -> ReadArticle | None:
+        match fields:
+            case [raw_id] if (article_id := parse_number(raw_id)) is not None:
+                return cls(article_id)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ActorProfile:
+    """A page of what a person said, in place; `new` sends the first page afresh."""
+
+    prefix: ClassVar[str] = "actor"
+    actor_id: int
+    page: int = 0
+    new: bool = False
+
+    def fields(self) -> tuple[str, ...]:
+        return (str(self.actor_id), NEW if self.new else str(self.page))
+
+    @classmethod
+    def parse(cls, fields: list[str]) -> ActorProfile | None:
+        match fields:
+            case [raw_id, page]:
+                actor_id = parse_number(raw_id)
+                number = 0 if page == NEW else parse_number(page)
+                if actor_id is not None and number is not None:
+                    return cls(actor_id, number, new=page == NEW)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class FollowActor:
+    """Follow (or stop following) a person in this chat's digests."""
+
+    prefix: ClassVar[str] = "follow"
+    actor_id: int
+    follow: bool = True
+
+    def fields(self) -> tuple[str, ...]:
+        return ("on" if self.follow else "off", str(self.actor_id))
+
+    @classmethod
+    def parse(cls, fields: list[str]) -> FollowActor | None:
+        match fields:
+            case ["on" | "off" as action, raw_id] if (actor_id := parse_number(raw_id)) is not None:
+                return cls(actor_id, follow=action == "on")
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeSetting:
+    """One digest setting from the settings card; the value is checked when it is stored."""
+
+    prefix: ClassVar[str] = "set"
+    name: str
+    value: str
+
+    def fields(self) -> tuple[str, ...]:
+        return (self.name, self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class UnfollowFromSettings:
+    """The settings card's "Unfollow <name>" button."""
+
+    prefix: ClassVar[str] = "set"
+    actor_id: int
+
+    def fields(self) -> tuple[str, ...]:
+        return ("unfollow", str(self.actor_id))
+
+
+def _parse_settings_button(fields: list[str]) -> ChangeSetting | UnfollowFromSettings | None:
+    """`set:unfollow:<id>`, or `set:<name>:<value>` (a time's own colon stays in the value)."""
+    match fields:
+        case ["unfollow", raw_id] if (actor_id := parse_number(raw_id)) is not None:
+            return UnfollowFromSettings(actor_id)
+        case [name, *value] if name in BUTTON_SETTINGS and value:
+            return ChangeSetting(name, SEPARATOR.join(value))
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Subscribe:
+    """The welcome card's Subscribe button."""
+
+    prefix: ClassVar[str] = "sub"
+
+    def fields(self) -> tuple[str, ...]:
+        return ("on",)
+
+    @classmethod
+    def parse(cls, fields: list[str]) -> Subscribe | None:
+        return cls() if fields == ["on"] else None
+
+
+@dataclass(frozen=True, slots=True)
+class BreakingAction:
+    """An admin's Send or Cancel on a breaking update."""
+
+    prefix: ClassVar[str] = "brk"
+    broadcast_id: int
+    send: bool
+
+    def fields(self) -> tuple[str, ...]:
+        return ("send" if self.send else "cancel", str(self.broadcast_id))
+
+    @classmethod
+    def parse(cls, fields: list[str]) -> BreakingAction | None:
+        match fields:
+            case ["send" | "cancel" as action, raw_id] if (
+                broadcast_id := parse_number(raw_id)
+            ) is not None:
+                return cls(broadcast_id, send=action == "send")
+        return None
+
+
+Callback = (
+    ShowSummary
+    | LatestPage
+    | ReadArticle
+    | ActorProfile
+    | FollowActor
+    | ChangeSetting
+    | UnfollowFromSettings
+    | Subscribe
+    | BreakingAction
+)
+
+_PARSERS: dict[str, Callable[[list[str]], Callback | None]] = {
+    ShowSummary.prefix: ShowSummary.parse,
+    LatestPage.prefix: LatestPage.parse,
+    ReadArticle.prefix: ReadArticle.parse,
+    ActorProfile.prefix: ActorProfile.parse,
+    FollowActor.prefix: FollowActor.parse,
+    ChangeSetting.prefix: _parse_settings_button,
+    Subscribe.prefix: Subscribe.parse,
+    BreakingAction.prefix: BreakingAction.parse,
+}
+
+
+def encode(callback: Callback) -> str:
+    """The data a button carries.
+
+    Raises ValueError past Telegram's 64 bytes, or for a value `decode` would not read back
+    (an id beyond the database's, an unknown setting): a bug in the caller, never user input.
+    """
+    data = SEPARATOR.join((callback.prefix, *callback.fields()))
+    if len(data.encode()) > CALLBACK_DATA_LIMIT:
+        raise ValueError(f"callback data over {CALLBACK_DATA_LIMIT} bytes: {data!r}")
+    if decode(data) != callback:
+        raise ValueError(f"callback data that would not read back: {data!r}")
+    return data
+
+
+def decode(data: str) -> Callback | None:
+    """The button a press came from, or None for anything `encode` would not have written."""
+    if not data or len(data.encode()) > CALLBACK_DATA_LIMIT:
+        return None
+    prefix, *fields = data.split(SEPARATOR)
+    parser = _PARSERS.get(prefix)
+    return parser(fields) if parser else None
