@@ -14,12 +14,21 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from digests.store.ids import parse_number
+from digests.subscriptions.schedule import RHYTHMS
 from digests.text.summarize import LENGTHS
 
 CALLBACK_DATA_LIMIT = 64  # bytes of UTF-8, as Telegram counts them
 SEPARATOR = ":"
 NEW = "new"  # in place of a page: send the first page as a new message
-BUTTON_SETTINGS = ("rhythm", "summary_length", "digest_time", "timezone", "weekday")
+# The settings the card's buttons change, and what each value must be to come from a button
+# (a time or a zone is checked where it is stored, like the ones people type).
+BUTTON_SETTINGS: dict[str, Callable[[str], bool]] = {
+    "rhythm": lambda value: value in RHYTHMS,
+    "summary_length": lambda value: value in LENGTHS,
+    "digest_time": bool,
+    "timezone": bool,
+    "weekday": lambda value: parse_number(value, maximum=6) is not None,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,8 +164,10 @@ def _parse_settings_button(fields: list[str]) -> ChangeSetting | UnfollowFromSet
     match fields:
         case ["unfollow", raw_id] if (actor_id := parse_number(raw_id)) is not None:
             return UnfollowFromSettings(actor_id)
-        case [name, *value] if name in BUTTON_SETTINGS and value:
-            return ChangeSetting(name, SEPARATOR.join(value))
+        case [name, *parts] if name in BUTTON_SETTINGS:
+            value = SEPARATOR.join(parts)
+            if parts and BUTTON_SETTINGS[name](value):
+                return ChangeSetting(name, value)
     return None
 
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+from bot import router
+from bot.console import Console
+from bot.conversation import SOMETHING_WENT_WRONG
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADLINES = (
@@ -76,3 +82,45 @@ def test_at_words_shows_what_inline_sharing_would_post(tmp_path):
     assert shares and all("ceasefire" in share.lower() for share in shares)
     assert HEADLINES[0] in screen
     assert "No article to share matches that." in screen
+
+
+def test_bad_input_gets_answers_and_the_console_keeps_going(tmp_path):
+    huge = "99999999999999999999"
+    typed = [
+        f"/summary {huge}",
+        "/summary ²",
+        f"/removefeed {huge}",
+        "/subscribe",
+        "/settings timezone America",
+        "/settings timezone Etc",
+        "/settings timezone " + "x" * 300,
+        "/summary " + "ceasefire" * 450,
+        huge,
+        "²",
+        "/latest",
+    ]
+    screen = run_console(tmp_path, "\n".join(typed) + "\nquit\n")
+    assert f"There is no article #{huge}." in screen
+    assert "No article title matches “²”" in screen
+    assert f"I have no feed “{huge}”." in screen
+    assert "“America” is not a time zone I know." in screen
+    assert "“Etc” is not a time zone I know." in screen
+    assert screen.count("is not a time zone I know.") == 3
+    assert "ceasefire" * 10 not in screen
+    assert "There is no button with that number." in screen
+    assert screen.rstrip().endswith("Bye.")
+    assert screen.count("Get a summary:") == 5  # the last line was still answered
+
+
+def test_a_failure_on_our_side_is_reported_and_the_console_carries_on(seeded, monkeypatch):
+    def broken(*args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(router, "summarize_post", broken)
+    screen = io.StringIO()
+    typed = io.StringIO("a text that meets a bug\n/help\nquit\n")
+    asyncio.run(Console(seeded, stdin=typed, stdout=screen).run())
+    assert SOMETHING_WENT_WRONG in screen.getvalue()
+    assert "a bug" not in screen.getvalue()
+    assert "What I can do" in screen.getvalue()
+    assert screen.getvalue().rstrip().endswith("Bye.")

@@ -56,9 +56,7 @@ async def ask(runtime: Runtime, line: str) -> list[Message]:
 
 async def share(runtime: Runtime, text: str) -> list[Message]:
     """What the transports do with a post sent, forwarded or replied to: text and its links."""
-    return await asyncio.to_thread(
-        router.summarize_post, runtime, READER, text, find_links(text)
-    )
+    return await asyncio.to_thread(router.summarize_post, runtime, READER, text, find_links(text))
 
 
 def plain(messages: list[Message]) -> str:
