@@ -53,7 +53,7 @@ def progress_message(progress: Progress) -> Message:
         f"{progress.sent} / {progress.total} sent, {progress.failed} failed"
         + (f", {progress.cancelled} cancelled" if progress.cancelled else "")
     )
-    buttons = ()
+    buttons: tuple[tuple[Button, ...], ...] = ()
     if progress.status == "sending":
         cancel = BreakingAction(progress.broadcast_id, send=False)
         buttons = ((Button.calling("Cancel", cancel),),)

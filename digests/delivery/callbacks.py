@@ -14,16 +14,15 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from digests.store.ids import parse_number
-from digests.subscriptions.schedule import RHYTHMS
 from digests.text.summarize import LENGTHS
 
 CALLBACK_DATA_LIMIT = 64  # bytes of UTF-8, as Telegram counts them
 SEPARATOR = ":"
 NEW = "new"  # in place of a page: send the first page as a new message
 # The settings the card's buttons change, and what each value must be to come from a button
-# (a time or a zone is checked where it is stored, like the ones people type).
+# (a rhythm, a time or a zone is checked where it is stored, like the ones people type).
 BUTTON_SETTINGS: dict[str, Callable[[str], bool]] = {
-    "rhythm": lambda value: value in RHYTHMS,
+    "rhythm": bool,
     "summary_length": lambda value: value in LENGTHS,
     "digest_time": bool,
     "timezone": bool,

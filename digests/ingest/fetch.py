@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from digests.errors import DigestsError
+from digests.store.ids import is_number
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -331,7 +332,7 @@ async def _read_body(response: httpx.Response, max_bytes: int) -> bytes:
     """Stream with both the wire size and the decompressed size capped (no decompression bombs)."""
     too_large = f"The page is larger than {_human_size(max_bytes)}."
     declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > max_bytes:
+    if is_number(declared) and int(declared) > max_bytes:
         raise FetchError(too_large)
     decoder = _Decoder(response.headers.get("Content-Encoding", ""), max_bytes, too_large)
     received = 0

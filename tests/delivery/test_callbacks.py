@@ -99,7 +99,6 @@ def test_values_that_would_not_read_back_are_never_written():
         "set:weekday",
         "set:weekday:²",
         "set:weekday:7",
-        "set:rhythm:monthly",
         "set:summary_length:huge",
         "set:timezone:",
         "set:active:1",
