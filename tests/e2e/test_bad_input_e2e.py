@@ -38,7 +38,8 @@ async def test_forged_buttons_are_answered_politely_and_the_bot_carries_on(live_
         answer = await answer_to(emulator, query_id)
         assert answer.text == OUT_OF_DATE, data
     assert len(emulator.sent(USER)) == 1  # no "something went wrong", no stray message
-    [summary] = await say(emulator, "/summary 1")
+    emulator.user_presses(USER, latest.message_id, latest.buttons[0]["callback_data"])
+    [_, summary] = await emulator.wait_for_messages(USER, 2)
     assert "Short" in " ".join(b["text"] for b in summary.buttons)
 
 
