@@ -13,6 +13,7 @@ from digests.runtime import Runtime
 
 def breaking(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     """Show a preview with Send and Cancel; nothing is queued until Send is pressed."""
+    assert asker.user_id is not None, "the router lets in only admins, and admins have ids"
     with runtime.session() as session:
         draft = broadcasts.draft(
             session, admin_user_id=asker.user_id, admin_chat_id=asker.chat.id, text=args
