@@ -150,17 +150,22 @@ class Console:
         return router.import_opml(self.runtime, self.asker, data)
 
     async def run(self) -> None:
+        """Read lines until quit; then step down as scheduler leader, so a bot sharing the
+        database takes over at once."""
         self.write(BANNER)
-        await self.ticker.tick()
-        while True:
-            self.write(PROMPT)
-            line = await asyncio.to_thread(self.stdin.readline)
-            if not line:
-                break
-            line = line.strip()
-            if line.lower() in ("quit", "exit", "/quit"):
-                break
-            if line:
-                await asyncio.to_thread(self.handle, line)
-                await self.ticker.tick()
+        try:
+            await self.ticker.tick()
+            while True:
+                self.write(PROMPT)
+                line = await asyncio.to_thread(self.stdin.readline)
+                if not line:
+                    break
+                line = line.strip()
+                if line.lower() in ("quit", "exit", "/quit"):
+                    break
+                if line:
+                    await asyncio.to_thread(self.handle, line)
+                    await self.ticker.tick()
+        finally:
+            self.ticker.leadership.release()
         self.write("\nBye.\n")
