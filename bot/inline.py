@@ -12,15 +12,16 @@ from bot.render import NO_PREVIEW
 from digests.metrics import UPDATES_HANDLED
 from digests.reading.sharing import SharePage, share_page
 from digests.runtime import Runtime
+from digests.store.ids import parse_number
 
 # Telegram may cache answers for everyone who types the same words: they hold no one's own data.
 CACHE_SECONDS = 60
-MAX_OFFSET_DIGITS = 6
+MAX_OFFSET = 999_999
 
 
 def _offset(raw: str) -> int:
     """The page a scrolling client asks for; anything but a small number is the first page."""
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= MAX_OFFSET_DIGITS else 0
+    return parse_number(raw, maximum=MAX_OFFSET) or 0
 
 
 def _results(page: SharePage) -> list[InlineQueryResultArticle]:
