@@ -20,6 +20,7 @@ from digests.delivery.pacing import Limits, Pacer
 from digests.ingest.user_links import find_links
 from digests.reading.sharing import share_page
 from digests.runtime import Runtime
+from digests.store.enums import DeliveryOutcome
 from digests.store.ids import is_number, parse_number
 from digests.subscriptions.subscribers import ChatInfo
 
@@ -51,9 +52,9 @@ class ConsoleSender:
 
     async def send(self, chat_id: int, message: Message) -> Delivery:
         if chat_id != CONSOLE_CHAT.id:
-            return Delivery("blocked", reason="only the console chat exists here")
+            return Delivery(DeliveryOutcome.BLOCKED, reason="only the console chat exists here")
         self.console.show(message, heading="message")
-        return Delivery("sent")
+        return Delivery(DeliveryOutcome.SENT)
 
     async def edit(self, chat_id: int, message_id: int, message: Message) -> None:
         self.console.show(message, heading="updated")

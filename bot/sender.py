@@ -23,6 +23,7 @@ from bot.render import send_kwargs
 from digests.delivery.message import Message
 from digests.delivery.outbox import Delivery
 from digests.delivery.pacing import Pacer
+from digests.store.enums import DeliveryOutcome
 
 log = logging.getLogger(__name__)
 
@@ -53,20 +54,26 @@ class TelegramSender:
                 chat_id, **send_kwargs(message), allow_paid_broadcast=self._paid or None
             )
         except RetryAfter as error:
-            return Delivery("retry", reason="flood control", retry_after=retry_after_seconds(error))
+            return Delivery(
+                DeliveryOutcome.RETRY,
+                reason="flood control",
+                retry_after=retry_after_seconds(error),
+            )
         except ChatMigrated as error:
-            return Delivery("migrated", reason="group upgraded", new_chat_id=error.new_chat_id)
+            return Delivery(
+                DeliveryOutcome.MIGRATED, reason="group upgraded", new_chat_id=error.new_chat_id
+            )
         except Forbidden as error:
-            return Delivery("blocked", reason=error.message)
+            return Delivery(DeliveryOutcome.BLOCKED, reason=error.message)
         except BadRequest as error:
-            return Delivery("rejected", reason=error.message)
+            return Delivery(DeliveryOutcome.REJECTED, reason=error.message)
         except NetworkError as error:  # timeouts, 5xx, connection failures: worth another try
-            return Delivery("retry", reason=f"network: {error.message}")
+            return Delivery(DeliveryOutcome.RETRY, reason=f"network: {error.message}")
         except TelegramError as error:
-            return Delivery("retry", reason=error.message)
+            return Delivery(DeliveryOutcome.RETRY, reason=error.message)
         finally:
             _FROM_OUTBOX.reset(token)
-        return Delivery("sent", message_id=sent.message_id)
+        return Delivery(DeliveryOutcome.SENT, message_id=sent.message_id)
 
     async def edit(self, chat_id: int, message_id: int, message: Message) -> None:
         try:

@@ -9,6 +9,7 @@ from digests.delivery.callbacks import ChangeSetting, Subscribe, UnfollowFromSet
 from digests.delivery.message import Button, Message, bold, esc, italic
 from digests.errors import echo
 from digests.runtime import Runtime
+from digests.store.enums import RhythmKind
 from digests.store.tables import Subscription
 from digests.subscriptions.follows import followed_actors, unfollow
 from digests.subscriptions.schedule import WEEKDAYS
@@ -41,11 +42,11 @@ SETTINGS_HELP = (
 
 
 def describe(subscription: Subscription) -> str:
-    if subscription.rhythm == "instant":
+    if subscription.rhythm == RhythmKind.INSTANT:
         when = "as soon as new articles arrive"
-    elif subscription.rhythm == "hourly":
+    elif subscription.rhythm == RhythmKind.HOURLY:
         when = f"every hour at :{subscription.digest_time[3:]}"
-    elif subscription.rhythm == "weekly":
+    elif subscription.rhythm == RhythmKind.WEEKLY:
         when = f"every {WEEKDAYS[subscription.weekday]} at {subscription.digest_time}"
     else:
         when = f"every day at {subscription.digest_time}"
@@ -70,7 +71,7 @@ def settings_message(
             else "none"
         ),
     ]
-    if subscription.rhythm == "weekly":
+    if subscription.rhythm == RhythmKind.WEEKLY:
         lines.append(f"Weekly on: {esc(WEEKDAYS[subscription.weekday])}")
     following = ", ".join(name for _, name in followed) or "nobody (use /actor NAME → Follow)"
     lines.append(f"Following: {esc(following)}")
@@ -87,14 +88,12 @@ def settings_message(
         )
 
     rows = [
-        row(
-            "rhythm", ("instant", "hourly", "daily", "weekly"), subscription.rhythm, str.capitalize
-        ),
+        row("rhythm", tuple(RhythmKind), subscription.rhythm, str.capitalize),
         row("summary_length", tuple(LENGTHS), subscription.summary_length, str.capitalize),
         row("digest_time", COMMON_TIMES, subscription.digest_time),
         row("timezone", COMMON_ZONES, subscription.timezone, lambda z: z.split("/")[-1]),
     ]
-    if subscription.rhythm == "weekly":
+    if subscription.rhythm == RhythmKind.WEEKLY:
         rows.append(row("weekday", range(7), subscription.weekday, lambda d: WEEKDAYS[d][:3]))
     rows += [
         (Button.calling(f"Unfollow {name}", UnfollowFromSettings(actor_id)),)

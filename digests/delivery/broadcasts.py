@@ -5,15 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from digests.delivery.callbacks import BreakingAction
 from digests.delivery.message import Button, Message, bold, esc
+from digests.delivery.outbox import Outgoing, enqueue
 from digests.errors import DigestsError
+from digests.store.enums import BroadcastStatus, MessageKind, OutboxStatus
 from digests.store.tables import Broadcast, Chat, OutboxMessage, Subscription
 
-BREAKING_PRIORITY = 0  # ahead of every digest
 MAX_TEXT = 3500  # leaves room for the heading within Telegram's 4096
 
 
@@ -24,7 +25,7 @@ class BroadcastError(DigestsError):
 @dataclass(frozen=True, slots=True)
 class Progress:
     broadcast_id: int
-    status: str
+    status: BroadcastStatus
     total: int
     sent: int
     failed: int
@@ -43,10 +44,10 @@ def progress_message(progress: Progress) -> Message:
     """The admin's card for a broadcast, edited as it goes out (by the /breaking buttons and
     by the scheduler), with Cancel while anything is left to send."""
     state = {
-        "sending": "Sending",
-        "done": "Sent",
-        "cancelled": "Cancelled",
-        "draft": "Not sent",
+        BroadcastStatus.SENDING: "Sending",
+        BroadcastStatus.DONE: "Sent",
+        BroadcastStatus.CANCELLED: "Cancelled",
+        BroadcastStatus.DRAFT: "Not sent",
     }[progress.status]
     text = (
         f"{bold(f'Breaking update #{progress.broadcast_id}: {state}')}\n"
@@ -54,7 +55,7 @@ def progress_message(progress: Progress) -> Message:
         + (f", {progress.cancelled} cancelled" if progress.cancelled else "")
     )
     buttons: tuple[tuple[Button, ...], ...] = ()
-    if progress.status == "sending":
+    if progress.status == BroadcastStatus.SENDING:
         cancel = BreakingAction(progress.broadcast_id, send=False)
         buttons = ((Button.calling("Cancel", cancel),),)
     return Message(html=text, buttons=buttons)
@@ -87,7 +88,7 @@ def confirm(
     broadcast = session.get(Broadcast, broadcast_id, with_for_update=True)
     if broadcast is None:
         raise BroadcastError("That update no longer exists.")
-    if broadcast.status != "draft":
+    if broadcast.status != BroadcastStatus.DRAFT:
         return progress(session, broadcast_id)
     chats = (
         select(col(Subscription.chat_id))
@@ -95,26 +96,18 @@ def confirm(
         .where(col(Subscription.active), col(Chat.active))
     )
     chat_ids = list(session.exec(chats).all())
-    html = breaking_html(broadcast.text)
-    if chat_ids:
-        session.execute(
-            insert(OutboxMessage),
-            [
-                {
-                    "idempotency_key": f"breaking:{broadcast.id}:{chat_id}",
-                    "chat_id": chat_id,
-                    "text": html,
-                    "priority": BREAKING_PRIORITY,
-                    "status": "pending",
-                    "attempts": 0,
-                    "next_attempt_at": now,
-                    "broadcast_id": broadcast.id,
-                    "created_at": now,
-                }
-                for chat_id in chat_ids
-            ],
-        )
-    broadcast.status, broadcast.total = "sending", len(chat_ids)
+    update_message = Message(breaking_html(broadcast.text))
+    enqueue(
+        session,
+        MessageKind.BREAKING,
+        (
+            Outgoing(chat_id, update_message, key=f"{broadcast.id}:{chat_id}")
+            for chat_id in chat_ids
+        ),
+        now=now,
+        broadcast_id=broadcast.id,
+    )
+    broadcast.status, broadcast.total = BroadcastStatus.SENDING, len(chat_ids)
     broadcast.progress_message_id = message_id
     session.flush()
     return progress(session, broadcast_id)
@@ -125,16 +118,16 @@ def cancel(session: Session, broadcast_id: int, *, now: datetime) -> Progress:
     broadcast = session.get(Broadcast, broadcast_id, with_for_update=True)
     if broadcast is None:
         raise BroadcastError("That update no longer exists.")
-    if broadcast.status in ("draft", "sending"):
+    if broadcast.status in (BroadcastStatus.DRAFT, BroadcastStatus.SENDING):
         session.execute(
             update(OutboxMessage)
             .where(
                 col(OutboxMessage.broadcast_id) == broadcast_id,
-                col(OutboxMessage.status) == "pending",
+                col(OutboxMessage.status) == OutboxStatus.PENDING,
             )
-            .values(status="cancelled", last_error="cancelled by an admin")
+            .values(status=OutboxStatus.CANCELLED, last_error="cancelled by an admin")
         )
-        broadcast.status, broadcast.finished_at = "cancelled", now
+        broadcast.status, broadcast.finished_at = BroadcastStatus.CANCELLED, now
     session.flush()
     return progress(session, broadcast_id)
 
@@ -152,22 +145,26 @@ def progress(session: Session, broadcast_id: int) -> Progress:
         broadcast_id=broadcast_id,
         status=broadcast.status,
         total=broadcast.total,
-        sent=counts.get("sent", 0),
-        failed=counts.get("dead", 0),
-        cancelled=counts.get("cancelled", 0),
+        sent=counts.get(OutboxStatus.SENT, 0),
+        failed=counts.get(OutboxStatus.DEAD, 0),
+        cancelled=counts.get(OutboxStatus.CANCELLED, 0),
     )
 
 
 def unfinished(session: Session) -> list[Broadcast]:
-    return list(session.exec(select(Broadcast).where(col(Broadcast.status) == "sending")).all())
+    return list(
+        session.exec(
+            select(Broadcast).where(col(Broadcast.status) == BroadcastStatus.SENDING)
+        ).all()
+    )
 
 
 def finish_if_done(session: Session, broadcast_id: int, *, now: datetime) -> Progress:
     """Mark a sending broadcast done once nothing of it is pending."""
     current = progress(session, broadcast_id)
-    if current.status == "sending" and current.pending <= 0:
+    if current.status == BroadcastStatus.SENDING and current.pending <= 0:
         broadcast = session.get_one(Broadcast, broadcast_id)
-        broadcast.status, broadcast.finished_at = "done", now
+        broadcast.status, broadcast.finished_at = BroadcastStatus.DONE, now
         session.flush()
         current = progress(session, broadcast_id)
     return current

@@ -15,7 +15,6 @@ from typing import TypeVar
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from digests.delivery.message import Message
 from digests.delivery.outbox import (
     ClaimedMessage,
     Delivery,
@@ -28,7 +27,7 @@ from digests.delivery.outbox import (
 from digests.delivery.pacing import Pacer
 from digests.metrics import MESSAGES_FAILED, MESSAGES_SENT
 from digests.store.db import session_scope
-from digests.subscriptions.digest import buttons_from_json
+from digests.store.enums import DeliveryOutcome
 
 log = logging.getLogger(__name__)
 
@@ -55,15 +54,15 @@ class DrainReport:
 
     def count(self, delivery: Delivery) -> None:
         """Tally one outcome here and in the exported metrics operators watch."""
-        if delivery.kind == "sent":
+        if delivery.outcome == DeliveryOutcome.SENT:
             self.sent += 1
             MESSAGES_SENT.inc()
             return
-        if delivery.kind in ("retry", "migrated"):
+        if delivery.outcome in (DeliveryOutcome.RETRY, DeliveryOutcome.MIGRATED):
             self.retried += 1
         else:
             self.failed += 1
-        MESSAGES_FAILED.labels(outcome=delivery.kind).inc()
+        MESSAGES_FAILED.labels(outcome=delivery.outcome).inc()
 
 
 async def drain_outbox(
@@ -131,12 +130,12 @@ async def _send_chat(writer, sender, pacer, rows, gate, clock, report: DrainRepo
         for index, row in enumerate(rows):
             async with pacer.turn(row.chat_id):
                 delivery = await _attempt(sender, row)
-            if delivery.kind == "retry" and delivery.retry_after:
+            if delivery.outcome == DeliveryOutcome.RETRY and delivery.retry_after:
                 pacer.hold_chat(row.chat_id, delivery.retry_after)
             recording = partial(record_delivery, message_id=row.id, delivery=delivery, now=clock())
             await writer.write(recording)
             report.count(delivery)
-            if delivery.kind != "sent":
+            if delivery.outcome != DeliveryOutcome.SENT:
                 unattempted = [later.id for later in rows[index + 1 :]]
                 if unattempted:
                     await writer.write(partial(release, message_ids=unattempted, now=clock()))
@@ -144,12 +143,11 @@ async def _send_chat(writer, sender, pacer, rows, gate, clock, report: DrainRepo
 
 
 async def _attempt(sender: Sender, row: ClaimedMessage) -> Delivery:
-    message = Message(html=row.text, buttons=buttons_from_json(row.buttons))
     try:
-        return await sender.send(row.chat_id, message)
+        return await sender.send(row.chat_id, row.message)
     except Exception as exc:  # a sender bug must not lose the row: retry it later
         log.exception("sender failed on outbox row %s", row.id)
-        return Delivery("retry", reason=f"internal error: {type(exc).__name__}")
+        return Delivery(DeliveryOutcome.RETRY, reason=f"internal error: {type(exc).__name__}")
 
 
 class _Writer:

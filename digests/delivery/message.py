@@ -7,6 +7,7 @@ here; transports (Telegram, the console) only turn it into their own form.
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -44,6 +45,21 @@ class Message:
 
     html: str
     buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
+
+
+def buttons_to_json(buttons: tuple[tuple[Button, ...], ...]) -> str | None:
+    """Rows of buttons as the outbox stores them (None: no buttons)."""
+    if not buttons:
+        return None
+    return json.dumps(
+        [[{"text": b.text, "data": b.data, "url": b.url} for b in row] for row in buttons]
+    )
+
+
+def buttons_from_json(raw: str | None) -> tuple[tuple[Button, ...], ...]:
+    if not raw:
+        return ()
+    return tuple(tuple(Button(**button) for button in row) for row in json.loads(raw))
 
 
 def esc(text: object) -> str:

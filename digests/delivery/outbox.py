@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import func, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from digests.delivery.message import Message
+from digests.delivery.message import Message, buttons_from_json, buttons_to_json
+from digests.store.enums import DeliveryOutcome, MessageKind, OutboxStatus
 from digests.store.tables import Chat, OutboxMessage, Subscription
 
 # A claimed row is leased: if the sender dies mid-send, the row becomes due again after this,
@@ -24,7 +27,7 @@ BACKOFF_MAX_SECONDS = 600.0
 class Delivery:
     """What became of one send, in domain terms (transport errors are translated at the edge)."""
 
-    kind: str  # sent | retry | blocked | migrated | rejected
+    outcome: DeliveryOutcome
     reason: str | None = None
     retry_after: float | None = None  # seconds, for retry
     new_chat_id: int | None = None  # for migrated
@@ -36,11 +39,58 @@ class Sender(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One message for one chat; `key` tells it apart from every other message of its kind."""
+
+    chat_id: int
+    message: Message
+    key: str
+
+
+def enqueue(
+    session: Session,
+    kind: MessageKind,
+    messages: Iterable[Outgoing],
+    *,
+    now: datetime,
+    broadcast_id: int | None = None,
+) -> int:
+    """The one way into the outbox, due now, at the priority of their kind.
+
+    The idempotency key is the kind and the message's key: a key already queued is skipped,
+    so whatever queues the same thing twice (a retried transaction, a second press) sends it
+    once. Returns how many messages were offered.
+    """
+    rows = [
+        {
+            "idempotency_key": f"{kind}:{outgoing.key}",
+            "chat_id": outgoing.chat_id,
+            "text": outgoing.message.html,
+            "buttons": buttons_to_json(outgoing.message.buttons),
+            "priority": kind.priority,
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "broadcast_id": broadcast_id,
+            "created_at": now,
+        }
+        for outgoing in messages
+    ]
+    if rows:
+        session.execute(_insert_new(session), rows)
+    return len(rows)
+
+
+def _insert_new(session: Session):
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(OutboxMessage).on_conflict_do_nothing(index_elements=["idempotency_key"])
+
+
+@dataclass(frozen=True, slots=True)
 class ClaimedMessage:
     id: int
     chat_id: int
-    text: str
-    buttons: str | None
+    message: Message
     attempts: int
 
 
@@ -48,7 +98,10 @@ def claim_due(session: Session, *, now: datetime, limit: int = 100) -> list[Clai
     """Lease up to `limit` due rows, most urgent first; other senders skip rows already leased."""
     query = (
         select(OutboxMessage)
-        .where(col(OutboxMessage.status) == "pending", col(OutboxMessage.next_attempt_at) <= now)
+        .where(
+            col(OutboxMessage.status) == OutboxStatus.PENDING,
+            col(OutboxMessage.next_attempt_at) <= now,
+        )
         .order_by(col(OutboxMessage.priority), col(OutboxMessage.id))
         .limit(limit)
     )
@@ -59,7 +112,10 @@ def claim_due(session: Session, *, now: datetime, limit: int = 100) -> list[Clai
         row.next_attempt_at = now + CLAIM_LEASE
         row.attempts += 1
     session.flush()
-    return [ClaimedMessage(r.id, r.chat_id, r.text, r.buttons, r.attempts) for r in rows]
+    return [
+        ClaimedMessage(r.id, r.chat_id, Message(r.text, buttons_from_json(r.buttons)), r.attempts)
+        for r in rows
+    ]
 
 
 def record_delivery(
@@ -67,27 +123,27 @@ def record_delivery(
 ) -> None:
     """Apply Telegram's answer to a claimed row (and, for 403 or migration, to the chat)."""
     row = session.get(OutboxMessage, message_id)
-    if row is None or row.status != "pending":
+    if row is None or row.status != OutboxStatus.PENDING:
         return
-    if delivery.kind == "sent":
-        row.status, row.sent_at, row.last_error = "sent", now, None
-    elif delivery.kind == "retry":
+    if delivery.outcome == DeliveryOutcome.SENT:
+        row.status, row.sent_at, row.last_error = OutboxStatus.SENT, now, None
+    elif delivery.outcome == DeliveryOutcome.RETRY:
         _schedule_retry(row, delivery, now=now)
-    elif delivery.kind == "blocked":
+    elif delivery.outcome == DeliveryOutcome.BLOCKED:
         deactivate_chat(session, row.chat_id, delivery.reason or "blocked")
-    elif delivery.kind == "migrated" and delivery.new_chat_id is not None:
+    elif delivery.outcome == DeliveryOutcome.MIGRATED and delivery.new_chat_id is not None:
         migrate_chat(session, row.chat_id, delivery.new_chat_id)
         row.next_attempt_at = now
         row.attempts -= 1
     else:
-        row.status, row.last_error = "dead", delivery.reason or "rejected"
+        row.status, row.last_error = OutboxStatus.DEAD, delivery.reason or "rejected"
     session.flush()
 
 
 def release(session: Session, message_ids: list[int], *, now: datetime) -> None:
     """Hand back claimed rows that were not attempted, so they do not wait out the lease."""
     for row in session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(message_ids))):
-        if row.status == "pending":
+        if row.status == OutboxStatus.PENDING:
             row.next_attempt_at = now
             row.attempts = max(0, row.attempts - 1)
     session.flush()
@@ -100,7 +156,7 @@ def _schedule_retry(row: OutboxMessage, delivery: Delivery, *, now: datetime) ->
         row.attempts -= 1
         row.next_attempt_at = now + timedelta(seconds=delivery.retry_after)
     elif row.attempts >= MAX_ATTEMPTS:
-        row.status = "dead"
+        row.status = OutboxStatus.DEAD
         row.last_error = f"gave up after {row.attempts} attempts: {delivery.reason}"[:512]
     else:
         delay = min(BACKOFF_MAX_SECONDS, BACKOFF_BASE_SECONDS * 2 ** (row.attempts - 1))
@@ -121,8 +177,10 @@ def deactivate_chat(session: Session, chat_id: int, reason: str) -> None:
     )
     session.exec(
         update(OutboxMessage)
-        .where(col(OutboxMessage.chat_id) == chat_id, col(OutboxMessage.status) == "pending")
-        .values(status="dead", last_error=f"chat inactive: {reason}"[:512])
+        .where(
+            col(OutboxMessage.chat_id) == chat_id, col(OutboxMessage.status) == OutboxStatus.PENDING
+        )
+        .values(status=OutboxStatus.DEAD, last_error=f"chat inactive: {reason}"[:512])
     )
 
 
@@ -139,7 +197,9 @@ def migrate_chat(session: Session, old_id: int, new_id: int) -> None:
     )
     session.exec(
         update(OutboxMessage)
-        .where(col(OutboxMessage.chat_id) == old_id, col(OutboxMessage.status) == "pending")
+        .where(
+            col(OutboxMessage.chat_id) == old_id, col(OutboxMessage.status) == OutboxStatus.PENDING
+        )
         .values(chat_id=new_id)
     )
 
@@ -147,13 +207,13 @@ def migrate_chat(session: Session, old_id: int, new_id: int) -> None:
 def next_due_at(session: Session) -> datetime | None:
     """When the earliest pending row may be claimed (None: nothing is pending)."""
     pending = select(func.min(col(OutboxMessage.next_attempt_at))).where(
-        col(OutboxMessage.status) == "pending"
+        col(OutboxMessage.status) == OutboxStatus.PENDING
     )
     return session.exec(pending).one()
 
 
 def queue_depth(session: Session) -> int:
     pending = select(func.count(col(OutboxMessage.id))).where(
-        col(OutboxMessage.status) == "pending"
+        col(OutboxMessage.status) == OutboxStatus.PENDING
     )
     return session.exec(pending).one()

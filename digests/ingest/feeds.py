@@ -11,13 +11,15 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from digests.errors import DigestsError, echo
-from digests.ingest.fetch import FetchError, FetchResult, fetch
-from digests.ingest.polling import Poller, PollTarget, fetch_policy, poll_interval
+from digests.ingest.fetch import FetchError, FetchResult, fetch, fetch_policy
+from digests.ingest.pipeline import find_source
+from digests.ingest.polling import Poller, PollTarget, poll_interval
 from digests.ingest.sources.feed import ParsedFeed, parse_feed
 from digests.ingest.sources.opml import OpmlOutline, build_opml, parse_opml
 from digests.ingest.sources.webpage import discover_feeds
 from digests.ingest.urls import canonical_url
 from digests.runtime import Runtime
+from digests.store.enums import SourceKind
 from digests.store.ids import is_number, parse_number
 from digests.store.tables import Article, Source
 
@@ -132,10 +134,10 @@ def _register(runtime: Runtime, url: str, title: str | None) -> tuple[int, str, 
     """The feed's source row, (re)activated; True when it was already being polled."""
     canonical = canonical_url(url)
     with runtime.session() as session:
-        source = session.exec(select(Source).where(col(Source.url) == canonical)).first()
-        already = source is not None and source.kind == "feed" and source.active
+        source = find_source(session, canonical)
+        already = source is not None and source.kind == SourceKind.FEED and source.active
         if source is None:
-            source = Source(kind="feed", url=canonical)
+            source = Source(kind=SourceKind.FEED, url=canonical)
             session.add(source)
         if not already:
             _activate(source, title=title)
@@ -168,8 +170,8 @@ def _find_feed(session: Session, reference: str) -> Source | None:
         source = None if number is None else session.get(Source, number)
     else:
         url = canonical_url(web_address(reference))
-        source = session.exec(select(Source).where(col(Source.url) == url)).first()
-    return source if source is not None and source.kind == "feed" else None
+        source = find_source(session, url)
+    return source if source is not None and source.kind == SourceKind.FEED else None
 
 
 def feed_statuses(session: Session) -> list[FeedStatus]:
@@ -183,7 +185,7 @@ def feed_statuses(session: Session) -> list[FeedStatus]:
     )
     sources = session.exec(
         select(Source)
-        .where(col(Source.kind) == "feed", col(Source.active))
+        .where(col(Source.kind) == SourceKind.FEED, col(Source.active))
         .order_by(col(Source.id))
     ).all()
     return [
@@ -224,12 +226,12 @@ def _import_outline(session: Session, outline: OpmlOutline, report: ImportReport
         report.invalid.append(outline.xml_url)
         return
     url = canonical_url(outline.xml_url)
-    source = session.exec(select(Source).where(col(Source.url) == url)).first()
-    if source is not None and source.kind == "feed" and source.active:
+    source = find_source(session, url)
+    if source is not None and source.kind == SourceKind.FEED and source.active:
         report.skipped.append(url)
         return
     if source is None:
-        source = Source(kind="feed", url=url)
+        source = Source(kind=SourceKind.FEED, url=url)
         session.add(source)
     _activate(source, title=outline.title, site_url=outline.html_url)
     report.added.append(url)
@@ -237,7 +239,12 @@ def _import_outline(session: Session, outline: OpmlOutline, report: ImportReport
 
 def _activate(source: Source, *, title: str | None, site_url: str | None = None) -> None:
     """A feed an admin (re)adds starts afresh: trusted, due now, no old failure streak."""
-    source.kind, source.active, source.trusted, source.next_poll_at = "feed", True, True, None
+    source.kind, source.active, source.trusted, source.next_poll_at = (
+        SourceKind.FEED,
+        True,
+        True,
+        None,
+    )
     source.error_count, source.last_error, source.admins_told = 0, None, False
     source.title = source.title or title
     source.site_url = source.site_url or site_url
@@ -246,7 +253,7 @@ def _activate(source: Source, *, title: str | None, site_url: str | None = None)
 def export_opml(session: Session) -> bytes:
     sources = session.exec(
         select(Source)
-        .where(col(Source.kind) == "feed", col(Source.active))
+        .where(col(Source.kind) == SourceKind.FEED, col(Source.active))
         .order_by(col(Source.id))
     ).all()
     outlines = [OpmlOutline(s.title, s.url, s.site_url) for s in sources]

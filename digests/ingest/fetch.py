@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from digests.config import Settings
 from digests.errors import DigestsError
 from digests.store.ids import is_number
 
@@ -75,6 +76,17 @@ def url_host(url: str) -> str | None:
         return httpx.URL(url.strip()).host or None
     except (ValueError, httpx.InvalidURL):
         return None
+
+
+def fetch_policy(settings: Settings, *, trusted_url: str | None = None) -> FetchPolicy:
+    """The limits for a download; `trusted_url` is a feed an admin added, whose host (and only
+    that host) may be on a private network."""
+    return FetchPolicy(
+        max_bytes=settings.fetch_max_bytes,
+        timeout_seconds=settings.fetch_timeout_seconds,
+        allow_private_addresses=settings.allow_private_urls,
+        trusted_host=url_host(trusted_url) if trusted_url else None,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from digests.actors.store import record_actors
 from digests.ingest.sources.raw import RawArticle
 from digests.ingest.urls import canonical_url, content_hash
 from digests.metrics import INGEST_SECONDS
+from digests.store.enums import SourceKind
 from digests.store.tables import Article, Source, utcnow
 from digests.store.visibility import visible_to
 from digests.text.language import detect_language, iso_code, language_name
@@ -39,8 +40,15 @@ def listed_time(published_at: datetime | None, *, now: datetime) -> datetime:
     return published_at if published_at is not None and published_at <= now else now
 
 
-def ensure_source(session: Session, *, kind: str, url: str, title: str | None = None) -> Source:
-    source = session.exec(select(Source).where(col(Source.url) == url)).first()
+def find_source(session: Session, url: str) -> Source | None:
+    """The source at this address (stored canonical), whatever its kind."""
+    return session.exec(select(Source).where(col(Source.url) == url)).first()
+
+
+def ensure_source(
+    session: Session, *, kind: SourceKind, url: str, title: str | None = None
+) -> Source:
+    source = find_source(session, url)
     if source is None:
         source = Source(kind=kind, url=url, title=title)
         session.add(source)

@@ -15,22 +15,24 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from digests.config import Settings
-from digests.delivery.message import bold, esc
+from digests.delivery.message import Message, bold, esc
+from digests.delivery.outbox import Outgoing, enqueue
 from digests.ingest.fetch import (
     FetchError,
     FetchPolicy,
     FetchResult,
     HostLimiter,
     fetch,
-    url_host,
+    fetch_policy,
 )
-from digests.ingest.pipeline import ingest_batch
+from digests.ingest.pipeline import find_source, ingest_batch
 from digests.ingest.sources.feed import NOT_A_FEED, FeedEntry, ParsedFeed, parse_feed
 from digests.ingest.sources.raw import RawArticle
 from digests.ingest.sources.webpage import extract_page
 from digests.ingest.urls import canonical_url
 from digests.runtime import Runtime
-from digests.store.tables import Article, OutboxMessage, Source
+from digests.store.enums import MessageKind, SourceKind
+from digests.store.tables import Article, Source
 from digests.store.visibility import visible_to
 
 log = logging.getLogger(__name__)
@@ -44,21 +46,9 @@ PER_HOST = 2
 # pages come now, older ones on the following polls.
 MAX_PAGES_PER_POLL = 10
 DUE_BATCH = 100
-NOTICE_PRIORITY = 5  # after breaking updates, before digests
 GUID_LIMIT = 2048
 INTERNAL_ERROR = "The feed could not be processed (internal error)."
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S")
-
-
-def fetch_policy(settings: Settings, *, trusted_url: str | None = None) -> FetchPolicy:
-    """The limits for a download; `trusted_url` is a feed an admin added, whose host (and only
-    that host) may be on a private network."""
-    return FetchPolicy(
-        max_bytes=settings.fetch_max_bytes,
-        timeout_seconds=settings.fetch_timeout_seconds,
-        allow_private_addresses=settings.allow_private_urls,
-        trusted_host=url_host(trusted_url) if trusted_url else None,
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +86,8 @@ def ensure_configured_feeds(runtime: Runtime) -> None:
     with runtime.session() as session:
         for url in runtime.settings.feeds:
             canonical = canonical_url(url)
-            if session.exec(select(Source).where(col(Source.url) == canonical)).first() is None:
-                session.add(Source(kind="feed", url=canonical, trusted=True))
+            if find_source(session, canonical) is None:
+                session.add(Source(kind=SourceKind.FEED, url=canonical, trusted=True))
                 session.flush()
 
 
@@ -107,7 +97,7 @@ def _due_targets(runtime: Runtime) -> list[PollTarget]:
         sources = session.exec(
             select(Source)
             .where(
-                col(Source.kind) == "feed",
+                col(Source.kind) == SourceKind.FEED,
                 col(Source.active),
                 or_(col(Source.next_poll_at).is_(None), col(Source.next_poll_at) <= now),
             )
@@ -357,14 +347,10 @@ def _tell_admins(
     session: Session, admin_ids: list[int], key: str, html: str, now: datetime
 ) -> None:
     """One outbox row per admin; the key names the moment, so each episode is told once."""
-    for admin_id in admin_ids:
-        session.add(
-            OutboxMessage(
-                idempotency_key=f"{key}:{admin_id}:{now:%Y%m%dT%H%M%S}",
-                chat_id=admin_id,
-                text=html,
-                priority=NOTICE_PRIORITY,
-                next_attempt_at=now,
-            )
-        )
-    session.flush()
+    notice = Message(html)
+    enqueue(
+        session,
+        MessageKind.NOTICE,
+        (Outgoing(admin, notice, key=f"{key}:{admin}:{now:%Y%m%dT%H%M%S}") for admin in admin_ids),
+        now=now,
+    )

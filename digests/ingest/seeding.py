@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from sqlmodel import col, select
-
-from digests.ingest.pipeline import IngestReport, ensure_source, ingest_batch
+from digests.ingest.pipeline import IngestReport, ensure_source, find_source, ingest_batch
 from digests.ingest.sources.seeds import SEED_SOURCE_NAME, SEED_SOURCE_URL, read_seed_files
 from digests.runtime import Runtime
-from digests.store.tables import Source
+from digests.store.enums import SourceKind
 
 log = logging.getLogger(__name__)
 
@@ -17,9 +15,11 @@ log = logging.getLogger(__name__)
 def ingest_seeds(runtime: Runtime) -> IngestReport | None:
     """Give a new installation something to read before any feed is added."""
     with runtime.session() as session:
-        if session.exec(select(Source).where(col(Source.url) == SEED_SOURCE_URL)).first():
+        if find_source(session, SEED_SOURCE_URL):
             return None
-        source = ensure_source(session, kind="seed", url=SEED_SOURCE_URL, title=SEED_SOURCE_NAME)
+        source = ensure_source(
+            session, kind=SourceKind.SEED, url=SEED_SOURCE_URL, title=SEED_SOURCE_NAME
+        )
         report = ingest_batch(session, list(read_seed_files()), source=source)
     log.info(
         "seed articles ingested: %d added, %d duplicates", len(report.added), report.duplicates

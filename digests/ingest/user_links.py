@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from sqlmodel import col, select
 
 from digests.errors import DigestsError
-from digests.ingest.fetch import FetchError, fetch
+from digests.ingest.fetch import FetchError, fetch, fetch_policy
 from digests.ingest.pipeline import (
     MIN_TEXT_CHARS,
     derive_title,
@@ -18,11 +18,11 @@ from digests.ingest.pipeline import (
     find_duplicate,
     ingest_batch,
 )
-from digests.ingest.polling import fetch_policy
 from digests.ingest.sources.raw import RawArticle
 from digests.ingest.sources.webpage import extract_page
 from digests.ingest.urls import canonical_url, content_hash, without_credentials
 from digests.runtime import Runtime
+from digests.store.enums import SourceKind
 from digests.store.tables import Article
 from digests.store.visibility import visible_to
 from digests.text.language import detect_language
@@ -102,7 +102,7 @@ def _store_page(runtime: Runtime, raw: RawArticle, chat_id: int) -> int:
     parts = urlsplit(raw.url)
     origin = f"{parts.scheme}://{parts.netloc}"
     with runtime.session() as session:
-        source = ensure_source(session, kind="page", url=origin, title=parts.hostname)
+        source = ensure_source(session, kind=SourceKind.PAGE, url=origin, title=parts.hostname)
         report = ingest_batch(session, [raw], source=source, owner_chat_id=chat_id)
         if report.added:
             return report.added[0]

@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from digests.delivery.outbox import queue_depth
+from digests.store.enums import OutboxStatus
 from digests.store.tables import Article, Chat, OutboxMessage, Subscription
 
 RATE_WINDOW = timedelta(minutes=5)
@@ -35,13 +36,14 @@ def collect(session: Session, *, now: datetime) -> Stats:
     )
     sent_recently = session.exec(
         select(func.count(col(OutboxMessage.id))).where(
-            col(OutboxMessage.status) == "sent", col(OutboxMessage.sent_at) >= now - RATE_WINDOW
+            col(OutboxMessage.status) == OutboxStatus.SENT,
+            col(OutboxMessage.sent_at) >= now - RATE_WINDOW,
         )
     ).one()
     failures = session.exec(
         select(col(OutboxMessage.last_error), func.count(col(OutboxMessage.id)))
         .where(
-            col(OutboxMessage.status) == "dead",
+            col(OutboxMessage.status) == OutboxStatus.DEAD,
             col(OutboxMessage.created_at) >= now - FAILURE_WINDOW,
         )
         .group_by(col(OutboxMessage.last_error))

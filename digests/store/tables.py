@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import Enum
 
 from sqlalchemy import (
     BigInteger,
     Column,
     DateTime,
     Index,
+    Integer,
+    String,
     Text,
     TypeDecorator,
     UniqueConstraint,
     text,
 )
 from sqlmodel import Field, SQLModel
+
+from digests.store.enums import (
+    BroadcastStatus,
+    OutboxStatus,
+    Priority,
+    RhythmKind,
+)
 
 
 class UTCDateTime(TypeDecorator):
@@ -34,6 +44,37 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class _EnumValue(TypeDecorator):
+    """An enum stored as its plain value: the column holds what it always held (no migration),
+    a value outside the enum is refused on the way in, and rows read back as the enum."""
+
+    def __init__(self, enum: type[Enum], *args: object) -> None:
+        super().__init__(*args)
+        self.enum = enum
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else self.enum(value)
+
+
+class StrEnumType(_EnumValue):
+    impl = String
+    cache_ok = True  # SQLAlchemy asks each subclass itself
+
+
+class IntEnumType(_EnumValue):
+    impl = Integer
+    cache_ok = True
+
+
+def _enum_column(enum: type[Enum], length: int | None = None) -> Column:
+    """A StrEnum in a VARCHAR of `length`, an IntEnum (no length) in an INTEGER."""
+    kind = IntEnumType(enum) if length is None else StrEnumType(enum, length)
+    return Column(kind, nullable=False)
 
 
 def utcnow() -> datetime:
@@ -200,8 +241,8 @@ class Chat(SQLModel, table=True):
 
 # The subscriptions each due index holds; digest.due_subscriptions names the rhythm literally
 # (PostgreSQL uses a partial index only for a query whose conditions it can see imply this).
-SCHEDULED_WHERE = text("active AND rhythm <> 'instant'")
-INSTANT_WHERE = text("active AND rhythm = 'instant'")
+SCHEDULED_WHERE = text(f"active AND rhythm <> '{RhythmKind.INSTANT}'")
+INSTANT_WHERE = text(f"active AND rhythm = '{RhythmKind.INSTANT}'")
 
 
 class Subscription(SQLModel, table=True):
@@ -229,7 +270,7 @@ class Subscription(SQLModel, table=True):
     id: int = Field(default=None, primary_key=True)
     chat_id: int = Field(sa_column=Column(BigInteger, unique=True, nullable=False))
     active: bool = True
-    rhythm: str = Field(default="daily", max_length=8)  # instant | hourly | daily | weekly
+    rhythm: RhythmKind = Field(default=RhythmKind.DAILY, sa_column=_enum_column(RhythmKind, 8))
     digest_time: str = Field(default="08:00", max_length=5)  # HH:MM in `timezone`
     weekday: int = 0  # 0 = Monday, for weekly digests
     timezone: str = Field(default="UTC", max_length=64)
@@ -253,8 +294,10 @@ class OutboxMessage(SQLModel, table=True):
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
     text: str = Field(sa_column=Column(Text, nullable=False))
     buttons: str | None = Field(default=None, sa_column=Column(Text))  # JSON rows of buttons
-    priority: int = 10  # lower goes first: breaking updates before digests
-    status: str = Field(default="pending", max_length=12)  # pending | sent | dead
+    priority: Priority = Field(default=Priority.DIGEST, sa_column=_enum_column(Priority))
+    status: OutboxStatus = Field(
+        default=OutboxStatus.PENDING, sa_column=_enum_column(OutboxStatus, 12)
+    )
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
     last_error: str | None = Field(default=None, max_length=512)
@@ -271,7 +314,9 @@ class Broadcast(SQLModel, table=True):
     admin_chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     progress_message_id: int | None = None  # the admin's message edited with progress
     text: str = Field(sa_column=Column(Text, nullable=False))
-    status: str = Field(default="draft", max_length=12)  # draft | sending | done | cancelled
+    status: BroadcastStatus = Field(
+        default=BroadcastStatus.DRAFT, sa_column=_enum_column(BroadcastStatus, 12)
+    )
     total: int = 0
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
     finished_at: datetime | None = Field(default=None, sa_column=_utc_column())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from datetime import datetime
@@ -12,8 +11,10 @@ from sqlmodel import Session, col, select
 
 from digests.delivery.callbacks import ReadArticle
 from digests.delivery.message import Button, Message, bold, esc, italic, pack_messages, shorten
+from digests.delivery.outbox import Outgoing, enqueue
 from digests.reading.articles import summary_of
-from digests.store.tables import Article, Chat, OutboxMessage, Source, Subscription
+from digests.store.enums import MessageKind, RhythmKind
+from digests.store.tables import Article, Chat, Source, Subscription
 from digests.store.visibility import visible_to
 from digests.subscriptions.follows import FollowedStatement, take_new_statements
 from digests.subscriptions.schedule import in_quiet_hours, next_digest_at, quiet_hours_end
@@ -22,9 +23,8 @@ from digests.subscriptions.subscribers import rhythm_of
 log = logging.getLogger(__name__)
 
 MAX_ARTICLES_PER_DIGEST = 10
-DIGEST_PRIORITY = 10
 # Written into the SQL, not bound: the due indexes are partial on the rhythm (see models).
-INSTANT: ColumnElement[str] = literal_column("'instant'")
+INSTANT: ColumnElement[str] = literal_column(f"'{RhythmKind.INSTANT}'")
 
 
 def due_subscriptions(session: Session, *, now: datetime, limit: int = 500) -> list[Subscription]:
@@ -146,7 +146,7 @@ def compose_digest(session: Session, subscription: Subscription, *, now: datetim
     same digest twice can never queue it twice.
     """
     rhythm = rhythm_of(subscription)
-    if subscription.rhythm == "instant" and in_quiet_hours(now, rhythm):
+    if subscription.rhythm == RhythmKind.INSTANT and in_quiet_hours(now, rhythm):
         subscription.next_digest_at = quiet_hours_end(now, rhythm)  # not due again until then
         session.flush()
         return 0
@@ -156,34 +156,17 @@ def compose_digest(session: Session, subscription: Subscription, *, now: datetim
     if items or statements:
         messages = render_digest(session, items, subscription.summary_length, statements)
         newest_statement = statements[-1].statement_id if statements else 0
-        base_key = f"digest:{subscription.id}:{subscription.last_article_id}:{newest_statement}"
-        for index, message in enumerate(messages):
-            session.add(
-                OutboxMessage(
-                    idempotency_key=f"{base_key}:{index}",
-                    chat_id=subscription.chat_id,
-                    text=message.html,
-                    buttons=buttons_json(message),
-                    priority=DIGEST_PRIORITY,
-                    next_attempt_at=now,
-                )
-            )
-            queued += 1
+        base_key = f"{subscription.id}:{subscription.last_article_id}:{newest_statement}"
+        queued = enqueue(
+            session,
+            MessageKind.DIGEST,
+            (
+                Outgoing(subscription.chat_id, message, key=f"{base_key}:{index}")
+                for index, message in enumerate(messages)
+            ),
+            now=now,
+        )
     subscription.last_article_id = newest_seen
     subscription.next_digest_at = next_digest_at(rhythm, after=now)
     session.flush()
     return queued
-
-
-def buttons_json(message: Message) -> str | None:
-    if not message.buttons:
-        return None
-    return json.dumps(
-        [[{"text": b.text, "data": b.data, "url": b.url} for b in row] for row in message.buttons]
-    )
-
-
-def buttons_from_json(raw: str | None) -> tuple[tuple[Button, ...], ...]:
-    if not raw:
-        return ()
-    return tuple(tuple(Button(**button) for button in row) for row in json.loads(raw))

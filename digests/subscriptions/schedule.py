@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-RHYTHMS = ("instant", "hourly", "daily", "weekly")
+from digests.store.enums import RhythmKind
+
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -14,7 +15,7 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 class Rhythm:
     """How often and when a subscriber wants digests, in their own time zone."""
 
-    kind: str = "daily"
+    kind: RhythmKind = RhythmKind.DAILY
     at: str = "08:00"  # HH:MM local; hourly digests use only the minutes
     weekday: int = 0
     timezone: str = "UTC"
@@ -64,17 +65,17 @@ def next_digest_at(rhythm: Rhythm, *, after: datetime) -> datetime:
     zone = ZoneInfo(rhythm.timezone)
     local_after = after.astimezone(zone)
     at = parse_hhmm(rhythm.at)
-    if rhythm.kind == "instant":
+    if rhythm.kind == RhythmKind.INSTANT:
         slot = after
-    elif rhythm.kind == "hourly":
+    elif rhythm.kind == RhythmKind.HOURLY:
         slot = (after.replace(second=0, microsecond=0) + timedelta(minutes=1)).astimezone(zone)
         slot = slot.replace(minute=at.minute)
         if slot <= local_after:
             slot += timedelta(hours=1)
     else:
         slot = _local_slot(local_after, at, zone)
-        step_days = 7 if rhythm.kind == "weekly" else 1
-        if rhythm.kind == "weekly":
+        step_days = 7 if rhythm.kind == RhythmKind.WEEKLY else 1
+        if rhythm.kind == RhythmKind.WEEKLY:
             slot = _local_slot(
                 local_after + timedelta(days=(rhythm.weekday - local_after.weekday()) % 7), at, zone
             )

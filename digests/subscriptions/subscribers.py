@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlmodel import Session, col, select
 
 from digests.errors import DigestsError, echo
+from digests.store.enums import RhythmKind
 from digests.store.ids import parse_number
 from digests.store.tables import Chat, Subscription
-from digests.subscriptions.schedule import RHYTHMS, Rhythm, next_digest_at
+from digests.subscriptions.schedule import Rhythm, next_digest_at
 from digests.text.summarize import LENGTHS
 
 HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -110,7 +111,9 @@ def _check_keywords(value: str) -> str:
 
 SETTERS = {
     "rhythm": lambda v: (
-        v if v in RHYTHMS else _raise(f"Rhythm must be one of {', '.join(RHYTHMS)}.")
+        RhythmKind(v)
+        if v in tuple(RhythmKind)
+        else _raise(f"Rhythm must be one of {', '.join(RhythmKind)}.")
     ),
     "digest_time": _check_time,
     "weekday": lambda v: (

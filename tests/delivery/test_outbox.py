@@ -2,26 +2,25 @@
 
 from datetime import timedelta
 
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import StatementError
 from sqlmodel import select
 
-from digests.delivery.outbox import Delivery, claim_due, record_delivery
+from digests.delivery.message import Button, Message
+from digests.delivery.outbox import Delivery, Outgoing, claim_due, enqueue, record_delivery
 from digests.delivery.pacing import Limits, Pacer
+from digests.store.enums import MessageKind, OutboxStatus, Priority
 from digests.store.tables import Chat, OutboxMessage, Subscription
 from digests.subscriptions.subscribers import ChatInfo, subscribe
 
 
-def queue(runtime, chat_id: int, key: str, *, priority: int = 10) -> int:
+def queue(runtime, chat_id: int, key: str, *, kind: MessageKind = MessageKind.DIGEST) -> int:
     with runtime.session() as session:
-        row = OutboxMessage(
-            idempotency_key=key,
-            chat_id=chat_id,
-            text="hello",
-            priority=priority,
-            next_attempt_at=runtime.clock(),
-        )
-        session.add(row)
-        session.flush()
-        return row.id
+        enqueue(session, kind, [Outgoing(chat_id, Message("hello"), key)], now=runtime.clock())
+        return session.exec(
+            select(OutboxMessage.id).where(OutboxMessage.idempotency_key == f"{kind}:{key}")
+        ).one()
 
 
 def claim(runtime):
@@ -48,9 +47,38 @@ def test_claims_are_leased_so_a_crash_loses_nothing(runtime, clock):
 
 
 def test_breaking_news_is_claimed_before_digests(runtime):
-    digest = queue(runtime, 1, "digest", priority=10)
-    breaking = queue(runtime, 2, "breaking", priority=0)
-    assert [m.id for m in claim(runtime)] == [breaking, digest]
+    digest = queue(runtime, 1, "d", kind=MessageKind.DIGEST)
+    notice = queue(runtime, 3, "n", kind=MessageKind.NOTICE)
+    breaking = queue(runtime, 2, "b", kind=MessageKind.BREAKING)
+    assert [m.id for m in claim(runtime)] == [breaking, notice, digest]
+
+
+def test_the_same_key_queued_twice_is_sent_once(runtime):
+    first = queue(runtime, 1, "digest:7:0")
+    assert queue(runtime, 1, "digest:7:0") == first
+    assert [m.id for m in claim(runtime)] == [first]
+
+
+def test_queued_rows_read_back_as_enums_with_their_buttons(runtime):
+    button = Button("Read", url="https://example.org/a")
+    with runtime.session() as session:
+        message = Message("<b>hi</b>", ((button,),))
+        enqueue(session, MessageKind.BREAKING, [Outgoing(5, message, "x")], now=runtime.clock())
+        stored = session.exec(select(OutboxMessage)).one()
+        assert stored.status is OutboxStatus.PENDING
+        assert stored.priority is Priority.BREAKING
+    [claimed] = claim(runtime)
+    assert claimed.message == message
+
+
+def test_a_state_outside_its_enum_is_refused(runtime):
+    row_id = queue(runtime, 1, "a")
+    with pytest.raises(StatementError), runtime.session() as session:
+        session.get(OutboxMessage, row_id).status = "delivered"
+        session.flush()
+    with runtime.session() as session:  # what is stored stays the plain value
+        stored = session.exec(text("SELECT status FROM outboxmessage")).one()
+    assert stored == ("pending",)
 
 
 def test_a_sent_message_is_never_claimed_again(runtime, clock):
