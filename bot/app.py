@@ -23,10 +23,12 @@ from telegram.ext import (
 from bot import router
 from bot.conversation import SOMETHING_WENT_WRONG, Asker
 from bot.handlers import feeds as feed_handlers
+from bot.http import AiohttpRequest
 from bot.inline import inline_callback
 from bot.jobs import Ticker
 from bot.render import fit, send_kwargs
 from bot.sender import ReplyPacing, TelegramSender
+from digests.delivery.identity import claim_identity
 from digests.delivery.message import Message, esc
 from digests.delivery.pacing import Limits
 from digests.delivery.shared_rate import pacer_for
@@ -250,11 +252,14 @@ def build_application(runtime: Runtime) -> Application:
     settings = runtime.settings
     # One pacer for everything the bot sends: replies take urgent turns, the outbox the rest.
     paid = settings.allow_paid_broadcast
-    pacer = pacer_for(runtime.engine, Limits.for_broadcast(paid=paid))
+    limits = Limits.for_broadcast(paid=paid)
+    pacer = pacer_for(runtime.engine, limits)
+    identity = claim_identity(settings.database_url)
 
     async def post_init(application: Application) -> None:
         await register_commands(application, settings.admin_user_ids)
-        ticker = Ticker(runtime, TelegramSender(application.bot, paid_broadcast=paid), pacer)
+        sender = TelegramSender(application.bot, paid_broadcast=paid)
+        ticker = Ticker(runtime, sender, pacer, owner=identity.name)
         application.bot_data["ticker"] = ticker
 
         async def tick(_context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -285,6 +290,7 @@ def build_application(runtime: Runtime) -> Application:
         .base_url(settings.telegram_api_base_url)
         .base_file_url(file_base_url(settings.telegram_api_base_url))
         .post_init(post_init)
+        .request(AiohttpRequest(connections=limits.in_flight))
         .rate_limiter(ReplyPacing(pacer))
         .build()
     )

@@ -14,6 +14,7 @@ from typing import TextIO
 from bot import router
 from bot.conversation import SOMETHING_WENT_WRONG, Answer, Asker
 from bot.jobs import Ticker
+from digests.delivery.identity import claim_identity
 from digests.delivery.message import Button, Message, esc
 from digests.delivery.outbox import Delivery
 from digests.delivery.pacing import Limits, Pacer
@@ -70,7 +71,10 @@ class Console:
         self.shown = 0  # messages printed so far: their numbers stand in for message ids
         self.choices_on = 0  # the message whose buttons are the current choices
         unlimited = Limits(overall_per_second=1000.0, private_interval=0.0, group_interval=0.0)
-        self.ticker = Ticker(self.runtime, ConsoleSender(self), Pacer(unlimited))
+        self.identity = claim_identity(self.runtime.settings.database_url)
+        self.ticker = Ticker(
+            self.runtime, ConsoleSender(self), Pacer(unlimited), owner=self.identity.name
+        )
         self.asker = Asker(user_id=CONSOLE_USER, chat=CONSOLE_CHAT, can_manage_chat=True)
 
     def write(self, text: str) -> None:

@@ -1,19 +1,25 @@
-"""`python -m bot.deliver`: send everything in the outbox through Telegram, then exit."""
+"""`python -m bot.deliver`: send everything in the outbox through Telegram, then exit.
+
+`--client httpx` sends through python-telegram-bot's own HTTPXRequest instead of the lean
+aiohttp one, for comparing the two (benchmarks/delivery.py).
+"""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
-import math
 import sys
 
 from telegram import Bot
-from telegram.request import HTTPXRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.http import AiohttpRequest
 from bot.logs import configure_logging
 from bot.sender import TelegramSender
 from digests.config import Settings, SettingsError, load_settings
-from digests.delivery.drain import CONCURRENT_CHATS, DrainReport, drain_until_empty
+from digests.delivery.drain import DrainReport, drain_until_empty
+from digests.delivery.identity import claim_identity
 from digests.delivery.pacing import Limits
 from digests.delivery.shared_rate import pacer_for
 from digests.store.db import make_engine, migrate
@@ -21,35 +27,44 @@ from digests.store.tables import utcnow
 
 log = logging.getLogger("bot.deliver")
 
-SLOW_ROUND_TRIP_SECONDS = 0.25  # Telegram's answer time the pool must absorb at full rate
 
-
-async def deliver(settings: Settings) -> DrainReport:
-    """Drain with the bot's own pacing and sender; a crash here loses nothing (leases)."""
+async def deliver(settings: Settings, *, client: str = "aiohttp") -> DrainReport:
+    """Drain with the bot's own pacing and sender; a crash here loses nothing (leases), and
+    the next run takes back at once what this one had claimed."""
     engine = make_engine(settings.database_url)
     migrate(engine)
+    identity = claim_identity(settings.database_url)
     paid = settings.allow_paid_broadcast
     limits = Limits.for_broadcast(paid=paid)
-    # Waiting for a free connection is no failure: the send keeps its paced turn meanwhile.
-    request = HTTPXRequest(connection_pool_size=connections_for(limits), pool_timeout=None)
-    bot = Bot(settings.token or "", base_url=settings.telegram_api_base_url, request=request)
+    bot = Bot(
+        settings.token or "",
+        base_url=settings.telegram_api_base_url,
+        request=http_client(client, limits),
+    )
     async with bot:
         return await drain_until_empty(
             engine,
             TelegramSender(bot, paid_broadcast=paid),
             pacer_for(engine, limits),
             clock=utcnow,
+            owner=identity.name,
         )
 
 
-def connections_for(limits: Limits) -> int:
-    """Enough connections for the full rate at a slow round trip, and no more: httpx looks at
-    every pooled connection on each request, so idle ones cost CPU at high rates."""
-    wanted = math.ceil(limits.overall_per_second * SLOW_ROUND_TRIP_SECONDS)
-    return min(CONCURRENT_CHATS, wanted)
+HTTPX_CONNECTIONS = 8  # httpx looks at every pooled connection on each request: keep few
 
 
-def main() -> int:
+def http_client(name: str, limits: Limits) -> BaseRequest:
+    if name == "httpx":  # waiting for a free connection is no failure: the turn is kept
+        size = min(limits.in_flight, HTTPX_CONNECTIONS)
+        return HTTPXRequest(connection_pool_size=size, pool_timeout=None)
+    return AiohttpRequest(connections=limits.in_flight)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.deliver", description=__doc__)
+    parser.add_argument("--client", choices=("aiohttp", "httpx"), default="aiohttp")
+    args = parser.parse_args(argv)
     try:
         settings = load_settings()
     except SettingsError as error:
@@ -59,7 +74,7 @@ def main() -> int:
         print("TELEGRAM_BOT_TOKEN is needed to deliver through Telegram.", file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
-    report = asyncio.run(deliver(settings))
+    report = asyncio.run(deliver(settings, client=args.client))
     log.info(
         "outbox empty: %d sent, %d retried, %d failed", report.sent, report.retried, report.failed
     )

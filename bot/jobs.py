@@ -8,7 +8,7 @@ import time
 from typing import Protocol
 
 from digests.delivery import broadcasts
-from digests.delivery.drain import DrainReport, drain_outbox
+from digests.delivery.drain import DrainReport, drain_outbox, resume
 from digests.delivery.leadership import Leadership
 from digests.delivery.message import Message
 from digests.delivery.outbox import Sender
@@ -82,8 +82,13 @@ def broadcast_progress(runtime: Runtime) -> list[tuple[int, int, Message]]:
 class Ticker:
     """One periodic tick does all scheduled work, so a restart loses nothing: state is in SQL."""
 
-    def __init__(self, runtime: Runtime, transport: Transport, pacer: Pacer | None = None):
+    def __init__(
+        self, runtime: Runtime, transport: Transport, pacer: Pacer | None = None, *, owner: str
+    ):
+        """`owner` is this instance's sender name (digests.delivery.identity)."""
         self.runtime = runtime
+        self.owner = owner
+        self._resumed = False
         self.transport = transport
         self.pacer = pacer or Pacer()
         self.poller = Poller(runtime)
@@ -141,11 +146,16 @@ class Ticker:
         if self._drain_lock.locked():
             return DrainReport()  # a drain is under way; it picks up what is due
         async with self._drain_lock:
+            if not self._resumed:
+                engine, now = self.runtime.engine, self.runtime.clock()
+                await asyncio.to_thread(resume, engine, owner=self.owner, now=now)
+                self._resumed = True
             report = await drain_outbox(
                 self.runtime.engine,
                 self.transport,
                 self.pacer,
                 clock=self.runtime.clock,
+                owner=self.owner,
                 after_batch=self.report_progress,
             )
             await self.report_progress()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, cast
 
-from sqlalchemy import func, update
+from sqlalchemy import CursorResult, Table, bindparam, case, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -15,9 +15,12 @@ from digests.delivery.message import Message, buttons_from_json, buttons_to_json
 from digests.store.enums import DeliveryOutcome, MessageKind, OutboxStatus
 from digests.store.tables import Chat, OutboxMessage, Subscription
 
-# A claimed row is leased: if the sender dies mid-send, the row becomes due again after this,
-# so nothing is lost and only a message that was in flight can be sent twice.
-CLAIM_LEASE = timedelta(seconds=60)
+# A claimed row is leased to its sender, which renews the lease while it lives (renew_leases):
+# a sender that dies and restarts takes its rows back at once (take_back); one that never comes
+# back leaves them to the others once the lease runs out. Nothing is lost, and only a message
+# that was really in flight can be sent twice.
+CLAIM_LEASE = timedelta(seconds=15)
+OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]  # set-based statements
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_SECONDS = 2.0
 BACKOFF_MAX_SECONDS = 600.0
@@ -94,28 +97,82 @@ class ClaimedMessage:
     attempts: int
 
 
-def claim_due(session: Session, *, now: datetime, limit: int = 100) -> list[ClaimedMessage]:
-    """Lease up to `limit` due rows, most urgent first; other senders skip rows already leased."""
-    query = (
-        select(OutboxMessage)
-        .where(
-            col(OutboxMessage.status) == OutboxStatus.PENDING,
-            col(OutboxMessage.next_attempt_at) <= now,
-        )
-        .order_by(col(OutboxMessage.priority), col(OutboxMessage.id))
+def claim_due(
+    session: Session, *, now: datetime, owner: str, limit: int = 100
+) -> list[ClaimedMessage]:
+    """Lease up to `limit` due rows to `owner`, most urgent first, in one statement; other
+    senders skip rows already leased (and, on PostgreSQL, rows being claimed right now)."""
+    table = OUTBOX.c
+    due = (
+        select(table.id)
+        .where(table.status == OutboxStatus.PENDING, table.next_attempt_at <= now)
+        .order_by(table.priority, table.id)
         .limit(limit)
     )
     if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    rows = session.exec(query).all()
-    for row in rows:
-        row.next_attempt_at = now + CLAIM_LEASE
-        row.attempts += 1
-    session.flush()
+        due = due.with_for_update(skip_locked=True)
+    claimed = list(
+        session.execute(
+            update(OUTBOX)
+            .where(table.id.in_(due.scalar_subquery()))
+            .values(
+                next_attempt_at=now + CLAIM_LEASE, attempts=table.attempts + 1, claimed_by=owner
+            )
+            .returning(
+                table.id, table.priority, table.chat_id, table.text, table.buttons, table.attempts
+            )
+        ).all()
+    )
+    claimed.sort(key=lambda row: (row.priority, row.id))
     return [
         ClaimedMessage(r.id, r.chat_id, Message(r.text, buttons_from_json(r.buttons)), r.attempts)
-        for r in rows
+        for r in claimed
     ]
+
+
+def renew_leases(session: Session, *, owner: str, now: datetime) -> None:
+    """The heartbeat of a live sender: its claimed rows stay its own for another lease."""
+    session.execute(_owned_by(owner).values(next_attempt_at=now + CLAIM_LEASE))
+
+
+def take_back(session: Session, *, owner: str, now: datetime) -> int:
+    """A restarted sender's first act: what its previous run had claimed is due again now,
+    rather than after the lease (only what was really in flight can go out twice)."""
+    taken = session.execute(_owned_by(owner).values(next_attempt_at=now, claimed_by=None))
+    return cast(CursorResult, taken).rowcount
+
+
+def _owned_by(owner: str):
+    table = OUTBOX.c
+    return update(OUTBOX).where(table.claimed_by == owner, table.status == OutboxStatus.PENDING)
+
+
+def record_outcomes(
+    session: Session, outcomes: list[tuple[int, Delivery]], *, now: datetime
+) -> None:
+    """Apply a batch of Telegram's answers: every "sent" in one executemany, the rare others
+    row by row (they touch chats and schedules), in the order they were answered."""
+    sent = [
+        {"row_id": row_id, "sent_at": now}
+        for row_id, delivery in outcomes
+        if delivery.outcome == DeliveryOutcome.SENT
+    ]
+    if sent:
+        table = OUTBOX.c
+        session.connection().execute(
+            update(OUTBOX)
+            .where(table.id == bindparam("row_id"), table.status == OutboxStatus.PENDING)
+            .values(
+                status=OutboxStatus.SENT,
+                sent_at=bindparam("sent_at"),
+                last_error=None,
+                claimed_by=None,
+            ),
+            sent,
+        )
+    for row_id, delivery in outcomes:
+        if delivery.outcome != DeliveryOutcome.SENT:
+            record_delivery(session, row_id, delivery, now=now)
 
 
 def record_delivery(
@@ -125,6 +182,7 @@ def record_delivery(
     row = session.get(OutboxMessage, message_id)
     if row is None or row.status != OutboxStatus.PENDING:
         return
+    row.claimed_by = None
     if delivery.outcome == DeliveryOutcome.SENT:
         row.status, row.sent_at, row.last_error = OutboxStatus.SENT, now, None
     elif delivery.outcome == DeliveryOutcome.RETRY:
@@ -142,11 +200,16 @@ def record_delivery(
 
 def release(session: Session, message_ids: list[int], *, now: datetime) -> None:
     """Hand back claimed rows that were not attempted, so they do not wait out the lease."""
-    for row in session.exec(select(OutboxMessage).where(col(OutboxMessage.id).in_(message_ids))):
-        if row.status == OutboxStatus.PENDING:
-            row.next_attempt_at = now
-            row.attempts = max(0, row.attempts - 1)
-    session.flush()
+    table = OUTBOX.c
+    session.execute(
+        update(OUTBOX)
+        .where(table.id.in_(message_ids), table.status == OutboxStatus.PENDING)
+        .values(
+            next_attempt_at=now,
+            attempts=case((table.attempts > 0, table.attempts - 1), else_=0),
+            claimed_by=None,
+        )
+    )
 
 
 def _schedule_retry(row: OutboxMessage, delivery: Delivery, *, now: datetime) -> None:

@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Protocol
 
 PAID_BROADCAST_PER_SECOND = 1000.0
 WINDOW_SECONDS = 1.0  # Telegram's overall limit is counted per second
 YIELD_SECONDS = 0.001  # how long a broadcast send steps aside for a waiting reply
+SLOW_ROUND_TRIP_SECONDS = 0.1  # Telegram's answer time the sends in flight must absorb
+FEWEST_IN_FLIGHT = 8
+
+
+class SharedSlots(Protocol):
+    """Send slots booked with every other instance (shared_rate.SharedRate)."""
+
+    def next_booked(self) -> float | None:
+        """Seconds to wait for a slot booked earlier; None: none left, call reserve."""
+
+    def reserve(self) -> float:
+        """Book more (blocking, run off the event loop); seconds to wait for the first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +40,12 @@ class Limits:
     def for_broadcast(cls, *, paid: bool) -> Limits:
         """Paid broadcasting lifts only the overall limit; every chat's own limit stays."""
         return cls(overall_per_second=PAID_BROADCAST_PER_SECOND) if paid else cls()
+
+    @property
+    def in_flight(self) -> int:
+        """How many sends may be on the wire at once (and so the connections they need):
+        the full rate at a slow round trip, and no more."""
+        return max(FEWEST_IN_FLIGHT, math.ceil(self.overall_per_second * SLOW_ROUND_TRIP_SECONDS))
 
 
 class Pacer:
@@ -47,10 +67,9 @@ class Pacer:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-        shared: Callable[[], float] | None = None,
+        shared: SharedSlots | None = None,
     ):
-        """`shared`, when given, books a slot that every instance respects (blocking call,
-        run off the event loop) and returns the seconds to wait for it."""
+        """`shared`, when given, books slots that every instance respects."""
         self.limits = limits or Limits()
         self._shared = shared
         self._clock = clock
@@ -100,7 +119,10 @@ class Pacer:
             await self._pause(self.reserve_chat(chat_id))
             await self._pause(self.reserve_overall())
             if self._shared is not None:
-                await self._pause(await asyncio.to_thread(self._shared))
+                booked = self._shared.next_booked()
+                if booked is None:
+                    booked = await asyncio.to_thread(self._shared.reserve)
+                await self._pause(booked)
         await self._enter_window(urgent)
         try:
             yield

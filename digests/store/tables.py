@@ -301,6 +301,7 @@ class OutboxMessage(SQLModel, table=True):
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
     last_error: str | None = Field(default=None, max_length=512)
+    claimed_by: str | None = Field(default=None, max_length=128, index=True)  # the sender's name
     broadcast_id: int | None = Field(default=None, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=_utc_column())

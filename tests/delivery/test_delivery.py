@@ -13,11 +13,13 @@ from sqlmodel import select
 from telegram import Bot
 from telegram.ext import ExtBot
 
+from bot.http import AiohttpRequest
 from bot.sender import ReplyPacing, TelegramSender
-from digests.delivery import broadcasts
+from digests.delivery import broadcasts, outbox
+from digests.delivery import drain as drain_module
 from digests.delivery.drain import drain_outbox, drain_until_empty
 from digests.delivery.message import Message
-from digests.delivery.outbox import CLAIM_LEASE, Delivery
+from digests.delivery.outbox import CLAIM_LEASE, Delivery, claim_due, renew_leases, take_back
 from digests.delivery.pacing import Limits, Pacer
 from digests.store.tables import Chat, OutboxMessage, Subscription
 from digests.subscriptions.subscribers import ChatInfo, subscribe
@@ -152,7 +154,8 @@ def emulator_limits() -> RateLimits:
 
 @pytest.fixture
 async def sender(emulator):
-    async with Bot(DEFAULT_TOKEN, base_url=emulator.base_url) as bot:
+    request = AiohttpRequest(connections=8)  # the bot's own HTTP layer
+    async with Bot(DEFAULT_TOKEN, base_url=emulator.base_url, request=request) as bot:
         yield TelegramSender(bot)
 
 
@@ -180,7 +183,7 @@ def queue(runtime, chat_id: int, *texts: str) -> None:
             )
 
 
-async def drain(runtime, sender, pacer: Pacer | None = None):
+async def drain(runtime, sender, pacer: Pacer | None = None, *, owner: str = "sender-a"):
     """Until nothing is pending; waits for retries and leases pass on the test's clock."""
 
     async def let_time_pass(seconds: float) -> None:
@@ -188,7 +191,12 @@ async def drain(runtime, sender, pacer: Pacer | None = None):
         await asyncio.sleep(0)
 
     return await drain_until_empty(
-        runtime.engine, sender, pacer or Pacer(PACED), clock=runtime.clock, sleep=let_time_pass
+        runtime.engine,
+        sender,
+        pacer or Pacer(PACED),
+        clock=runtime.clock,
+        owner=owner,
+        sleep=let_time_pass,
     )
 
 
@@ -253,30 +261,90 @@ class DiesAfterSending:
         return delivery
 
 
-async def test_a_crash_between_send_and_commit_resends_only_what_was_in_flight(
-    runtime, emulator, sender
-):
-    chats = range(301, 341)
+async def kill_mid_broadcast(runtime, sender, chats, text: str) -> int:
+    """A sender named "sender-a" dies mid-broadcast; returns how many messages Telegram had
+    accepted without the sender recording them (the only ones that may be sent twice)."""
     subscribers(runtime, *(ChatInfo(id=chat) for chat in chats))
-    breaking(runtime, "Crash test")
+    breaking(runtime, text)
     dying = DiesAfterSending(sender, after=10)
     running = asyncio.create_task(
-        drain_outbox(runtime.engine, dying, Pacer(PACED), clock=runtime.clock)
+        drain_outbox(runtime.engine, dying, Pacer(PACED), clock=runtime.clock, owner="sender-a")
     )
     await dying.died.wait()
     running.cancel()  # the process is gone: nothing after this point runs
     await asyncio.gather(running, return_exceptions=True)
     await asyncio.sleep(0.2)  # requests already on the wire land or die
-    recorded = sum(row.status == "sent" for row in rows(runtime))
-    in_flight = emulator.stats.delivered - recorded
-    assert in_flight >= 1
+    return dying.accepted - sum(row.status == "sent" for row in rows(runtime))
 
-    runtime.clock.advance(seconds=CLAIM_LEASE.total_seconds())  # the dead sender's lease ends
-    await drain(runtime, sender)
+
+async def test_a_restarted_sender_takes_its_rows_back_at_once_and_repeats_only_in_flight(
+    runtime, emulator, sender
+):
+    chats = range(301, 341)
+    in_flight = await kill_mid_broadcast(runtime, sender, chats, "Crash test")
+    assert in_flight >= 1
+    started = runtime.clock()
+    await drain(runtime, sender, owner="sender-a")  # the same sender, started again
+    assert runtime.clock() - started < CLAIM_LEASE  # nothing waited out the dead run's lease
     counts = copies(emulator, chats, broadcasts.breaking_html("Crash test"))
     assert min(counts.values()) == 1  # nothing lost
     assert 1 <= sum(counts.values()) - len(chats) <= in_flight
     assert {row.status for row in rows(runtime)} == {"sent"}
+
+
+async def test_another_sender_takes_over_a_dead_senders_rows_once_its_lease_ran_out(
+    runtime, emulator, sender
+):
+    chats = range(351, 391)
+    in_flight = await kill_mid_broadcast(runtime, sender, chats, "Taken over")
+    with runtime.session() as session:  # while the lease holds, nobody else sends them
+        assert claim_due(session, now=runtime.clock(), owner="sender-b") == []
+    runtime.clock.advance(seconds=CLAIM_LEASE.total_seconds())  # no heartbeat renewed it
+    await drain(runtime, sender, owner="sender-b")
+    counts = copies(emulator, chats, broadcasts.breaking_html("Taken over"))
+    assert min(counts.values()) == 1
+    assert sum(counts.values()) - len(chats) <= in_flight
+    assert {row.status for row in rows(runtime)} == {"sent"}
+
+
+def test_a_live_senders_heartbeat_keeps_its_rows_from_the_others(runtime):
+    queue(runtime, 1, "leased")
+    with runtime.session() as session:
+        [claimed] = claim_due(session, now=runtime.clock(), owner="sender-a")
+    for _ in range(3):  # longer than a lease in all, but renewed within each
+        runtime.clock.advance(seconds=CLAIM_LEASE.total_seconds() - 1)
+        with runtime.session() as session:
+            renew_leases(session, owner="sender-a", now=runtime.clock())
+            assert claim_due(session, now=runtime.clock(), owner="sender-b") == []
+    with runtime.session() as session:
+        take_back(session, owner="sender-a", now=runtime.clock())
+        assert [row.id for row in claim_due(session, now=runtime.clock(), owner="sender-b")] == [
+            claimed.id
+        ]
+
+
+async def test_answers_are_committed_in_batches_and_every_one_is_recorded(
+    runtime, emulator, monkeypatch
+):
+    commits = []
+    real = outbox.record_outcomes
+
+    def counting(session, outcomes, *, now):
+        commits.append(len(outcomes))
+        return real(session, outcomes, now=now)
+
+    monkeypatch.setattr(drain_module, "record_outcomes", counting)
+    chats = range(701, 781)
+    subscribers(runtime, *(ChatInfo(id=chat) for chat in chats))
+    breaking(runtime, "Batched")
+    async with Bot(DEFAULT_TOKEN, base_url=emulator.base_url) as bot:
+        paid = TelegramSender(bot, paid_broadcast=True)
+        await drain(runtime, paid, Pacer(Limits.for_broadcast(paid=True)))
+    assert emulator.stats.rate_limited == 0
+    assert sum(commits) == len(chats)
+    assert len(commits) < len(chats) / 4  # grouped, not one transaction per message
+    assert {row.status for row in rows(runtime)} == {"sent"}
+    assert set(copies(emulator, chats, broadcasts.breaking_html("Batched")).values()) == {1}
 
 
 async def test_a_blocked_reader_is_deactivated_and_gets_nothing_more(runtime, emulator, sender):

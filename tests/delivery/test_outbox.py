@@ -25,7 +25,7 @@ def queue(runtime, chat_id: int, key: str, *, kind: MessageKind = MessageKind.DI
 
 def claim(runtime):
     with runtime.session() as session:
-        return claim_due(session, now=runtime.clock())
+        return claim_due(session, now=runtime.clock(), owner="sender-a")
 
 
 def record(runtime, row_id, delivery):

@@ -4,9 +4,11 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 
-from digests.store.db import alembic_config, make_engine, migrate
+from digests.store.db import alembic_config, make_engine, migrate, session_scope
+from digests.store.enums import OutboxStatus, Priority
+from digests.store.tables import OutboxMessage
 
 
 def test_models_and_migrations_agree(migrated_engine):
@@ -57,12 +59,26 @@ def test_upgrading_a_populated_sqlite_database_keeps_its_data(tmp_path):
                 "VALUES (1, 'short', '[]', '2026-01-02 00:00:00')"
             )
         )
+        connection.execute(
+            text(
+                "INSERT INTO outboxmessage (idempotency_key, chat_id, text, priority, status, "
+                "attempts, next_attempt_at, created_at) VALUES ('digest:1:0:0:0', 7, 'Hi', 10, "
+                "'pending', 0, '2026-01-02 00:00:00', '2026-01-02 00:00:00')"
+            )
+        )
     migrate(engine)
     with engine.connect() as connection:
         listed = connection.execute(text("SELECT listed_at FROM article")).scalar_one()
         summaries = connection.execute(text("SELECT count(*) FROM summary")).scalar_one()
     assert str(listed).startswith("2026-01-02")
     assert summaries == 1
+    with session_scope(engine) as session:  # the stored states read back as their enums
+        queued = session.exec(select(OutboxMessage)).one()
+    assert (queued.status, queued.priority, queued.claimed_by) == (
+        OutboxStatus.PENDING,
+        Priority.DIGEST,
+        None,
+    )
 
 
 def _rows(connection, table: str) -> list[tuple]:
