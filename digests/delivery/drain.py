@@ -128,7 +128,10 @@ class _Drain:
     def __init__(self, engine, sender: Sender, pacer: Pacer, clock, owner: str) -> None:
         self.sender, self.pacer, self.clock, self.owner = sender, pacer, clock, owner
         self.database = _Database(engine)
-        self.recorder = _Recorder(self.database, clock)
+        # Claimed by this drain and not yet on record: should their lease run out meanwhile (a
+        # stalled heartbeat), a later claim of this very drain must not send them again.
+        self.holding: set[int] = set()
+        self.recorder = _Recorder(self.database, clock, on_committed=self.holding.difference_update)
         self.report = DrainReport()
         self.gate = asyncio.Semaphore(pacer.limits.in_flight)
         self.chat_turns: dict[int, asyncio.Lock] = {}
@@ -142,9 +145,12 @@ class _Drain:
         try:
             for _ in range(max_batches):
                 claim = partial(claim_due, now=self.clock(), owner=self.owner, limit=BATCH_SIZE)
-                claimed = await self.database.run(claim)
+                claimed = [
+                    row for row in await self.database.run(claim) if row.id not in self.holding
+                ]
                 if not claimed:
                     break
+                self.holding.update(row.id for row in claimed)
                 self.unsent += len(claimed)
                 batch = asyncio.create_task(self._send_batch(claimed))
                 batches.add(batch)
@@ -241,8 +247,11 @@ class _Recorder:
     move it). A crash loses at most the group not yet committed: those rows were sent, stay
     claimed and go out again once the lease is taken back, so only they can be doubled."""
 
-    def __init__(self, database: _Database, clock) -> None:
+    def __init__(
+        self, database: _Database, clock, *, on_committed: Callable[[list[int]], object]
+    ) -> None:
         self.database, self.clock = database, clock
+        self.on_committed = on_committed
         self._outcomes: list[tuple[int, Delivery]] = []
         self._releases: list[int] = []
         self._timer: asyncio.Task | None = None
@@ -286,6 +295,8 @@ class _Recorder:
             except Exception:
                 self.failed = True
                 log.exception("could not record %d outbox answers", len(outcomes))
+                return
+            self.on_committed([row_id for row_id, _ in outcomes] + releases)
 
 
 def _retrying(engine, work: Callable[[Session], T]) -> T:

@@ -307,6 +307,39 @@ async def test_another_sender_takes_over_a_dead_senders_rows_once_its_lease_ran_
     assert {row.status for row in rows(runtime)} == {"sent"}
 
 
+class OutlivesItsLease:
+    """Each send takes longer than the claim lease, with no heartbeat in between."""
+
+    def __init__(self, sender: TelegramSender, clock) -> None:
+        self.sender, self.clock = sender, clock
+
+    async def send(self, chat_id: int, message: Message) -> Delivery:
+        self.clock.advance(seconds=2 * CLAIM_LEASE.total_seconds())
+        await asyncio.sleep(0.05)
+        return await self.sender.send(chat_id, message)
+
+
+async def test_a_message_in_flight_past_its_lease_is_not_claimed_again_by_its_own_drain(
+    runtime, emulator, sender
+):
+    queue(runtime, 801, "only once")
+    slow = OutlivesItsLease(sender, runtime.clock)
+
+    async def report_progress() -> None:  # the Ticker's, between two claims
+        await asyncio.sleep(0.1)
+
+    await drain_outbox(
+        runtime.engine,
+        slow,
+        Pacer(PACED),
+        clock=runtime.clock,
+        owner="sender-a",
+        after_batch=report_progress,
+    )
+    assert texts(emulator, 801) == ["only once"]
+    assert [row.status for row in rows(runtime)] == ["sent"]
+
+
 def test_a_live_senders_heartbeat_keeps_its_rows_from_the_others(runtime):
     queue(runtime, 1, "leased")
     with runtime.session() as session:
