@@ -71,10 +71,13 @@ class IntEnumType(_EnumValue):
     cache_ok = True
 
 
-def _enum_column(enum: type[Enum], length: int | None = None) -> Column:
-    """A StrEnum in a VARCHAR of `length`, an IntEnum (no length) in an INTEGER."""
+def _enum_column(
+    enum: type[Enum], length: int | None = None, default: Enum | None = None
+) -> Column:
+    """A StrEnum in a VARCHAR of `length`, an IntEnum (no length) in an INTEGER; `default`
+    also serves inserts that do not go through the model."""
     kind = IntEnumType(enum) if length is None else StrEnumType(enum, length)
-    return Column(kind, nullable=False)
+    return Column(kind, nullable=False, default=default)
 
 
 def utcnow() -> datetime:
@@ -270,7 +273,9 @@ class Subscription(SQLModel, table=True):
     id: int = Field(default=None, primary_key=True)
     chat_id: int = Field(sa_column=Column(BigInteger, unique=True, nullable=False))
     active: bool = True
-    rhythm: RhythmKind = Field(default=RhythmKind.DAILY, sa_column=_enum_column(RhythmKind, 8))
+    rhythm: RhythmKind = Field(
+        default=RhythmKind.DAILY, sa_column=_enum_column(RhythmKind, 8, RhythmKind.DAILY)
+    )
     digest_time: str = Field(default="08:00", max_length=5)  # HH:MM in `timezone`
     weekday: int = 0  # 0 = Monday, for weekly digests
     timezone: str = Field(default="UTC", max_length=64)
@@ -294,9 +299,11 @@ class OutboxMessage(SQLModel, table=True):
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
     text: str = Field(sa_column=Column(Text, nullable=False))
     buttons: str | None = Field(default=None, sa_column=Column(Text))  # JSON rows of buttons
-    priority: Priority = Field(default=Priority.DIGEST, sa_column=_enum_column(Priority))
+    priority: Priority = Field(
+        default=Priority.DIGEST, sa_column=_enum_column(Priority, default=Priority.DIGEST)
+    )
     status: OutboxStatus = Field(
-        default=OutboxStatus.PENDING, sa_column=_enum_column(OutboxStatus, 12)
+        default=OutboxStatus.PENDING, sa_column=_enum_column(OutboxStatus, 12, OutboxStatus.PENDING)
     )
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
@@ -316,7 +323,8 @@ class Broadcast(SQLModel, table=True):
     progress_message_id: int | None = None  # the admin's message edited with progress
     text: str = Field(sa_column=Column(Text, nullable=False))
     status: BroadcastStatus = Field(
-        default=BroadcastStatus.DRAFT, sa_column=_enum_column(BroadcastStatus, 12)
+        default=BroadcastStatus.DRAFT,
+        sa_column=_enum_column(BroadcastStatus, 12, BroadcastStatus.DRAFT),
     )
     total: int = 0
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
