@@ -28,6 +28,7 @@ from bot.inline import inline_callback
 from bot.jobs import Ticker
 from bot.render import fit, send_kwargs
 from bot.sender import ReplyPacing, TelegramSender
+from bot.updates import PerChatOrder
 from digests.delivery.identity import claim_identity
 from digests.delivery.message import Message, esc
 from digests.delivery.pacing import Limits
@@ -46,6 +47,7 @@ DRAIN_SECONDS = 1.0  # how soon a queued message (breaking update, retry) starts
 LEADERSHIP_CHECK_SECONDS = 5  # a dead scheduler leader is replaced within this (+ DB timeout)
 MANAGERS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 LINK_ENTITIES: list[str | None] = [MessageEntity.URL, MessageEntity.TEXT_LINK]
+SUMMARIES = "summaries"  # bot_data key: the summaries of links and texts under way
 FILES_HINT = "I only read files sent for /importopml. Send me a link to get a summary."
 
 
@@ -131,23 +133,58 @@ def _with_scheme(link: str) -> str:
     return link if "://" in link else f"https://{link}"
 
 
+async def summarize_in_background(
+    runtime: Runtime,
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    text: str,
+    links: list[str],
+) -> None:
+    """Summaries of links and texts run as tasks of their own: the chat's next message (and
+    every other chat) is answered meanwhile. One at a time per user; a second one meanwhile
+    gets a polite "still working" instead of a place in the queue."""
+    asker = await asker_of(update, context)
+    claim = runtime.heavy.try_claim(asker.user_id or asker.chat.id)
+    if claim is None:
+        await send_all(context, asker.chat.id, feed_handlers.still_working())
+        return
+
+    async def summarize() -> None:
+        with claim:
+            messages = await router.summarize_post(runtime, asker, text, links)
+        await send_all(context, asker.chat.id, messages)
+
+    task = context.application.create_task(summarize(), update=update, name="summary of a post")
+    running = context.application.bot_data.setdefault(SUMMARIES, set())
+    running.add(task)
+    task.add_done_callback(running.discard)
+
+
+def cancel_summaries(application: Application) -> None:
+    """At shutdown: summaries still under way are dropped (the user may send the link again),
+    so a hanging server or a huge page does not hold the stop."""
+    for task in application.bot_data.get(SUMMARIES, ()):
+        task.cancel()
+
+
 async def summarize_message(
     runtime: Runtime, update: Update, context: ContextTypes.DEFAULT_TYPE, post: TelegramMessage
 ) -> None:
-    asker = await asker_of(update, context)
     text, links = post_content(post)
-    messages = await asyncio.to_thread(router.summarize_post, runtime, asker, text, links)
-    await send_all(context, asker.chat.id, messages)
+    await summarize_in_background(runtime, update, context, text, links)
 
 
 def summary_callback(runtime: Runtime):
-    """/summary sent as a reply summarizes the message it replies to."""
+    """/summary <link> summarizes the page; sent as a reply, the message it replies to."""
     by_arguments = command_callback(runtime, "summary")
 
     async def on_summary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.effective_message is not None  # a command message
         replied = update.effective_message.reply_to_message
-        if context.args or replied is None:
+        links = find_links(" ".join(context.args or []))
+        if links:
+            await summarize_in_background(runtime, update, context, "", links)
+        elif context.args or replied is None:
             await by_arguments(update, context)
         else:
             await summarize_message(runtime, update, context, replied)
@@ -292,6 +329,7 @@ def build_application(runtime: Runtime) -> Application:
         .post_init(post_init)
         .request(AiohttpRequest(connections=limits.in_flight))
         .rate_limiter(ReplyPacing(pacer))
+        .concurrent_updates(PerChatOrder())
         .build()
     )
     special = {"summary": summary_callback(runtime), "exportopml": export_callback(runtime)}

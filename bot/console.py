@@ -129,7 +129,8 @@ class Console:
                     router.press_button(self.runtime, pressing, self.choices[index].data or "")
                 )
         else:
-            for message in router.summarize_post(self.runtime, self.asker, line, find_links(line)):
+            post = router.summarize_post(self.runtime, self.asker, line, find_links(line))
+            for message in asyncio.run(post):  # handle() runs in a thread: a loop of its own
                 self.show(message)
 
     def share(self, query: str) -> None:
@@ -173,4 +174,5 @@ class Console:
                     await self.ticker.tick()
         finally:
             self.ticker.leadership.release()
+            await asyncio.to_thread(self.runtime.cpu.close)
         self.write("\nBye.\n")

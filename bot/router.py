@@ -136,9 +136,15 @@ def export_opml(runtime: Runtime, asker: Asker) -> feeds.Document | list[Message
     return refusal(runtime, asker, "exportopml") or feeds.opml_document(runtime, asker)
 
 
-def summarize_post(runtime: Runtime, asker: Asker, text: str, links: list[str]) -> list[Message]:
-    """A link, forwarded post or pasted text someone sent: its summary."""
-    return _answered(lambda: feeds.summarize_post(runtime, asker, text, links))
+async def summarize_post(
+    runtime: Runtime, asker: Asker, text: str, links: list[str]
+) -> list[Message]:
+    """A link, forwarded post or pasted text someone sent: its summary (awaited on the
+    transport's loop, so a slow link holds no thread)."""
+    try:
+        return await feeds.summarize_post(runtime, asker, text, links)
+    except DigestsError as error:
+        return _say(error.user_message)
 
 
 def press_button(runtime: Runtime, asker: Asker, data: str) -> Answer:

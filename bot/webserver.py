@@ -14,6 +14,7 @@ from sqlalchemy import text
 from telegram import Update
 from telegram.ext import Application
 
+from bot.app import cancel_summaries
 from digests.delivery.outbox import queue_depth
 from digests.metrics import QUEUE_DEPTH, REGISTRY
 from digests.runtime import Runtime
@@ -84,6 +85,7 @@ def build_web_app(application: Application, runtime: Runtime) -> web.Application
 async def serve(application: Application, runtime: Runtime, *, stop: asyncio.Event) -> None:
     """Run the bot until `stop` is set: webhook when WEBHOOK_URL is set, long polling otherwise."""
     settings = runtime.settings
+    await asyncio.to_thread(runtime.cpu.start)
     await application.initialize()
     if application.post_init is not None:
         await application.post_init(application)
@@ -110,9 +112,11 @@ async def serve(application: Application, runtime: Runtime, *, stop: asyncio.Eve
     finally:
         if updater is not None and updater.running:
             await updater.stop()
+        cancel_summaries(application)
         await application.stop()
         if (ticker := application.bot_data.get("ticker")) is not None:
             ticker.leadership.release()
         if runner is not None:
             await runner.cleanup()
         await application.shutdown()
+        await asyncio.to_thread(runtime.cpu.close)

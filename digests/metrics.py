@@ -26,6 +26,6 @@ SUMMARIZE_SECONDS = Histogram(
 )
 INGEST_SECONDS = Histogram(
     "digests_ingest_seconds",
-    "Time to ingest one article (dedupe, title, actors)",
+    "Time to store one prepared article (dedupe, inserts; the extraction ran before)",
     registry=REGISTRY,
 )

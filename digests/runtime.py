@@ -11,15 +11,19 @@ from sqlalchemy import Engine
 from digests.config import Settings
 from digests.store.db import make_engine, migrate, session_scope
 from digests.store.tables import utcnow
+from digests.work import CpuPool, InFlight, shared_cpu_pool
 
 
 @dataclass
 class Runtime:
-    """What every use case needs from outside: a database, the settings and the time."""
+    """What every use case needs from outside: a database, the settings, the time, and the
+    worker processes for heavy steps (with each user's share of them)."""
 
     settings: Settings
     engine: Engine
     clock: Callable[[], datetime] = field(default=utcnow)
+    cpu: CpuPool = field(default_factory=shared_cpu_pool)
+    heavy: InFlight = field(default_factory=InFlight)
 
     def session(self):
         return session_scope(self.engine)

@@ -1,7 +1,8 @@
 """Feed admin commands and OPML files; summaries of the links and texts users send.
 
-The use cases behind these download over the network and are async, while handlers are called
-in a worker thread (both transports use asyncio.to_thread), so each runs its own event loop.
+Command handlers are called in a worker thread (both transports use asyncio.to_thread), so the
+async use cases behind /addfeed run their own event loop there. Summaries of posts are async:
+Telegram awaits them on its own loop, so a slow link holds no thread, only its own request.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from digests.ingest.user_links import (
     LinkError,
     article_from_link,
     find_links,
-    summarize_text,
+    text_summary,
 )
 from digests.runtime import Runtime
 
@@ -33,6 +34,10 @@ SEND_SOMETHING = (
     "and I'll summarize it. /help lists my commands."
 )
 EXPORT_NAME = "feeds.opml"
+STILL_WORKING = (
+    "I'm still working on your last link. I'll send its summary as soon as it's ready — "
+    "please send this one again after that."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,39 +164,46 @@ def exportopml(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
 # --- summaries of links and texts ---------------------------------------------------------------
 
 
+def still_working() -> list[Message]:
+    """The answer to a second link or text while the sender's first is still being summarized."""
+    return _say(STILL_WORKING)
+
+
 def summary(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     """/summary <link> summarizes that page; a number or title words find a stored article."""
     links = find_links(args)
     if not links:
         return summary_by_title(runtime, asker, args)
-    return summarize_post(runtime, asker, "", links)
+    return asyncio.run(summarize_post(runtime, asker, "", links))
 
 
-def summarize_post(runtime: Runtime, asker: Asker, text: str, links: list[str]) -> list[Message]:
+async def summarize_post(
+    runtime: Runtime, asker: Asker, text: str, links: list[str]
+) -> list[Message]:
     """A sent, forwarded or replied-to post: its link's article, or else its own text."""
-    length = preferred_length(runtime, asker.chat.id)
+    length = await asyncio.to_thread(preferred_length, runtime, asker.chat.id)
     link_failure = None
     if links:
         try:
-            return [_article_summary(runtime, asker, links[0], length)]
+            return [await _article_summary(runtime, asker, links[0], length)]
         except LinkError as error:
             link_failure = error.user_message
     try:
-        return [_text_summary(text, length)]
+        return [await _text_summary(runtime, text, length)]
     except LinkError:
         return _say(link_failure or SEND_SOMETHING)
 
 
-def _article_summary(runtime: Runtime, asker: Asker, url: str, length: str) -> Message:
-    article_id = asyncio.run(article_from_link(runtime, url, chat_id=asker.chat.id))
-    message = summary_message(runtime, asker, article_id, length)
+async def _article_summary(runtime: Runtime, asker: Asker, url: str, length: str) -> Message:
+    article_id = await article_from_link(runtime, url, chat_id=asker.chat.id)
+    message = await asyncio.to_thread(summary_message, runtime, asker, article_id, length)
     if message is None:
         raise LinkError(NO_ARTICLE)
     return message
 
 
-def _text_summary(text: str, length: str) -> Message:
-    summary_of_text = summarize_text(text, length=length)
+async def _text_summary(runtime: Runtime, text: str, length: str) -> Message:
+    summary_of_text = await text_summary(runtime, text, length=length)
     bullets = "\n".join(f"• {esc(sentence)}" for sentence in summary_of_text.sentences)
     note = italic("Summary of the text you sent (I don't keep it)")
     return Message(html=f"{bold(summary_of_text.title)}\n{note}\n\n{bullets}")

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import and_, exists, func, or_, update
 from sqlmodel import Session, col, select
 
-from digests.actors import extract_actors, identity_key, rank_actors, resolve_actor
+from digests.actors import Extraction, identity_key, rank_actors, resolve_actor
 from digests.store.tables import Actor, ActorAlias, Article, Mention, Statement
 from digests.store.visibility import visible_to
 
@@ -112,9 +112,9 @@ def _store_actor(session: Session, ref, text: str) -> Actor:
     return actor
 
 
-def record_actors(session: Session, article: Article) -> None:
-    """Extract the article's actors and store them, merging with people already known."""
-    extraction = extract_actors(article.text, title=article.title)
+def record_actors(session: Session, article: Article, extraction: Extraction) -> None:
+    """Store the actors extracted from the article (before the transaction), merging with
+    people already known."""
     actors = {ref.name: _store_actor(session, ref, article.text) for ref in extraction.actors}
     for statement in extraction.statements:
         if statement.speaker in actors:

@@ -107,7 +107,7 @@ async def _download_feed(
     """Admins add feeds, so the host they typed is trusted (intranet feeds are allowed); any
     other host, a redirect's or one a page advertises, is checked like a user's link."""
     result = await fetch(url, policy=fetch_policy(runtime.settings, trusted_url=trusted_url))
-    parsed = await asyncio.to_thread(
+    parsed = await runtime.cpu.run(
         parse_feed, result.body, url=result.url, content_type=result.content_type
     )
     return result, parsed
@@ -117,7 +117,7 @@ async def _discover(
     runtime: Runtime, address: str, page: FetchResult, parsed: ParsedFeed
 ) -> tuple[str, FetchResult, ParsedFeed]:
     """The first feed the page at the admin's `address` advertises that really is a feed."""
-    candidates = discover_feeds(page.body, page.url)[:MAX_CANDIDATES]
+    candidates = (await runtime.cpu.run(discover_feeds, page.body, page.url))[:MAX_CANDIDATES]
     if not candidates:
         raise FeedError(f"{parsed.error} I found no feed advertised on it either.")
     for candidate in candidates:

@@ -1,7 +1,9 @@
-"""RawArticle -> Article: clean, title, deduplicate (GUID, canonical URL, content), index actors."""
+"""RawArticle -> Article: clean, title, summarize, find actors (CPU, before any transaction),
+then deduplicate (GUID, canonical URL, content) and store (a short transaction)."""
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -9,21 +11,23 @@ from datetime import datetime
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from digests.actors import Extraction, extract_actors
 from digests.actors.store import record_actors
 from digests.ingest.sources.raw import RawArticle
 from digests.ingest.urls import canonical_url, content_hash
 from digests.metrics import INGEST_SECONDS
 from digests.store.enums import SourceKind
-from digests.store.tables import Article, Source, utcnow
+from digests.store.tables import Article, Source, Summary, utcnow
 from digests.store.visibility import visible_to
 from digests.text.language import detect_language, iso_code, language_name
-from digests.text.summarize import summarize
+from digests.text.summarize import LENGTHS, summarize, summarize_lengths
 from digests.text.titles import headline_from_sentence
 
 log = logging.getLogger(__name__)
 
 MIN_TEXT_CHARS = 200
 TITLE_LIMIT = 512
+NO_ACTORS = Extraction(actors=(), statements=(), mentions=())  # of an article not stored
 
 
 @dataclass(slots=True)
@@ -85,71 +89,129 @@ def find_duplicate(
     ).first()
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedArticle:
+    """Everything slow about an article, computed outside any transaction (in a worker process):
+    storing it is then only inserts. `rejection` says why it will not be stored at all."""
+
+    raw: RawArticle
+    text: str = ""
+    digest: str = ""
+    canonical: str | None = None
+    language: str = "en"  # ISO code, as stored
+    title: str = ""
+    summaries: dict[str, list[str]] = field(default_factory=dict)
+    extraction: Extraction = NO_ACTORS
+    rejection: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.raw.url or self.raw.guid or "article"
+
+
+def prepare_article(raw: RawArticle, *, with_actors: bool = True) -> PreparedArticle:
+    """Title, summaries at every length and (unless a chat's own page, which gets none) actors
+    of one article; never raises, so one bad article never costs the others of its batch theirs.
+    """
+    try:
+        return _prepare(raw, with_actors=with_actors)
+    except Exception as exc:
+        log.exception("could not prepare %s", raw.url or raw.guid)
+        return PreparedArticle(raw, rejection=type(exc).__name__)
+
+
+def _prepare(raw: RawArticle, *, with_actors: bool) -> PreparedArticle:
+    text = raw.text.strip()
+    if len(text) < MIN_TEXT_CHARS:
+        return PreparedArticle(raw, rejection="too little text")
+    language = language_name(raw.language or "") or detect_language(text)
+    title = ((raw.title or "").strip() or derive_title(text, language=language))[:TITLE_LIMIT]
+    code = iso_code(language) or "en"
+    as_read = language_name(code) or "english"  # what a later read of the stored row would use
+    summaries = summarize_lengths(text, LENGTHS, language=as_read, title=title)
+    return PreparedArticle(
+        raw,
+        text=text,
+        digest=content_hash(text),
+        canonical=canonical_url(raw.url) if raw.url else None,
+        language=code,
+        title=title,
+        summaries=summaries,
+        extraction=extract_actors(text, title=title) if with_actors else NO_ACTORS,
+    )
+
+
+def prepare_batch(raws: list[RawArticle]) -> list[PreparedArticle]:
+    return [prepare_article(raw) for raw in raws]
+
+
 def ingest_article(
     session: Session,
-    raw: RawArticle,
+    prepared: PreparedArticle,
     *,
     source: Source,
     report: IngestReport,
     owner_chat_id: int | None = None,
 ) -> Article | None:
-    """Store one article unless it is empty or already known; index its actors with it.
+    """Store one prepared article unless it was rejected or is already known.
 
     A page a chat sent (``owner_chat_id``) gets no actors: anyone can send any page, so what it
     claims someone said is no record of them, for /actor, /actors or anyone's follows.
     """
-    text = raw.text.strip()
-    if len(text) < MIN_TEXT_CHARS:
-        report.rejected.append(f"{raw.url or raw.guid or 'article'}: too little text")
+    if prepared.rejection is not None:
+        report.rejected.append(f"{prepared.label}: {prepared.rejection}")
         return None
-    digest = content_hash(text)
-    canonical = canonical_url(raw.url) if raw.url else None
+    raw = prepared.raw
     if find_duplicate(
-        session, guid=raw.guid, canonical=canonical, digest=digest, owner_chat_id=owner_chat_id
+        session,
+        guid=raw.guid,
+        canonical=prepared.canonical,
+        digest=prepared.digest,
+        owner_chat_id=owner_chat_id,
     ):
         report.duplicates += 1
         return None
-    language = language_name(raw.language or "") or detect_language(text)
-    title = (raw.title or "").strip() or derive_title(text, language=language)
     article = Article(
         source_id=source.id,
         owner_chat_id=owner_chat_id,
         guid=raw.guid,
         url=raw.url,
-        canonical_url=canonical,
-        content_hash=digest,
-        title=title[:TITLE_LIMIT],
-        text=text,
+        canonical_url=prepared.canonical,
+        content_hash=prepared.digest,
+        title=prepared.title,
+        text=prepared.text,
         author=raw.author,
-        language=iso_code(language) or "en",
+        language=prepared.language,
         published_at=raw.published_at,
         listed_at=listed_time(raw.published_at, now=utcnow()),
     )
     session.add(article)
     session.flush()
+    for length, sentences in prepared.summaries.items():
+        session.add(Summary(article_id=article.id, length=length, sentences=json.dumps(sentences)))
     if owner_chat_id is None:
-        record_actors(session, article)
+        record_actors(session, article, prepared.extraction)
     report.added.append(article.id)
     return article
 
 
 def ingest_batch(
     session: Session,
-    raws: list[RawArticle],
+    prepared: list[PreparedArticle],
     *,
     source: Source,
     owner_chat_id: int | None = None,
 ) -> IngestReport:
-    """Ingest several articles (for everyone, or one chat's own); one bad article never costs
-    the others theirs."""
+    """Store several prepared articles (for everyone, or one chat's own); one bad article never
+    costs the others theirs."""
     report = IngestReport()
-    for raw in raws:
+    for article in prepared:
         try:
             with session.begin_nested(), INGEST_SECONDS.time():
                 ingest_article(
-                    session, raw, source=source, report=report, owner_chat_id=owner_chat_id
+                    session, article, source=source, report=report, owner_chat_id=owner_chat_id
                 )
         except Exception as exc:
-            log.exception("could not ingest %s", raw.url or raw.guid)
-            report.rejected.append(f"{raw.url or raw.guid or 'article'}: {type(exc).__name__}")
+            log.exception("could not ingest %s", article.label)
+            report.rejected.append(f"{article.label}: {type(exc).__name__}")
     return report

@@ -25,7 +25,7 @@ from digests.ingest.fetch import (
     fetch,
     fetch_policy,
 )
-from digests.ingest.pipeline import find_source, ingest_batch
+from digests.ingest.pipeline import PreparedArticle, find_source, ingest_batch, prepare_article
 from digests.ingest.sources.feed import NOT_A_FEED, FeedEntry, ParsedFeed, parse_feed
 from digests.ingest.sources.raw import RawArticle
 from digests.ingest.sources.webpage import extract_page
@@ -111,7 +111,8 @@ class Poller:
     """Polls feeds concurrently (bounded overall and per host); one instance per event loop.
 
     Downloads overlap, writes do not: concurrent write transactions only make SQLite refuse
-    ("database is locked"), and ingest is CPU-bound anyway.
+    ("database is locked"). Parsing and extraction run in the runtime's worker processes,
+    one article per job so a user's link never waits behind a whole feed.
     """
 
     def __init__(self, runtime: Runtime, *, limiter: HostLimiter | None = None) -> None:
@@ -165,7 +166,7 @@ class Poller:
     async def _ingest(self, target: PollTarget, result: FetchResult) -> PollOutcome:
         if result.not_modified:
             return await self._write(_store, target, result, None, [], True)
-        parsed = await asyncio.to_thread(
+        parsed = await self.runtime.cpu.run(
             parse_feed, result.body, url=result.url, content_type=result.content_type
         )
         if not parsed.is_feed:
@@ -175,7 +176,8 @@ class Poller:
             _unknown_entries, self.runtime, entries, target.id
         )
         raws, complete = await self._full_articles(fresh, target.policy(self.runtime.settings))
-        return await self._write(_store, target, result, parsed, raws, complete, elsewhere)
+        prepared = [await self.runtime.cpu.run(prepare_article, raw) for raw in raws]
+        return await self._write(_store, target, result, parsed, prepared, complete, elsewhere)
 
     async def _full_articles(
         self, entries: list[FeedEntry], policy: FetchPolicy
@@ -198,7 +200,7 @@ class Poller:
         except FetchError as error:
             log.info("page %s of a feed entry: %s", teaser.url, error.user_message)
             return teaser
-        extracted = await asyncio.to_thread(extract_page, page.body, url=page.url)
+        extracted = await self.runtime.cpu.run(extract_page, page.body, url=page.url)
         return _merged(teaser, extracted)
 
     async def _failed(self, target: PollTarget, reason: str) -> PollOutcome:
@@ -270,14 +272,14 @@ def _store(
     target: PollTarget,
     result: FetchResult,
     parsed: ParsedFeed | None,
-    raws: list[RawArticle],
+    prepared: list[PreparedArticle],
     complete: bool,
     known_elsewhere: int = 0,
 ) -> PollOutcome:
     now = runtime.clock()
     with runtime.session() as session:
         source = session.get(Source, target.id)
-        report = ingest_batch(session, raws, source=source)
+        report = ingest_batch(session, prepared, source=source)
         if parsed is not None:
             source.title = source.title or parsed.title
             source.site_url = parsed.site_url or source.site_url

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from digests.ingest.pipeline import IngestReport, ensure_source, find_source, ingest_batch
+from digests.ingest.pipeline import (
+    IngestReport,
+    ensure_source,
+    find_source,
+    ingest_batch,
+    prepare_batch,
+)
 from digests.ingest.sources.seeds import SEED_SOURCE_NAME, SEED_SOURCE_URL, read_seed_files
 from digests.runtime import Runtime
 from digests.store.enums import SourceKind
@@ -17,10 +23,14 @@ def ingest_seeds(runtime: Runtime) -> IngestReport | None:
     with runtime.session() as session:
         if find_source(session, SEED_SOURCE_URL):
             return None
+    prepared = prepare_batch(list(read_seed_files()))
+    with runtime.session() as session:
+        if find_source(session, SEED_SOURCE_URL) is not None:
+            return None  # another instance seeded meanwhile
         source = ensure_source(
             session, kind=SourceKind.SEED, url=SEED_SOURCE_URL, title=SEED_SOURCE_NAME
         )
-        report = ingest_batch(session, list(read_seed_files()), source=source)
+        report = ingest_batch(session, prepared, source=source)
     log.info(
         "seed articles ingested: %d added, %d duplicates", len(report.added), report.duplicates
     )

@@ -13,12 +13,13 @@ from digests.errors import DigestsError
 from digests.ingest.fetch import FetchError, fetch, fetch_policy
 from digests.ingest.pipeline import (
     MIN_TEXT_CHARS,
+    PreparedArticle,
     derive_title,
     ensure_source,
     find_duplicate,
     ingest_batch,
+    prepare_article,
 )
-from digests.ingest.sources.raw import RawArticle
 from digests.ingest.sources.webpage import extract_page
 from digests.ingest.urls import canonical_url, content_hash, without_credentials
 from digests.runtime import Runtime
@@ -69,8 +70,9 @@ async def article_from_link(runtime: Runtime, url: str, *, chat_id: int) -> int:
 
     The link comes from anyone, so the download gets every guard and credentials in it are
     dropped first (the bot reads what anyone could read). A page is kept for the chat that
-    sent it only, under a "page" source for its host. Raises LinkError with a message for
-    the user.
+    sent it only, under a "page" source for its host. The download waits on the event loop,
+    the extraction runs in a worker process, and only the inserts hold a transaction. Raises
+    LinkError with a message for the user.
     """
     url = without_credentials(url)
     known = await asyncio.to_thread(_known_article, runtime, url, chat_id)
@@ -82,10 +84,17 @@ async def article_from_link(runtime: Runtime, url: str, *, chat_id: int) -> int:
     except FetchError as error:
         raise LinkError(error.user_message) from None
     landed = without_credentials(page.url)  # a redirect may hand out a token of its own
-    raw = await asyncio.to_thread(extract_page, page.body, url=landed)
-    if raw is None:
+    prepared = await runtime.cpu.run(prepare_page, page.body, landed)
+    if prepared is None:
         raise LinkError(NO_ARTICLE)
-    return await asyncio.to_thread(_store_page, runtime, raw, chat_id)
+    return await asyncio.to_thread(_store_page, runtime, prepared, chat_id)
+
+
+def prepare_page(body: bytes, url: str) -> PreparedArticle | None:
+    """A downloaded page, extracted and prepared (no actors: it is the chat's own) in one job
+    for a worker process."""
+    raw = extract_page(body, url=url)
+    return prepare_article(raw, with_actors=False) if raw is not None else None
 
 
 def _known_article(runtime: Runtime, url: str, chat_id: int) -> int | None:
@@ -97,13 +106,14 @@ def _known_article(runtime: Runtime, url: str, chat_id: int) -> int | None:
         ).first()
 
 
-def _store_page(runtime: Runtime, raw: RawArticle, chat_id: int) -> int:
+def _store_page(runtime: Runtime, prepared: PreparedArticle, chat_id: int) -> int:
+    raw = prepared.raw
     assert raw.url is not None  # a page is always read from its link
     parts = urlsplit(raw.url)
     origin = f"{parts.scheme}://{parts.netloc}"
     with runtime.session() as session:
         source = ensure_source(session, kind=SourceKind.PAGE, url=origin, title=parts.hostname)
-        report = ingest_batch(session, [raw], source=source, owner_chat_id=chat_id)
+        report = ingest_batch(session, [prepared], source=source, owner_chat_id=chat_id)
         if report.added:
             return report.added[0]
         existing = find_duplicate(
@@ -116,6 +126,13 @@ def _store_page(runtime: Runtime, raw: RawArticle, chat_id: int) -> int:
     if existing is None:
         raise LinkError(NO_ARTICLE)
     return existing.id
+
+
+async def text_summary(runtime: Runtime, text: str, *, length: str) -> TextSummary:
+    """summarize_text in a worker process; a text too short to summarize is told at once."""
+    if len(text.strip()) < MIN_TEXT_CHARS:
+        raise LinkError(TOO_SHORT)
+    return await runtime.cpu.run(summarize_text, text, length=length)
 
 
 def summarize_text(text: str, *, length: str) -> TextSummary:

@@ -356,13 +356,41 @@ def summarize(
     """
     if (sentences is not None and sentences <= 0) or (words is not None and words <= 0):
         return []
-    requested = language or detect_language(text)
-    resolved = language_name(requested) or requested.lower()
-    candidates, rows = sentence_features(text, language=resolved, title=title)
-    if not candidates:
-        return []
-    model = scorer or default_scorer()
-    scores = [model.score(row) for row in rows]
-    ranked = sorted(range(len(candidates)), key=lambda index: (-scores[index], index))
-    lengths = [len(candidate.split()) for candidate in candidates]
-    return [candidates[index] for index in _pick(ranked, lengths, sentences, words)]
+    ranking = _Ranking.of(
+        text, language=language or detect_language(text), title=title, scorer=scorer
+    )
+    return ranking.best(sentences, words)
+
+
+def summarize_lengths(
+    text: str, counts: dict[str, int], *, language: str, title: str | None = None
+) -> dict[str, list[str]]:
+    """`summarize` at several sentence counts for the price of one: the text is split and its
+    sentences scored once (ingest stores every length, and the scoring is most of the cost)."""
+    ranking = _Ranking.of(text, language=language, title=title)
+    return {name: ranking.best(count, None) if count > 0 else [] for name, count in counts.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class _Ranking:
+    """A text's candidate sentences, best first by the scorer."""
+
+    candidates: list[str]
+    ranked: list[int]
+    lengths: list[int]  # in words
+
+    @classmethod
+    def of(
+        cls, text: str, *, language: str, title: str | None, scorer: SentenceScorer | None = None
+    ) -> "_Ranking":
+        resolved = language_name(language) or language.lower()
+        candidates, rows = sentence_features(text, language=resolved, title=title)
+        model = scorer or default_scorer()
+        scores = [model.score(row) for row in rows]
+        ranked = sorted(range(len(candidates)), key=lambda index: (-scores[index], index))
+        return cls(candidates, ranked, [len(candidate.split()) for candidate in candidates])
+
+    def best(self, sentences: int | None, words: int | None) -> list[str]:
+        if not self.candidates:
+            return []
+        return [self.candidates[i] for i in _pick(self.ranked, self.lengths, sentences, words)]

@@ -57,6 +57,8 @@ class BotApiEmulator(BotApiMethods):
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
         app.router.add_get("/_emulator/stats", self._handle_stats)
         app.router.add_post("/_emulator/user_sends", self._handle_user_sends)
+        app.router.add_post("/_emulator/user_presses", self._handle_user_presses)
+        app.router.add_post("/_emulator/wait_for_messages", self._handle_wait_for_messages)
         # No access log: per-request logging would cap throughput well below 1,000 req/s.
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
         await self._runner.setup()
@@ -115,6 +117,30 @@ class BotApiEmulator(BotApiMethods):
         kwargs = await request.json()
         message = self.user_sends(kwargs.pop("chat_id"), kwargs.pop("text"), **kwargs)
         return web.json_response(message)
+
+    async def _handle_user_presses(self, request: web.Request) -> web.Response:
+        """A button press from another process: JSON body = user_presses kwargs."""
+        kwargs = await request.json()
+        return web.json_response({"callback_query_id": self.user_presses(**kwargs)})
+
+    async def _handle_wait_for_messages(self, request: web.Request) -> web.Response:
+        """Long-polls until chat_id has `count` messages (408 on timeout); JSON body = the
+        wait_for_messages kwargs. Each message with its delivery time and buttons."""
+        kwargs = await request.json()
+        try:
+            messages = await self.wait_for_messages(**kwargs)
+        except TimeoutError:
+            return web.json_response({"messages": None}, status=408)
+        return web.json_response({"messages": [_message_json(m) for m in messages]})
+
+
+def _message_json(message: SentMessage) -> dict[str, Any]:
+    return {
+        "message_id": message.message_id,
+        "plain_text": message.plain_text,
+        "sent_at": message.sent_at,
+        "buttons": message.buttons,
+    }
 
 
 async def _read_params(request: web.Request) -> dict[str, Any]:

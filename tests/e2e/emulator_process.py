@@ -19,10 +19,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def emulator_process() -> Iterator[str]:
-    """`python -m tests.e2e.emulator --rate-limits` on a free port; yields its base URL."""
+def emulator_process(*, rate_limits: bool = True) -> Iterator[str]:
+    """`python -m tests.e2e.emulator [--rate-limits]` on a free port; yields its base URL."""
     port = free_port()
-    command = [sys.executable, "-m", "tests.e2e.emulator", "--port", str(port), "--rate-limits"]
+    command = [sys.executable, "-m", "tests.e2e.emulator", "--port", str(port)]
+    if rate_limits:
+        command.append("--rate-limits")
     # Its stderr would only show the requests a SIGKILL cut off mid-body.
     process = subprocess.Popen(
         command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True

@@ -7,7 +7,7 @@ import re
 
 from sqlmodel import select
 
-from digests.ingest.pipeline import ensure_source, ingest_batch
+from digests.ingest.pipeline import ensure_source, ingest_batch, prepare_batch
 from digests.ingest.sources.raw import RawArticle
 from digests.store.tables import Article, OutboxMessage
 
@@ -129,7 +129,7 @@ async def test_article_text_that_would_break_telegram_html_is_escaped(live_bot, 
         source = ensure_source(
             session, kind="feed", url="https://news.example/feed", title="<News>"
         )
-        ingest_batch(session, [hostile], source=source)
+        ingest_batch(session, prepare_batch([hostile]), source=source)
     [latest] = await say(emulator, "/latest")
     assert "AT&T <script> & Co: 3 < 4" in latest.plain_text
     summary_button = button(latest, "Get a summary: AT&T")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from digests.ingest.pipeline import ensure_source, ingest_batch
+from digests.ingest.pipeline import ensure_source, ingest_batch, prepare_batch
 from digests.ingest.sources.raw import RawArticle
 from digests.reading.articles import latest_articles
 from digests.store.tables import Article
@@ -49,13 +49,15 @@ async def test_pages_a_reader_sent_never_appear(live_bot, emulator):
         page = ensure_source(session, kind="page", url="http://intranet.example", title="memo")
         ingest_batch(
             session,
-            [
-                RawArticle(
-                    text="The ceasefire memo is confidential. " * 20,
-                    title="Confidential ceasefire memo",
-                    url="http://intranet.example/memo",
-                )
-            ],
+            prepare_batch(
+                [
+                    RawArticle(
+                        text="The ceasefire memo is confidential. " * 20,
+                        title="Confidential ceasefire memo",
+                        url="http://intranet.example/memo",
+                    )
+                ]
+            ),
             source=page,
             owner_chat_id=USER,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from digests.ingest.pipeline import ensure_source, ingest_batch
+from digests.ingest.pipeline import ensure_source, ingest_batch, prepare_batch
 from digests.ingest.sources.raw import RawArticle
 from digests.store.tables import Article, OutboxMessage
 from tests.e2e.test_bot_e2e import button, eventually, say
@@ -92,7 +92,7 @@ async def test_a_readers_pages_stay_theirs_and_put_no_words_in_anyones_mouth(
 
     with intranet_bot.session() as session:  # news after the fabrication: Carol's next digest
         feed = ensure_source(session, kind="feed", url="https://news.example/feed")
-        ingest_batch(session, [NEWS], source=feed)
+        ingest_batch(session, prepare_batch([NEWS]), source=feed)
     await message_containing(emulator, CAROL, NEWS.title)
     queued = digest_texts(intranet_bot, CAROL)
     assert len(queued) == 2  # the seeds' digest, then the news

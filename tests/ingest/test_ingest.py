@@ -2,7 +2,7 @@
 
 from sqlmodel import func, select
 
-from digests.ingest.pipeline import ensure_source, ingest_batch
+from digests.ingest.pipeline import ensure_source, ingest_batch, prepare_batch
 from digests.ingest.seeding import ingest_seeds
 from digests.ingest.sources.raw import RawArticle
 from digests.store.tables import Article, Source
@@ -51,7 +51,8 @@ def test_duplicates_by_guid_url_and_content_are_skipped(runtime):
         same_guid = RawArticle(text=BODY + " More.", title="Budget", guid="g1")
         same_url = RawArticle(text=BODY + " Other.", title="Budget", url="https://news.example/a")
         same_text = RawArticle(text=BODY, title="Budget again", guid="g2")
-        report = ingest_batch(session, [original, same_guid, same_url, same_text], source=source)
+        batch = prepare_batch([original, same_guid, same_url, same_text])
+        report = ingest_batch(session, batch, source=source)
     assert len(report.added) == 1
     assert report.duplicates == 3
 
@@ -59,9 +60,8 @@ def test_duplicates_by_guid_url_and_content_are_skipped(runtime):
 def test_empty_or_tiny_articles_are_rejected_with_a_reason(runtime):
     with runtime.session() as session:
         source = ensure_source(session, kind="feed", url="https://news.example/feed")
-        report = ingest_batch(
-            session, [RawArticle(text="   "), RawArticle(text="Too short.")], source=source
-        )
+        batch = prepare_batch([RawArticle(text="   "), RawArticle(text="Too short.")])
+        report = ingest_batch(session, batch, source=source)
     assert report.added == []
     assert len(report.rejected) == 2
     assert all("too little text" in reason for reason in report.rejected)

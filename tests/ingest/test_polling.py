@@ -424,13 +424,13 @@ async def test_allow_private_urls_lets_feed_pages_reach_other_internal_hosts(
 
 async def test_a_page_a_reader_sent_first_does_not_keep_the_story_from_the_feed(feed_runtime, site):
     """Sending a story's link before its feed is polled must not hide it from everyone."""
-    from digests.ingest.pipeline import ensure_source, ingest_batch
+    from digests.ingest.pipeline import ensure_source, ingest_batch, prepare_batch
     from digests.ingest.sources.raw import RawArticle
 
     story = RawArticle(text=story_text(1), title=story_title(1), url="https://news.example/story/1")
     with feed_runtime.session() as session:
         page = ensure_source(session, kind="page", url="https://news.example")
-        ingest_batch(session, [story], source=page, owner_chat_id=42)
+        ingest_batch(session, prepare_batch([story]), source=page, owner_chat_id=42)
     add_source(feed_runtime, site.put("/feed", rss(item(1, guid=None))))
     [outcome] = await poll(feed_runtime)
     assert (len(outcome.added), outcome.duplicates) == (1, 0)

@@ -56,7 +56,7 @@ async def ask(runtime: Runtime, line: str) -> list[Message]:
 
 async def share(runtime: Runtime, text: str) -> list[Message]:
     """What the transports do with a post sent, forwarded or replied to: text and its links."""
-    return await asyncio.to_thread(router.summarize_post, runtime, READER, text, find_links(text))
+    return await router.summarize_post(runtime, READER, text, find_links(text))
 
 
 def plain(messages: list[Message]) -> str:
@@ -213,14 +213,14 @@ async def test_two_chats_sending_one_link_each_get_their_own_copy(intranet, site
 
 
 async def test_a_link_to_a_feeds_article_is_answered_with_it(intranet, site):
-    from digests.ingest.pipeline import ensure_source, ingest_batch
+    from digests.ingest.pipeline import ensure_source, ingest_batch, prepare_batch
     from digests.ingest.sources.raw import RawArticle
 
     url = site.put("/story/2", article_page(2), "text/html")
     with intranet.session() as session:
         feed = ensure_source(session, kind="feed", url=site.url("/feed"))
         story = RawArticle(text=story_text(2), title=story_title(2), url=url)
-        [published] = ingest_batch(session, [story], source=feed).added
+        [published] = ingest_batch(session, prepare_batch([story]), source=feed).added
     assert await send_link(intranet, url, chat_id=1) == published
     assert site.hits["/story/2"] == 0
 

@@ -1,9 +1,10 @@
 """Reading use cases: newest first, lookup by title, summaries computed once and stored."""
 
-from sqlmodel import func, select
+from sqlmodel import delete, func, select
 
 from digests.reading.articles import find_articles, latest_articles, summary_of
 from digests.store.tables import Article, Summary
+from digests.text.summarize import LENGTHS
 
 
 def test_latest_is_newest_first_and_pages(seeded):
@@ -22,15 +23,35 @@ def test_find_articles_by_title_words(seeded):
     assert found[0].title.startswith("Diplomatic Efforts Intensify")
 
 
-def test_summary_is_stored_once_and_reused(seeded):
+def summaries_of(session, article_id: int) -> int:
+    return session.exec(
+        select(func.count(Summary.id)).where(Summary.article_id == article_id)
+    ).one()
+
+
+def test_summaries_are_computed_at_ingest_and_reused(seeded):
     with seeded.session() as session:
         article = session.exec(select(Article).order_by(Article.id)).first()
+        at_ingest = summaries_of(session, article.id)
         first = summary_of(session, article.id, chat_id=1, length="medium")
         again = summary_of(session, article.id, chat_id=1, length="medium")
-        stored = session.exec(select(func.count(Summary.id))).one()
+        after_reading = summaries_of(session, article.id)
     assert first.sentences == again.sentences
     assert len(first.sentences) == 3
     assert all(sentence in article.text for sentence in first.sentences)
+    assert at_ingest == after_reading == len(LENGTHS)
+
+
+def test_a_summary_missing_is_computed_once_and_stored(seeded):
+    with seeded.session() as session:
+        article = session.exec(select(Article).order_by(Article.id)).first()
+        session.exec(delete(Summary).where(Summary.article_id == article.id))
+    with seeded.session() as session:
+        first = summary_of(session, article.id, chat_id=1, length="medium")
+    with seeded.session() as session:
+        again = summary_of(session, article.id, chat_id=1, length="medium")
+        stored = summaries_of(session, article.id)
+    assert first.sentences == again.sentences
     assert stored == 1
 
 

@@ -67,7 +67,7 @@ def test_instant_subscribers_get_new_articles_at_the_next_tick(seeded):
 
 
 def test_a_page_a_reader_sent_makes_no_instant_subscriber_due(seeded):
-    from digests.ingest.pipeline import ensure_source, ingest_batch
+    from digests.ingest.pipeline import ensure_source, ingest_batch, prepare_batch
     from digests.ingest.sources.raw import RawArticle
 
     subscribe_chat(seeded, rhythm="instant")
@@ -75,7 +75,7 @@ def test_a_page_a_reader_sent_makes_no_instant_subscriber_due(seeded):
     with seeded.session() as session:
         page = ensure_source(session, kind="page", url="https://blog.example", title="blog")
         memo = RawArticle(text="The board meets on Thursday. " * 20, title="Memo")
-        ingest_batch(session, [memo], source=page, owner_chat_id=CHAT.id + 1)
+        ingest_batch(session, prepare_batch([memo]), source=page, owner_chat_id=CHAT.id + 1)
         assert due_subscriptions(session, now=seeded.clock()) == []
 
 
@@ -103,14 +103,14 @@ def test_digest_schedule_is_stored_on_the_row(seeded, clock):
 
 
 def test_pages_readers_asked_about_stay_out_of_lists_and_digests(seeded, clock):
-    from digests.ingest.pipeline import ensure_source, ingest_batch
+    from digests.ingest.pipeline import ensure_source, ingest_batch, prepare_batch
     from digests.ingest.sources.raw import RawArticle
     from digests.reading.articles import latest_articles
 
     with seeded.session() as session:
         page = ensure_source(session, kind="page", url="https://blog.example", title="blog")
         spam = RawArticle(text="Buy cheap watches today. " * 20, title="Cheap watches")
-        ingest_batch(session, [spam], source=page, owner_chat_id=CHAT.id)
+        ingest_batch(session, prepare_batch([spam]), source=page, owner_chat_id=CHAT.id)
         assert "Cheap watches" not in [c.title for c in latest_articles(session, limit=20)]
     subscribe_chat(seeded)  # not even the reader who sent it gets it as news
     clock.advance(days=1)

@@ -4,7 +4,7 @@ import pytest
 from sqlmodel import select
 
 from digests.actors.store import lookup_actors
-from digests.ingest.pipeline import ensure_source, ingest_batch
+from digests.ingest.pipeline import ensure_source, ingest_batch, prepare_batch
 from digests.ingest.sources.raw import RawArticle
 from digests.store.tables import OutboxMessage
 from digests.subscriptions.digest import compose_digest, due_subscriptions
@@ -57,7 +57,7 @@ def test_new_statements_of_followed_people_arrive_in_the_digest_once(seeded, clo
     assert "From people you follow" not in first.text
     with seeded.session() as session:
         source = ensure_source(session, kind="feed", url="https://news.example/feed", title="News")
-        ingest_batch(session, [NEW_ARTICLE], source=source)
+        ingest_batch(session, prepare_batch([NEW_ARTICLE]), source=source)
     clock.advance(days=1)
     compose_due(seeded)
     with seeded.session() as session:
