@@ -68,11 +68,13 @@ class CpuPool:
         broken.shutdown(wait=False, cancel_futures=True)
 
     async def run(self, function: Callable[..., T], *args: object, **kwargs: object) -> T:
-        """`function(*args, **kwargs)` in a worker; the event loop stays free meanwhile."""
-        pool = self._pool()
+        """`function(*args, **kwargs)` in a worker; the event loop stays free meanwhile (even
+        to start or grow the pool, which waits for the fork server: that happens in a thread)."""
         job = partial(function, *args, **kwargs)
+        pool = await asyncio.to_thread(self._pool)
         try:
-            return await asyncio.get_running_loop().run_in_executor(pool, job)
+            future = await asyncio.to_thread(pool.submit, job)
+            return await asyncio.wrap_future(future)
         except BrokenProcessPool:
             self._discard(pool)
             raise
