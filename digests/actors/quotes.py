@@ -125,7 +125,8 @@ class Quotes:
         self.attribution_verbs: set[tuple[int, int]] = set()
 
     def _sentence_of(self, offset: int) -> int:
-        return max(0, bisect_right(self.starts, offset) - 1)
+        """The last sentence starting at or before the offset (-1 before the first)."""
+        return bisect_right(self.starts, offset) - 1
 
     def _attribute(self, quote: Quote, opening: int, closing: int) -> _Attribution | None:
         open_refs, close_refs = self.table[opening], self.table[closing]
@@ -213,9 +214,11 @@ class Quotes:
 
     def add(self, quote: Quote) -> None:
         opening = self._sentence_of(quote.start)
-        closing = self._sentence_of(max(quote.start, quote.end - 1))
-        if self.doc.sentences[opening].heading or not quote.inner:
+        if opening < 0 or quote.start >= self.doc.sentences[opening].end or not quote.inner:
+            return  # marks outside every sentence (text with no words, like "“”“”") say nothing
+        if self.doc.sentences[opening].heading:
             return
+        closing = self._sentence_of(max(quote.start, quote.end - 1))
         attribution = self._attribute(quote, opening, closing)
         if attribution is None:
             self._unattributed(quote, opening, closing)

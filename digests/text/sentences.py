@@ -4,9 +4,10 @@ import re
 from collections.abc import Iterator
 
 # A run of terminal punctuation, any closing quotes/brackets after it, then the whitespace that
-# must follow before anything can start a new sentence.
-_TERMINAL = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s|\Z)")
-_TERMINAL_AT_END = re.compile(r"[.!?…]+[\"'”’»)\]]*\Z")
+# must follow before anything can start a new sentence. The run is tried from its first mark
+# only and taken whole: scanning a text of a million dots must not retry it from every dot.
+_TERMINAL = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’»)\]]*+(?=\s|\Z)")
+_TERMINAL_AT_END = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’»)\]]*+\Z")
 _TOKEN_BEFORE = re.compile(r"\S+\Z")
 _WORD = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+(?:['’-][^\W_]+)*")
 _SPAN = re.compile(r"\S+")
@@ -222,8 +223,8 @@ def _spans(text: str, rules: _Rules) -> Iterator[tuple[int, int]]:
             yield from _chunks(text, start, end)
 
 
-def split_sentences(text: str, language: str = "english") -> list[str]:
-    """Split text into sentences that are verbatim, stripped substrings of it, in order."""
+def sentence_spans(text: str, language: str = "english") -> list[tuple[int, int]]:
+    """Where each sentence of the text starts and ends, without the white space around it."""
     rules = _rules_for(language.lower())
     spans: list[list[int]] = []
     for start, end in _spans(text, rules):
@@ -233,7 +234,20 @@ def split_sentences(text: str, language: str = "english") -> list[str]:
                 spans[-1][1] = end
             continue
         spans.append([start, end])
-    return [text[start:end].strip() for start, end in spans]
+    return [_stripped(text, start, end) for start, end in spans]
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def split_sentences(text: str, language: str = "english") -> list[str]:
+    """Split text into sentences that are verbatim, stripped substrings of it, in order."""
+    return [text[start:end] for start, end in sentence_spans(text, language)]
 
 
 def words(sentence: str) -> list[str]:

@@ -26,15 +26,20 @@ LENGTHS: dict[str, int] = {"short": 2, "medium": 3, "long": 5}
 MAX_CANDIDATES = 120
 WEIGHTS_RESOURCE = "sentence-weights.json"
 
-_TERMINAL_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_TERMINAL_END = re.compile(r"[.!?…][\"'”’»)\]]*+$")
 _HEADING_MAX_WORDS = 10
-_NAME = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
+# Patterns here see sentences a user or a feed wrote, so none may backtrack without bound: each
+# word is taken whole (possessive `*+`), and only the few choices left (how many words a name
+# has) are retried. A word stops early only before a glued stamp ("By Jane DoeUpdated 10:00").
+_STAMP = r"(?:Updated|Published|Posted)\b"
+_NAME_WORD = rf"[A-Z](?:(?!{_STAMP})[\w.'’-])*+"
+_NAME = rf"{_NAME_WORD}(?:\s++{_NAME_WORD}){{0,3}}"
 _BYLINE = re.compile(
-    rf"^(?:By|BY|by)\s+{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*\s*[,|/–—-]?\s*"
-    r"(?:[A-Z@][\w.'’@-]*\s*){0,4}(?:$|(?:Updated|Published|Posted)\b)"
+    rf"^(?:By|BY|by)\s++{_NAME}(?:\s*+(?:,|and|&)\s*+{_NAME})*\s*+[,|/–—-]?\s*+"
+    rf"(?:[A-Z@](?:(?!{_STAMP})[\w.'’@-])*+\s*+){{0,4}}(?:$|{_STAMP})"
 )
 # A dateline with nothing after it: "WASHINGTON (CNN) --".
-_DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]*(?:\([\w .]+\))?\s*(?:--|—|–|-|:)?$")
+_DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]*+(?:\([\w .]++\))?\s*+(?:--|—|–|-|:)?$")
 _BOILERPLATE = re.compile(
     "|".join(
         (
