@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from digests.actors.cast import Actor, find_cast
 from digests.actors.model import ActorRef, Extraction, MentionRef, StatementRef
@@ -34,9 +35,10 @@ def _salient(actors: list[Actor], said: list[Said], mentioned: list[Actor]) -> l
     spokesperson"): an acronym or "the X" seen once is too often not an institution at all."""
     speakers = {id(statement.speaker) for statement in said}
     role_words = set().union(*(_words(role) for a in actors for role in a.roles))
+    mentions = Counter(id(actor) for actor in mentioned)
     kept = []
     for actor in actors:
-        count = sum(1 for other in mentioned if other is actor)
+        count = mentions[id(actor)]
         salient = (
             actor.kind == "person"
             or id(actor) in speakers
