@@ -25,6 +25,10 @@ _CONTINUES = ",;-–—(/&"
 # becomes a single enormous "sentence".
 MAX_SENTENCE_WORDS = 80
 CHUNK_WORDS = 50
+# Nor does a piece with no white space to cut at (a million commas, quotes run together): past
+# this many characters it is cut too, so no sentence costs a later stage (actors look at pairs
+# of tokens within one sentence) more than this bound. News sentences stay well below it.
+MAX_SENTENCE_CHARS = 600
 
 # Abbreviations that are followed by more of the same sentence (titles, "e.g.", "vs.", "z. B.").
 _NEVER_FINAL = {
@@ -205,6 +209,22 @@ def _joins(previous: str) -> bool:
 
 
 def _chunks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    for piece_start, piece_end in _word_chunks(text, start, end):
+        yield from _character_chunks(text, piece_start, piece_end)
+
+
+def _character_chunks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Cut a piece longer than MAX_SENTENCE_CHARS, at a space in the bound's second half if any."""
+    while end - start > MAX_SENTENCE_CHARS:
+        bound = start + MAX_SENTENCE_CHARS
+        space = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, bound)
+        cut = space if space > 0 else bound
+        yield start, cut
+        start = cut
+    yield start, end
+
+
+def _word_chunks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Cut an overlong piece into even runs of words, so it never swamps a summary."""
     spans = [match.span() for match in _SPAN.finditer(text, start, end)]
     if len(spans) <= MAX_SENTENCE_WORDS:
@@ -229,8 +249,9 @@ def sentence_spans(text: str, language: str = "english") -> list[tuple[int, int]
     spans: list[list[int]] = []
     for start, end in _spans(text, rules):
         if not _ALPHANUMERIC.search(text, start, end):
-            # A stray quote or "..." belongs to the sentence before it, not on its own.
-            if spans and text[start:end].strip():
+            # A stray quote or "..." belongs to the sentence before it, not on its own; a
+            # long run of marks (no words to read) is no part of any sentence.
+            if spans and end - spans[-1][0] <= MAX_SENTENCE_CHARS and text[start:end].strip():
                 spans[-1][1] = end
             continue
         spans.append([start, end])

@@ -24,6 +24,9 @@ LENGTHS: dict[str, int] = {"short": 2, "medium": 3, "long": 5}
 # Scoring every pair of sentences is quadratic; an article's substance is in its opening
 # stretch, so a huge text is judged on this many candidates.
 MAX_CANDIDATES = 120
+# Those candidates lie in the opening tens of thousands of characters of any article, so only
+# this much of a text is split into sentences at all: a 10 MB page costs what 200 KB does.
+MAX_TEXT_CHARS = 200_000
 WEIGHTS_RESOURCE = "sentence-weights.json"
 
 _TERMINAL_END = re.compile(r"[.!?…][\"'”’»)\]]*+$")
@@ -143,7 +146,7 @@ _LONG_WORDS = 40
 
 def _candidates(text: str, language: str) -> list[str]:
     """Sentences fit to quote; if an article is nothing but headings, its headings will do."""
-    sentences = split_sentences(text, language)
+    sentences = split_sentences(text[:MAX_TEXT_CHARS], language)
     fit = [sentence for sentence in sentences if not is_furniture(sentence)]
     if not fit:
         fit = [sentence for sentence in sentences if not _is_boilerplate(sentence)]
