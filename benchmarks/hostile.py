@@ -155,18 +155,22 @@ STAGES: dict[str, Callable[[str], object]] = {
 
 
 def timed(stage: Callable[[str], object], text: str) -> float:
-    start = time.perf_counter()
-    stage(text)
-    return time.perf_counter() - start
+    """Best of a few runs below 1 MB, where a busy machine's noise would swamp the figure."""
+    best = float("inf")
+    for _ in range(3 if len(text) < 1_000_000 else 1):
+        start = time.perf_counter()
+        stage(text)
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
-def growth(times: list[float], sizes: tuple[int, ...]) -> float:
-    """The worst growth between successive sizes, scaled to a 10× step of input."""
-    ratios = [
-        (max(large, 1e-4) / max(small, 1e-4)) ** (1 / math.log10(size_b / size_a))
+def growth(times: list[float], sizes: tuple[int, ...]) -> list[float]:
+    """The growth between successive sizes, scaled to a 10× step of input (below a millisecond
+    a time is taken as one: the timer, not the code, decides there)."""
+    return [
+        (max(large, 1e-3) / max(small, 1e-3)) ** (1 / math.log10(size_b / size_a))
         for small, large, size_a, size_b in zip(times, times[1:], sizes, sizes[1:], strict=False)
     ]
-    return max(ratios, default=0.0)
 
 
 def main() -> int:
@@ -183,17 +187,18 @@ def main() -> int:
         label: _repeater(unit) for label, unit in ADVERSARIAL_TEXTS.items()
     }
     header = " ".join(f"{_size(size):>8}" for size in sizes)
-    print(f"{'stage':<13} {'input':<18} {header}  growth per 10×")
+    print(f"{'stage':<13} {'input':<18} {header}  growth per 10× (each step)")
     worst = (0.0, "", "")
     over_goal = []
     for name in args.stages or STAGES:
         for label, make in inputs.items():
             times = [timed(STAGES[name], make(size)) for size in sizes]
-            factor = growth(times, sizes)
-            # Below 50 ms at the largest size, timer noise decides the ratio, not the code.
-            flag = factor > GOAL and times[-1] > 0.05
+            factors = growth(times, sizes)
+            # Judged on the largest step: below 50 ms, noise decides the ratio, not the code.
+            flag = bool(factors) and factors[-1] > GOAL and times[-1] > 0.05
             row = " ".join(f"{seconds:8.3f}" for seconds in times)
-            print(f"{name:<13} {label:<18} {row}  {factor:6.1f}×{'  over goal' if flag else ''}")
+            steps = " ".join(f"{factor:6.1f}×" for factor in factors)
+            print(f"{name:<13} {label:<18} {row}  {steps}{'  over goal' if flag else ''}")
             sys.stdout.flush()
             if flag:
                 over_goal.append(f"{name} / {label}")
