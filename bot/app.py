@@ -29,7 +29,7 @@ from bot.jobs import Ticker
 from bot.render import send_kwargs
 from bot.sender import ReplyPacing, TelegramSender
 from digests.delivery.identity import claim_identity
-from digests.delivery.message import CAPTION_LIMIT, Message, esc, fit_message, fit_plain
+from digests.delivery.message import CAPTION_LIMIT, Message, esc, fit_message, shorten
 from digests.delivery.pacing import Limits
 from digests.delivery.shared_rate import pacer_for
 from digests.ingest.feeds import MAX_OPML_BYTES, OPML_TOO_LARGE
@@ -178,7 +178,7 @@ def export_callback(runtime: Runtime):
             asker.chat.id,
             document.data,
             filename=document.name,
-            caption=fit_plain(document.caption, CAPTION_LIMIT),
+            caption=shorten(document.caption, CAPTION_LIMIT),
         )
 
     return on_export

@@ -84,11 +84,6 @@ def link(text: object, url: str) -> str:
     return f'<a href="{html.escape(url, quote=True)}">{esc(text)}</a>'
 
 
-def shorten(text: str, limit: int) -> str:
-    """Fit a label into `limit` characters, marking the cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def utf16_length(text: str) -> int:
     """Telegram's measure of text: UTF-16 code units (a lone surrogate counts as one)."""
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
@@ -115,8 +110,8 @@ def fit_message(message: Message, limit: int = MESSAGE_LIMIT) -> list[Message]:
     return [Message(html=part) for part in parts[:-1]] + [Message(parts[-1], message.buttons)]
 
 
-def fit_plain(text: str, limit: int) -> str:
-    """Plain text (a caption, an edit) cut to `limit` UTF-16 units, marking the cut."""
+def shorten(text: str, limit: int) -> str:
+    """Fit plain text (a label, a caption) into `limit` UTF-16 units, marking the cut."""
     if utf16_length(text) <= limit:
         return text
     return text[: _utf16_prefix(text, 0, limit - 1)] + "…"

@@ -11,10 +11,10 @@ from digests.delivery.message import (
     bold,
     esc,
     fit_message,
-    fit_plain,
     link,
     pack_blocks,
     pack_messages,
+    shorten,
     to_plain_text,
     utf16_length,
     visible_length,
@@ -101,10 +101,10 @@ def test_fit_splits_any_message_over_the_limit_counted_in_utf16():
 
 
 def test_a_caption_is_cut_to_1024_units_with_a_mark():
-    caption = fit_plain("😀" * 600, CAPTION_LIMIT)
+    caption = shorten("😀" * 600, CAPTION_LIMIT)
     assert utf16_length(caption) <= CAPTION_LIMIT
     assert caption.endswith("…") and caption.startswith("😀" * 500)
-    assert fit_plain("short", CAPTION_LIMIT) == "short"
+    assert shorten("short", CAPTION_LIMIT) == "short"
 
 
 def test_a_lone_surrogate_is_counted_not_crashed_on():
