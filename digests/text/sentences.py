@@ -243,19 +243,23 @@ def _spans(text: str, rules: _Rules) -> Iterator[tuple[int, int]]:
             yield from _chunks(text, start, end)
 
 
-def sentence_spans(text: str, language: str = "english") -> list[tuple[int, int]]:
-    """Where each sentence of the text starts and ends, without the white space around it."""
+def sentence_spans(text: str, language: str = "english") -> Iterator[tuple[int, int]]:
+    """Where each sentence of the text starts and ends, without the white space around it;
+    lazily, so a reader that needs only the opening sentences splits no more than those."""
     rules = _rules_for(language.lower())
-    spans: list[list[int]] = []
+    last: list[int] | None = None  # the sentence before, still open to a stray mark after it
     for start, end in _spans(text, rules):
         if not _ALPHANUMERIC.search(text, start, end):
             # A stray quote or "..." belongs to the sentence before it, not on its own; a
             # long run of marks (no words to read) is no part of any sentence.
-            if spans and end - spans[-1][0] <= MAX_SENTENCE_CHARS and text[start:end].strip():
-                spans[-1][1] = end
+            if last and end - last[0] <= MAX_SENTENCE_CHARS and text[start:end].strip():
+                last[1] = end
             continue
-        spans.append([start, end])
-    return [_stripped(text, start, end) for start, end in spans]
+        if last:
+            yield _stripped(text, *last)
+        last = [start, end]
+    if last:
+        yield _stripped(text, *last)
 
 
 def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
