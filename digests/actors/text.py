@@ -5,9 +5,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import islice
 
 from digests.actors.vocab import ABBREVIATIONS
 from digests.text.sentences import sentence_spans
+
+# An article has a few hundred sentences at most; a text of fifty thousand one-word lines is
+# read no further than this (its quotations past it are outside every sentence, so ignored).
+MAX_SENTENCES = 3000
 
 # A word keeps inner apostrophes/hyphens ("Putin’s", "Secretary-General"), inner dots of dotted
 # abbreviations ("U.S.") and one final dot, which _split_final_dot takes back unless the word is
@@ -109,7 +114,7 @@ def _is_heading(sentence: str) -> bool:
 def _sentences(text: str) -> list[Sentence]:
     sentences: list[Sentence] = []
     paragraph = previous_start = 0
-    for start, end in sentence_spans(text):
+    for start, end in islice(sentence_spans(text), MAX_SENTENCES):
         paragraph += text.count("\n", previous_start, start)
         previous_start = start
         piece = text[start:end]
