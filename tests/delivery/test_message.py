@@ -92,7 +92,7 @@ def test_emoji_digest_blocks_split_between_blocks_in_telegram_units():
 
 
 def test_fit_splits_any_message_over_the_limit_counted_in_utf16():
-    message = Message(esc("🇺🇦 " * 1000), buttons=((Button("ok", data="ok"),),))
+    message = Message(esc("🇺🇦 " * 1000), buttons=((Button("ok", url="https://example.org/"),),))
     assert len(message.html) < MESSAGE_LIMIT < visible_length(message.html)
     parts = fit_message(message)
     assert len(parts) == 2
