@@ -26,11 +26,11 @@ from bot.handlers import feeds as feed_handlers
 from bot.http import AiohttpRequest
 from bot.inline import inline_callback
 from bot.jobs import Ticker
-from bot.render import fit, send_kwargs
+from bot.render import send_kwargs
 from bot.sender import ReplyPacing, TelegramSender
 from bot.updates import PerChatOrder
 from digests.delivery.identity import claim_identity
-from digests.delivery.message import Message, esc
+from digests.delivery.message import CAPTION_LIMIT, Message, esc, fit_message, shorten
 from digests.delivery.pacing import Limits
 from digests.delivery.shared_rate import pacer_for
 from digests.ingest.feeds import MAX_OPML_BYTES, OPML_TOO_LARGE
@@ -73,7 +73,7 @@ async def send_all(
     context: ContextTypes.DEFAULT_TYPE, chat_id: int, messages: list[Message]
 ) -> None:
     for message in messages:
-        for part in fit(message):
+        for part in fit_message(message):
             await context.bot.send_message(chat_id, **send_kwargs(part))
 
 
@@ -108,7 +108,7 @@ def button_callback(runtime: Runtime):
         await query.answer(text=answer.notice, show_alert=answer.alert)
         if answer.edit is not None:
             try:
-                await query.edit_message_text(**send_kwargs(fit(answer.edit)[-1]))
+                await query.edit_message_text(**send_kwargs(fit_message(answer.edit)[-1]))
             except BadRequest as error:
                 if "not modified" not in error.message.lower():
                     raise
@@ -212,7 +212,10 @@ def export_callback(runtime: Runtime):
             await send_all(context, asker.chat.id, document)
             return
         await context.bot.send_document(
-            asker.chat.id, document.data, filename=document.name, caption=document.caption
+            asker.chat.id,
+            document.data,
+            filename=document.name,
+            caption=shorten(document.caption, CAPTION_LIMIT),
         )
 
     return on_export

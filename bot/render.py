@@ -1,11 +1,11 @@
-"""Messages -> Telegram: HTML parse mode, inline keyboards, no link previews, split at 4096."""
+"""Messages -> Telegram: HTML parse mode, inline keyboards, no link previews."""
 
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 
-from digests.delivery.message import MESSAGE_LIMIT, Message, pack_blocks, visible_length
+from digests.delivery.message import Message
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -24,14 +24,6 @@ def keyboard(message: Message) -> InlineKeyboardMarkup | None:
             for row in message.buttons
         ]
     )
-
-
-def fit(message: Message) -> list[Message]:
-    """Split an over-long message at paragraph boundaries; the buttons go with the last part."""
-    if visible_length(message.html) <= MESSAGE_LIMIT:
-        return [message]
-    parts = pack_blocks(message.html.split("\n\n"))
-    return [Message(html=part) for part in parts[:-1]] + [Message(parts[-1], message.buttons)]
 
 
 def send_kwargs(message: Message) -> dict:

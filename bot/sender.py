@@ -22,7 +22,7 @@ from telegram.ext import BaseRateLimiter
 from telegram.warnings import PTBUserWarning
 
 from bot.render import send_kwargs
-from digests.delivery.message import Message
+from digests.delivery.message import Message, fit_message
 from digests.delivery.outbox import Delivery
 from digests.delivery.pacing import Pacer
 from digests.store.enums import DeliveryOutcome
@@ -86,7 +86,7 @@ class TelegramSender:
     async def edit(self, chat_id: int, message_id: int, message: Message) -> None:
         try:
             await self.bot.edit_message_text(
-                chat_id=chat_id, message_id=message_id, **send_kwargs(message)
+                chat_id=chat_id, message_id=message_id, **send_kwargs(fit_message(message)[-1])
             )
         except BadRequest as error:
             if "not modified" not in error.message.lower():

@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from digests.actors.names import identity_key, same_actor_score
+from digests.actors.names import NameIndex, identity_key
 from digests.actors.roles import role_after, role_before
 from digests.actors.runs import Run, runs, surface
 from digests.actors.text import Document, Sentence, tokenize
 from digests.actors.vocab import AUXILIARIES, SPEECH_VERBS
 
 _AMBIGUOUS = -1
+# An article names a few dozen people at most; past this many, a text is a list or an attack,
+# and later names only join the people already found. Each name is compared with every person
+# found (spellings vary), so this bound is what keeps the cast linear in the text.
+MAX_PEOPLE = 150
 # Longest family name matched when it comes first ("Wang", "Zhang", "Mao", "Kim").
 _FAMILY_NAME_FIRST_LENGTH = 5
 
@@ -118,22 +122,37 @@ def _candidate(run: Run, text: str, recurring: Counter[str]) -> _Candidate:
     )
 
 
-def _attach(name: str, actors: list[Actor], *, founding: bool = False) -> int | None:
-    """Index of the actor this bare name belongs to, or None if it is someone new.
+class _Roster:
+    """The article's people, indexed by their names' forms for the comparisons that attach."""
 
-    A bare surname two people share ("Trump" beside Donald and Melania Trump) goes to the one
-    introduced first, the article's main bearer of the name, as news style has it; while the
-    cast is being founded it is _AMBIGUOUS instead, so it founds nobody.
-    """
-    scores = [(same_actor_score([name], actor.names), i) for i, actor in enumerate(actors)]
-    scores = [pair for pair in scores if pair[0] > 0]
-    if not scores:
-        return None if founding else _family_name_first(name, actors)
-    best = max(score for score, _ in scores)
-    tied = [index for score, index in scores if score == best]
-    if len(tied) > 1 and founding:
-        return _AMBIGUOUS
-    return min(tied, key=lambda index: actors[index].first_offset)
+    def __init__(self) -> None:
+        self.people: list[Actor] = []
+        self._names = NameIndex()
+
+    def found(self, actor: Actor) -> None:
+        self.people.append(actor)
+        self._names.add(actor.names)
+
+    def add(self, index: int, name: str, alias: str, role: str | None) -> None:
+        actor = self.people[index]
+        actor.add(name, alias, role)
+        self._names.update(index, actor.names)
+
+    def attach(self, name: str, *, founding: bool = False) -> int | None:
+        """Index of the person this bare name belongs to, or None if it is someone new.
+
+        A bare surname two people share ("Trump" beside Donald and Melania Trump) goes to the
+        one introduced first, the article's main bearer of the name, as news style has it;
+        while the cast is being founded it is _AMBIGUOUS instead, so it founds nobody.
+        """
+        scores = self._names.scores(name)
+        if not scores:
+            return None if founding else _family_name_first(name, self.people)
+        best = max(score for score, _ in scores)
+        tied = [index for score, index in scores if score == best]
+        if len(tied) > 1 and founding:
+            return _AMBIGUOUS
+        return min(tied, key=lambda index: self.people[index].first_offset)
 
 
 def _family_name_first(name: str, actors: list[Actor]) -> int | None:
@@ -157,26 +176,28 @@ def _begins(full_name: str, key: str) -> bool:
 
 
 def _people(candidates: list[_Candidate]) -> tuple[list[Actor], list[Occurrence]]:
-    people: list[Actor] = []
+    roster = _Roster()
     # Full names first, then titled surnames, so "President Trump" joins "Donald Trump".
     founders = [c for c in candidates if c.evidence and len(c.name.split()) > 1]
     founders += [c for c in candidates if c.titled and len(c.name.split()) == 1]
     for candidate in founders:
-        if _attach(candidate.name, people, founding=True) is None:
+        if len(roster.people) >= MAX_PEOPLE:
+            break
+        if roster.attach(candidate.name, founding=True) is None:
             offset = candidate.run.sentence.tokens[candidate.first].start
-            people.append(Actor("person", offset, names=[candidate.name]))
+            roster.found(Actor("person", offset, names=[candidate.name]))
     occurrences = []
     for candidate in candidates:
-        index = _attach(candidate.name, people)
+        index = roster.attach(candidate.name)
         if index is None:
             continue
-        actor = people[index]
         roles: list[str | None] = [*candidate.roles] or [None]
         for role in roles:
-            actor.add(candidate.name, candidate.alias, role)
+            roster.add(index, candidate.name, candidate.alias, role)
         run = candidate.run
+        actor = roster.people[index]
         occurrences.append(Occurrence(actor, run.sentence, candidate.first, run.last))
-    return people, occurrences
+    return roster.people, occurrences
 
 
 def _org_spans(run: Run) -> list[tuple[int, int]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -152,7 +153,7 @@ def name_similarity(a: str, b: str) -> float:
     return max(whole, by_token)
 
 
-class _Forms:
+class NameForms:
     """The folded spellings of one actor's aliases, split into what identity rules compare."""
 
     def __init__(self, forms: Iterable[tuple[str, ...]]) -> None:
@@ -177,13 +178,13 @@ def _given_names_agree(a: set[str], b: set[str]) -> bool:
     return False
 
 
-def _same_actor_score(a: _Forms, b: _Forms) -> float:
+def forms_score(a: NameForms, b: NameForms) -> float:
     """1.0 for a shared spelling, less for surname-only or fuzzy agreement, 0.0 for different."""
     if a.full & b.full:
         return 1.0
     if a.bare_surnames & b.acronyms or b.bare_surnames & a.acronyms:
         return 0.95
-    surname = max((_token_similarity(x, y) for x in a.surnames for y in b.surnames), default=0.0)
+    surname = max((_surname_similarity(x, y) for x in a.surnames for y in b.surnames), default=0.0)
     if surname < SURNAME_MATCH:
         return 0.0
     if a.given and b.given:
@@ -191,13 +192,101 @@ def _same_actor_score(a: _Forms, b: _Forms) -> float:
     return surname * 0.9
 
 
-def _forms(aliases: Iterable[str]) -> _Forms:
-    return _Forms(_folded(alias) for alias in aliases)
+def _surname_similarity(a: str, b: str) -> float:
+    """_token_similarity where it can reach SURNAME_MATCH, else 0.0 at once.
+
+    A ratio counts matched letters, so it is at most 2·(letters the two share)/(both lengths):
+    surnames of unlike length or letters need no comparison, which keeps an article with many
+    people from costing a full comparison for every pair.
+    """
+    if a == b:
+        return 1.0
+    needed = SURNAME_MATCH * (len(a) + len(b)) / 2
+    if min(len(a), len(b)) < needed or _shared_letters(a, b) < needed:
+        return 0.0
+    return _token_similarity(a, b)
+
+
+@lru_cache(maxsize=8192)
+def _letter_counts(word: str) -> Counter[str]:
+    return Counter(word)
+
+
+def _shared_letters(a: str, b: str) -> int:
+    counts_b = _letter_counts(b)
+    return sum(min(count, counts_b[letter]) for letter, count in _letter_counts(a).items())
+
+
+def name_forms(aliases: Iterable[str]) -> NameForms:
+    return NameForms(_folded(alias) for alias in aliases)
+
+
+class NameIndex:
+    """Many actors' name forms, found by what can make a name match one: a shared spelling, a
+    surname alike enough, an acronym. Scoring a name then compares it with those actors only,
+    not with every actor of the article."""
+
+    def __init__(self) -> None:
+        self._forms: list[NameForms] = []
+        self._by_form: dict[tuple[str, ...], set[int]] = {}
+        self._by_surname: dict[str, set[int]] = {}
+        self._by_acronym: dict[str, set[int]] = {}
+        self._by_bare_surname: dict[str, set[int]] = {}
+        # Names only ever grow, so each surname asked about is compared with each known one once.
+        self._surnames: list[str] = []
+        self._alike: dict[str, tuple[int, list[str]]] = {}
+
+    def add(self, names: Sequence[str]) -> int:
+        self._forms.append(NameForms(()))
+        index = len(self._forms) - 1
+        self.update(index, names)
+        return index
+
+    def update(self, index: int, names: Sequence[str]) -> None:
+        """The actor at `index` now goes by these names (its old ones included)."""
+        forms = self._forms[index] = name_forms(names)
+        self._surnames.extend(sorted(forms.surnames - self._by_surname.keys()))
+        for form in forms.full:
+            self._by_form.setdefault(form, set()).add(index)
+        for table, keys in (
+            (self._by_surname, forms.surnames),
+            (self._by_acronym, forms.acronyms),
+            (self._by_bare_surname, forms.bare_surnames),
+        ):
+            for key in keys:
+                table.setdefault(key, set()).add(index)
+
+    def scores(self, name: str) -> list[tuple[float, int]]:
+        """(score, index) of every actor the name may denote, best match rules as in
+        same_actor_score; actors it cannot match are never compared."""
+        forms = name_forms([name])
+        if not forms.full:
+            return []
+        [form] = forms.full
+        related = set(self._by_form.get(form, ()))
+        if len(form) == 1:
+            related |= self._by_acronym.get(form[0], set())
+        else:
+            related |= self._by_bare_surname.get(_initials(form), set())
+        for surname in self._alike_surnames(form[-1]):
+            related |= self._by_surname[surname]
+        scored = ((forms_score(forms, self._forms[index]), index) for index in sorted(related))
+        return [(score, index) for score, index in scored if score > 0]
+
+    def _alike_surnames(self, surname: str) -> list[str]:
+        compared, alike = self._alike.get(surname, (0, []))
+        alike += [
+            known
+            for known in self._surnames[compared:]
+            if _surname_similarity(surname, known) >= SURNAME_MATCH
+        ]
+        self._alike[surname] = (len(self._surnames), alike)
+        return alike
 
 
 def same_actor_score(names_a: Sequence[str], names_b: Sequence[str]) -> float:
     """Score that two alias lists denote one actor; 0.0 means they are known to differ."""
-    return _same_actor_score(_forms(names_a), _forms(names_b))
+    return forms_score(name_forms(names_a), name_forms(names_b))
 
 
 def resolve_actor(
@@ -208,12 +297,10 @@ def resolve_actor(
     A bare surname that fits two stored people equally well (two Trumps) is left unresolved
     rather than guessed; one whose aliases already include that bare surname wins.
     """
-    forms = _forms(names)
+    forms = name_forms(names)
     if not forms.full:
         return None
-    scored = [
-        (_same_actor_score(forms, _forms(aliases)), actor_id) for actor_id, aliases in existing
-    ]
+    scored = [(forms_score(forms, name_forms(aliases)), actor_id) for actor_id, aliases in existing]
     scored = sorted((pair for pair in scored if pair[0] > 0), reverse=True)
     if not scored:
         return None
@@ -236,7 +323,7 @@ def _query_score(query: tuple[str, ...], alias: tuple[str, ...]) -> float:
         if len(word) >= 3 and any(token.startswith(word) for token in alias):
             return 0.8
         return max(_token_similarity(word, token) for token in alias) * 0.95
-    score = _same_actor_score(_Forms([query]), _Forms([alias]))
+    score = forms_score(NameForms([query]), NameForms([alias]))
     if score:
         return score
     return SequenceMatcher(None, " ".join(query), " ".join(alias)).ratio() * 0.9

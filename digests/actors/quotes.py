@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from digests.actors.cast import Actor
@@ -40,10 +40,6 @@ class _Attribution:
     verb: int
     ref: Ref | None
     tight: bool = False
-
-
-def _token_at(refs: SentenceRefs, offset: int) -> int | None:
-    return next((i for i, t in enumerate(refs.sentence.tokens) if t.start == offset), None)
 
 
 def _boundary(tokens: list[Token], index: int) -> bool:
@@ -123,21 +119,39 @@ class Quotes:
         # speaker, as multi-paragraph quotes are written.
         self.open_parts: list[tuple[Quote, int, int]] = []
         self.attribution_verbs: set[tuple[int, int]] = set()
+        # Per sentence, looked up once however many quotations it holds: token index by offset,
+        # and the indices of its quotation marks.
+        self._token_index: dict[int, dict[int, int]] = {}
+        self._mark_indices: dict[int, list[int]] = {}
+
+    def _token_at(self, sentence: int, offset: int) -> int | None:
+        index = self._token_index.get(sentence)
+        if index is None:
+            tokens = self.doc.sentences[sentence].tokens
+            index = self._token_index[sentence] = {t.start: i for i, t in enumerate(tokens)}
+        return index.get(offset)
+
+    def _mark_before(self, sentence: int, mark: int) -> int:
+        """The last quotation mark before token `mark` of the sentence, or -1."""
+        marks = self._mark_indices.get(sentence)
+        if marks is None:
+            tokens = self.doc.sentences[sentence].tokens
+            marks = [i for i, t in enumerate(tokens) if t.text in QUOTE_MARKS]
+            self._mark_indices[sentence] = marks
+        position = bisect_left(marks, mark)
+        return marks[position - 1] if position else -1
 
     def _sentence_of(self, offset: int) -> int:
-        return max(0, bisect_right(self.starts, offset) - 1)
+        """The last sentence starting at or before the offset (-1 before the first)."""
+        return bisect_right(self.starts, offset) - 1
 
     def _attribute(self, quote: Quote, opening: int, closing: int) -> _Attribution | None:
         open_refs, close_refs = self.table[opening], self.table[closing]
-        mark = _token_at(open_refs, quote.start)
-        end_mark = _token_at(close_refs, quote.end)
+        mark = self._token_at(opening, quote.start)
+        end_mark = self._token_at(closing, quote.end)
         if mark is None:
             return None
-        stop = max(
-            (i for i, t in enumerate(open_refs.sentence.tokens[:mark]) if t.text in QUOTE_MARKS),
-            default=-1,
-        )
-        lead = _leading(open_refs, mark, stop)
+        lead = _leading(open_refs, mark, self._mark_before(opening, mark))
         if lead and lead.tight:
             return lead
         trail = _trailing(close_refs, end_mark) if end_mark is not None else None
@@ -213,9 +227,11 @@ class Quotes:
 
     def add(self, quote: Quote) -> None:
         opening = self._sentence_of(quote.start)
-        closing = self._sentence_of(max(quote.start, quote.end - 1))
-        if self.doc.sentences[opening].heading or not quote.inner:
+        if opening < 0 or quote.start >= self.doc.sentences[opening].end or not quote.inner:
+            return  # marks outside every sentence (text with no words, like "“”“”") say nothing
+        if self.doc.sentences[opening].heading:
             return
+        closing = self._sentence_of(max(quote.start, quote.end - 1))
         attribution = self._attribute(quote, opening, closing)
         if attribution is None:
             self._unattributed(quote, opening, closing)

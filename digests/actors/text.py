@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import islice
 
 from digests.actors.vocab import ABBREVIATIONS
-from digests.text.sentences import split_sentences
+from digests.text.sentences import sentence_spans
+
+# An article has a few hundred sentences at most; a text of fifty thousand one-word lines is
+# read no further than this (its quotations past it are outside every sentence, so ignored).
+MAX_SENTENCES = 3000
 
 # A word keeps inner apostrophes/hyphens ("Putin’s", "Secretary-General"), inner dots of dotted
 # abbreviations ("U.S.") and one final dot, which _split_final_dot takes back unless the word is
@@ -107,18 +113,17 @@ def _is_heading(sentence: str) -> bool:
 
 def _sentences(text: str) -> list[Sentence]:
     sentences: list[Sentence] = []
-    cursor = 0
-    for piece in split_sentences(text):
-        start = text.find(piece, cursor)
-        if start < 0:
-            continue
-        cursor = start + len(piece)
+    paragraph = previous_start = 0
+    for start, end in islice(sentence_spans(text), MAX_SENTENCES):
+        paragraph += text.count("\n", previous_start, start)
+        previous_start = start
+        piece = text[start:end]
         sentence = Sentence(
             index=len(sentences),
             start=start,
-            end=cursor,
+            end=end,
             text=piece,
-            paragraph=text.count("\n", 0, start),
+            paragraph=paragraph,
             heading=_is_heading(piece),
             tokens=tokenize(piece, start),
         )
@@ -154,9 +159,13 @@ def _quotes(text: str) -> list[Quote]:
 
 
 def _mark_quoted(sentences: list[Sentence], quotes: list[Quote]) -> None:
+    """Quotations come in text order and never overlap, so the one that can hold a token is the
+    last to open before it: a binary search, not a look at every quotation for every token."""
+    starts = [quote.start for quote in quotes]
     for sentence in sentences:
         for token in sentence.tokens:
-            token.quoted = any(quote.start < token.start < quote.end for quote in quotes)
+            candidate = bisect_right(starts, token.start - 1) - 1
+            token.quoted = candidate >= 0 and token.start < quotes[candidate].end
 
 
 def parse(text: str) -> Document:

@@ -9,13 +9,15 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from digests.delivery.callbacks import BreakingAction
-from digests.delivery.message import Button, Message, bold, esc
+from digests.delivery.message import Button, Message, bold, esc, utf16_length
 from digests.delivery.outbox import Outgoing, enqueue
 from digests.errors import DigestsError
 from digests.store.enums import BroadcastStatus, MessageKind, OutboxStatus
 from digests.store.tables import Broadcast, Chat, OutboxMessage, Subscription
 
-MAX_TEXT = 3500  # leaves room for the heading within Telegram's 4096
+# In Telegram's units (UTF-16: a flag counts 4); leaves room for the heading and the preview's
+# line within Telegram's 4096.
+MAX_TEXT = 3500
 
 
 class BroadcastError(DigestsError):
@@ -73,8 +75,12 @@ def draft(session: Session, *, admin_user_id: int, admin_chat_id: int, text: str
     text = text.strip()
     if not text:
         raise BroadcastError("Write the update after the command: /breaking <text>.")
-    if len(text) > MAX_TEXT:
-        raise BroadcastError(f"That update is {len(text)} characters; the limit is {MAX_TEXT}.")
+    length = utf16_length(text)
+    if length > MAX_TEXT:
+        raise BroadcastError(
+            f"That update is {length} characters as Telegram counts them (an emoji counts 2 or"
+            f" more); the limit is {MAX_TEXT}."
+        )
     broadcast = Broadcast(admin_user_id=admin_user_id, admin_chat_id=admin_chat_id, text=text)
     session.add(broadcast)
     session.flush()

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from digests.delivery.message import Message, fit_message
 from digests.delivery.outbox import (
     ClaimedMessage,
     Delivery,
@@ -205,8 +206,7 @@ class _Drain:
 
     async def _send_in_order(self, rows: list[ClaimedMessage]) -> None:
         for index, row in enumerate(rows):
-            async with self.pacer.turn(row.chat_id):
-                delivery = await _attempt(self.sender, row)
+            delivery = await self._deliver(row)
             self._sent_off(1)
             self.report.count(delivery)
             if delivery.outcome == DeliveryOutcome.SENT:
@@ -219,10 +219,22 @@ class _Drain:
             self._sent_off(len(unattempted))
             return
 
+    async def _deliver(self, row: ClaimedMessage) -> Delivery:
+        """One row, fitted to Telegram's limit. Producers queue rows that fit, but one that does
+        not (queued by an older version, say) goes out in parts, each in its own paced turn,
+        rather than bounce; should a later part fail, the retry sends the row from its first
+        part again."""
+        for part in fit_message(row.message):
+            async with self.pacer.turn(row.chat_id):
+                delivery = await _attempt(self.sender, row, part)
+            if delivery.outcome != DeliveryOutcome.SENT:
+                break
+        return delivery
 
-async def _attempt(sender: Sender, row: ClaimedMessage) -> Delivery:
+
+async def _attempt(sender: Sender, row: ClaimedMessage, message: Message) -> Delivery:
     try:
-        return await sender.send(row.chat_id, row.message)
+        return await sender.send(row.chat_id, message)
     except Exception as exc:  # a sender bug must not lose the row: retry it later
         log.exception("sender failed on outbox row %s", row.id)
         return Delivery(DeliveryOutcome.RETRY, reason=f"internal error: {type(exc).__name__}")

@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 
 from digests.delivery.callbacks import Callback, decode, encode
 
+# Telegram's limits, counted the way Telegram counts them: UTF-16 code units of the text a
+# reader sees once the HTML entities are parsed (so an emoji or a flag counts 2 or 4, a tag 0).
 MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+# Our markup is built from escaped pieces, so "<" only ever opens a tag; stopping a tag at the
+# next "<" keeps a stray "<<<<…" from being rescanned to the end from every "<".
+_TAG = re.compile(r"<[^<>]+>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,18 +84,37 @@ def link(text: object, url: str) -> str:
     return f'<a href="{html.escape(url, quote=True)}">{esc(text)}</a>'
 
 
-def shorten(text: str, limit: int) -> str:
-    """Fit a label into `limit` characters, marking the cut."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def utf16_length(text: str) -> int:
+    """Telegram's measure of text: UTF-16 code units (a lone surrogate counts as one)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def visible_length(markup: str) -> int:
     """Length as Telegram counts it after entity parsing: UTF-16 code units of the visible text."""
-    return len(to_plain_text(markup).encode("utf-16-le")) // 2
+    return utf16_length(to_plain_text(markup))
 
 
 def to_plain_text(markup: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+    return html.unescape(_TAG.sub("", markup))
+
+
+def fit_message(message: Message, limit: int = MESSAGE_LIMIT) -> list[Message]:
+    """Split an over-long message at paragraph boundaries; the buttons go with the last part.
+
+    Every message the bot sends passes here (replies and outbox rows alike), so none exceeds
+    Telegram's limit, however its producer measured it.
+    """
+    if visible_length(message.html) <= limit:
+        return [message]
+    parts = pack_blocks(message.html.split("\n\n"), limit=limit)
+    return [Message(html=part) for part in parts[:-1]] + [Message(parts[-1], message.buttons)]
+
+
+def shorten(text: str, limit: int) -> str:
+    """Fit plain text (a label, a caption) into `limit` UTF-16 units, marking the cut."""
+    if utf16_length(text) <= limit:
+        return text
+    return text[: _utf16_prefix(text, 0, limit - 1)] + "…"
 
 
 def pack_blocks(
@@ -98,22 +123,24 @@ def pack_blocks(
     """Join well-formed HTML blocks into as few messages as fit the limit, never splitting a block.
 
     A single block longer than the limit is cut into plain-text chunks at white space, so no tag is
-    ever broken in half.
+    ever broken in half. Visible lengths add up across well-formed blocks, so each block is
+    measured once rather than the growing message again for every block.
     """
+    gap = visible_length(separator)
     messages: list[str] = []
-    current = ""
-    for block in blocks:
-        pieces = [block] if visible_length(block) <= limit else _cut_oversized(block, limit)
-        for piece in pieces:
-            candidate = f"{current}{separator}{piece}" if current else piece
-            if visible_length(candidate) <= limit:
-                current = candidate
-                continue
-            if current:
-                messages.append(current)
-            current = piece
+    current: list[str] = []
+    current_length = 0
+    for block in filter(None, blocks):
+        length = visible_length(block)
+        pieces = [(block, length)] if length <= limit else _cut_oversized(block, limit)
+        for piece, size in pieces:
+            if current and current_length + gap + size > limit:
+                messages.append(separator.join(current))
+                current, current_length = [], 0
+            current_length += size + (gap if current else 0)
+            current.append(piece)
     if current:
-        messages.append(current)
+        messages.append(separator.join(current))
     return messages
 
 
@@ -121,15 +148,18 @@ def pack_messages(
     blocks: list[tuple[str, tuple[Button, ...]]], *, limit: int = MESSAGE_LIMIT
 ) -> list[Message]:
     """Like pack_blocks, but each block brings its buttons into the message it lands in."""
+    gap = visible_length("\n\n")
     messages: list[Message] = []
     texts: list[str] = []
+    length = 0
     rows: list[tuple[Button, ...]] = []
     for block, buttons in blocks:
         for piece in pack_blocks([block], limit=limit):
-            candidate = "\n\n".join([*texts, piece])
-            if texts and visible_length(candidate) > limit:
+            size = visible_length(piece)
+            if texts and length + gap + size > limit:
                 messages.append(Message("\n\n".join(texts), tuple(rows)))
-                texts, rows = [], []
+                texts, rows, length = [], [], 0
+            length += size + (gap if texts else 0)
             texts.append(piece)
         rows.extend((button,) for button in buttons)
     if texts:
@@ -137,14 +167,31 @@ def pack_messages(
     return messages
 
 
-def _cut_oversized(block: str, limit: int) -> list[str]:
+def _utf16_prefix(text: str, start: int, limit: int) -> int:
+    """The end of the longest stretch of `text` from `start` that fits `limit` UTF-16 units."""
+    end = min(len(text), start + limit)  # every character is at least one unit
+    units = utf16_length(text[start:end])
+    while units > limit:
+        end -= 1
+        units -= 2 if ord(text[end]) > 0xFFFF else 1
+    return end
+
+
+def _cut_oversized(block: str, limit: int) -> list[tuple[str, int]]:
+    """Plain-text chunks of at most `limit` units, cut at a space in their second half if any."""
     text = to_plain_text(block)
-    chunks: list[str] = []
-    while len(text) > limit:
-        cut = text.rfind(" ", 0, limit)
-        cut = cut if cut > limit // 2 else limit
-        chunks.append(esc(text[:cut].rstrip()))
-        text = text[cut:].lstrip()
-    if text:
-        chunks.append(esc(text))
+    chunks: list[tuple[str, int]] = []
+    start = 0
+    while utf16_length(text[start : start + limit + 1]) > limit:
+        end = _utf16_prefix(text, start, limit)
+        space = text.rfind(" ", start, end)
+        cut = space if space > start + (end - start) // 2 else end
+        chunk = text[start:cut].rstrip()
+        chunks.append((esc(chunk), utf16_length(chunk)))
+        start = cut
+        while start < len(text) and text[start].isspace():
+            start += 1
+    if start < len(text):
+        rest = text[start:]
+        chunks.append((esc(rest), utf16_length(rest)))
     return chunks

@@ -47,21 +47,26 @@ class TextSummary:
 
 def find_links(text: str) -> list[str]:
     """The http(s) links written in a text, in order, without the punctuation after them."""
-    links = []
+    links: dict[str, None] = {}  # ordered and de-duplicated in one pass, however many links
     for match in _LINK.finditer(text or ""):
-        link = _without_trailing_punctuation(match.group())
-        if link not in links:
-            links.append(link)
-    return links
+        links.setdefault(_without_trailing_punctuation(match.group()), None)
+    return list(links)
 
 
 def _without_trailing_punctuation(link: str) -> str:
-    """A sentence's full stop or closing bracket is not part of the link (unless it is paired)."""
-    while link and link[-1] in _TRAILING:
-        if link[-1] == ")" and link.count("(") >= link.count(")"):
-            break
-        link = link[:-1]
-    return link
+    """A sentence's full stop or closing bracket is not part of the link (unless it is paired).
+
+    The brackets are counted once and the end moved back, so "http://a" + ")" * n costs n steps.
+    """
+    end = len(link)
+    opened, closed = link.count("("), link.count(")")
+    while end and link[end - 1] in _TRAILING:
+        if link[end - 1] == ")":
+            if opened >= closed:
+                break
+            closed -= 1
+        end -= 1
+    return link[:end]
 
 
 async def article_from_link(runtime: Runtime, url: str, *, chat_id: int) -> int:

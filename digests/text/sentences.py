@@ -4,9 +4,10 @@ import re
 from collections.abc import Iterator
 
 # A run of terminal punctuation, any closing quotes/brackets after it, then the whitespace that
-# must follow before anything can start a new sentence.
-_TERMINAL = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s|\Z)")
-_TERMINAL_AT_END = re.compile(r"[.!?…]+[\"'”’»)\]]*\Z")
+# must follow before anything can start a new sentence. The run is tried from its first mark
+# only and taken whole: scanning a text of a million dots must not retry it from every dot.
+_TERMINAL = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’»)\]]*+(?=\s|\Z)")
+_TERMINAL_AT_END = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’»)\]]*+\Z")
 _TOKEN_BEFORE = re.compile(r"\S+\Z")
 _WORD = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+(?:['’-][^\W_]+)*")
 _SPAN = re.compile(r"\S+")
@@ -24,6 +25,10 @@ _CONTINUES = ",;-–—(/&"
 # becomes a single enormous "sentence".
 MAX_SENTENCE_WORDS = 80
 CHUNK_WORDS = 50
+# Nor does a piece with no white space to cut at (a million commas, quotes run together): past
+# this many characters it is cut too, so no sentence costs a later stage (actors look at pairs
+# of tokens within one sentence) more than this bound. News sentences stay well below it.
+MAX_SENTENCE_CHARS = 600
 
 # Abbreviations that are followed by more of the same sentence (titles, "e.g.", "vs.", "z. B.").
 _NEVER_FINAL = {
@@ -204,6 +209,22 @@ def _joins(previous: str) -> bool:
 
 
 def _chunks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    for piece_start, piece_end in _word_chunks(text, start, end):
+        yield from _character_chunks(text, piece_start, piece_end)
+
+
+def _character_chunks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Cut a piece longer than MAX_SENTENCE_CHARS, at a space in the bound's second half if any."""
+    while end - start > MAX_SENTENCE_CHARS:
+        bound = start + MAX_SENTENCE_CHARS
+        space = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, bound)
+        cut = space if space > 0 else bound
+        yield start, cut
+        start = cut
+    yield start, end
+
+
+def _word_chunks(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Cut an overlong piece into even runs of words, so it never swamps a summary."""
     spans = [match.span() for match in _SPAN.finditer(text, start, end)]
     if len(spans) <= MAX_SENTENCE_WORDS:
@@ -222,18 +243,36 @@ def _spans(text: str, rules: _Rules) -> Iterator[tuple[int, int]]:
             yield from _chunks(text, start, end)
 
 
-def split_sentences(text: str, language: str = "english") -> list[str]:
-    """Split text into sentences that are verbatim, stripped substrings of it, in order."""
+def sentence_spans(text: str, language: str = "english") -> Iterator[tuple[int, int]]:
+    """Where each sentence of the text starts and ends, without the white space around it;
+    lazily, so a reader that needs only the opening sentences splits no more than those."""
     rules = _rules_for(language.lower())
-    spans: list[list[int]] = []
+    last: list[int] | None = None  # the sentence before, still open to a stray mark after it
     for start, end in _spans(text, rules):
         if not _ALPHANUMERIC.search(text, start, end):
-            # A stray quote or "..." belongs to the sentence before it, not on its own.
-            if spans and text[start:end].strip():
-                spans[-1][1] = end
+            # A stray quote or "..." belongs to the sentence before it, not on its own; a
+            # long run of marks (no words to read) is no part of any sentence.
+            if last and end - last[0] <= MAX_SENTENCE_CHARS and text[start:end].strip():
+                last[1] = end
             continue
-        spans.append([start, end])
-    return [text[start:end].strip() for start, end in spans]
+        if last:
+            yield _stripped(text, *last)
+        last = [start, end]
+    if last:
+        yield _stripped(text, *last)
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def split_sentences(text: str, language: str = "english") -> list[str]:
+    """Split text into sentences that are verbatim, stripped substrings of it, in order."""
+    return [text[start:end] for start, end in sentence_spans(text, language)]
 
 
 def words(sentence: str) -> list[str]:

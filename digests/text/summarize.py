@@ -9,13 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import islice
 
 from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
 from sumy.nlp.stemmers import Stemmer, null_stemmer
 from sumy.summarizers.luhn import LuhnSummarizer
 
 from digests.text.language import detect_language, language_name, stop_words
-from digests.text.sentences import SentenceTokenizer, split_sentences
+from digests.text.sentences import SentenceTokenizer, sentence_spans
 
 logger = logging.getLogger(__name__)
 
@@ -24,17 +25,28 @@ LENGTHS: dict[str, int] = {"short": 2, "medium": 3, "long": 5}
 # Scoring every pair of sentences is quadratic; an article's substance is in its opening
 # stretch, so a huge text is judged on this many candidates.
 MAX_CANDIDATES = 120
+# Those candidates lie in the opening tens of thousands of characters of any article, so only
+# this much of a text is split into sentences at all: a 10 MB page costs what 200 KB does.
+MAX_TEXT_CHARS = 200_000
+# And of those, only the first so many sentences: an article has a few dozen, and a text of
+# a hundred thousand one-word lines must not cost a hundred thousand sentences' judging.
+MAX_SENTENCES = 1000
 WEIGHTS_RESOURCE = "sentence-weights.json"
 
-_TERMINAL_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_TERMINAL_END = re.compile(r"[.!?…][\"'”’»)\]]*+$")
 _HEADING_MAX_WORDS = 10
-_NAME = r"[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}"
+# Patterns here see sentences a user or a feed wrote, so none may backtrack without bound: each
+# word is taken whole (possessive `*+`), and only the few choices left (how many words a name
+# has) are retried. A word stops early only before a glued stamp ("By Jane DoeUpdated 10:00").
+_STAMP = r"(?:Updated|Published|Posted)\b"
+_NAME_WORD = rf"[A-Z](?:(?!{_STAMP})[\w.'’-])*+"
+_NAME = rf"{_NAME_WORD}(?:\s++{_NAME_WORD}){{0,3}}"
 _BYLINE = re.compile(
-    rf"^(?:By|BY|by)\s+{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*\s*[,|/–—-]?\s*"
-    r"(?:[A-Z@][\w.'’@-]*\s*){0,4}(?:$|(?:Updated|Published|Posted)\b)"
+    rf"^(?:By|BY|by)\s++{_NAME}(?:\s*+(?:,|and|&)\s*+{_NAME})*\s*+[,|/–—-]?\s*+"
+    rf"(?:[A-Z@](?:(?!{_STAMP})[\w.'’@-])*+\s*+){{0,4}}(?:$|{_STAMP})"
 )
 # A dateline with nothing after it: "WASHINGTON (CNN) --".
-_DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]*(?:\([\w .]+\))?\s*(?:--|—|–|-|:)?$")
+_DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]*+(?:\([\w .]++\))?\s*+(?:--|—|–|-|:)?$")
 _BOILERPLATE = re.compile(
     "|".join(
         (
@@ -138,7 +150,8 @@ _LONG_WORDS = 40
 
 def _candidates(text: str, language: str) -> list[str]:
     """Sentences fit to quote; if an article is nothing but headings, its headings will do."""
-    sentences = split_sentences(text, language)
+    spans = islice(sentence_spans(text[:MAX_TEXT_CHARS], language), MAX_SENTENCES)
+    sentences = [text[start:end] for start, end in spans]
     fit = [sentence for sentence in sentences if not is_furniture(sentence)]
     if not fit:
         fit = [sentence for sentence in sentences if not _is_boilerplate(sentence)]

@@ -380,3 +380,8 @@ def test_family_name_first_roles_and_accents_in_another_story():
     assert mao.role == "Chinese Foreign Ministry spokesperson"
     ministry = next(a for a in extraction.actors if a.name == "Chinese Foreign Ministry")
     assert ministry.kind == "organization"
+
+
+def test_quotation_marks_without_words_say_nothing():
+    extraction = extract_actors("“”" * 120)
+    assert extraction.actors == () and extraction.statements == ()

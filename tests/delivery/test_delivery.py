@@ -18,7 +18,7 @@ from bot.sender import ReplyPacing, TelegramSender
 from digests.delivery import broadcasts, outbox
 from digests.delivery import drain as drain_module
 from digests.delivery.drain import drain_outbox, drain_until_empty
-from digests.delivery.message import Message
+from digests.delivery.message import MESSAGE_LIMIT, Message, esc, visible_length
 from digests.delivery.outbox import CLAIM_LEASE, Delivery, claim_due, renew_leases, take_back
 from digests.delivery.pacing import Limits, Pacer
 from digests.store.tables import Chat, OutboxMessage, Subscription
@@ -527,3 +527,28 @@ def test_outcomes_reach_the_exported_metrics():
     report.count(Delivery("blocked", reason="Forbidden"))
     assert value("digests_messages_sent_total") == sent + 1
     assert value("digests_messages_failed_total", outcome="blocked") == blocked + 1
+
+
+def test_a_breaking_update_is_measured_as_telegram_counts(runtime):
+    with runtime.session() as session, pytest.raises(broadcasts.BroadcastError, match="4800"):
+        broadcasts.draft(session, admin_user_id=900, admin_chat_id=900, text="🇺🇦" * 1200)
+    with runtime.session() as session:
+        draft = broadcasts.draft(session, admin_user_id=900, admin_chat_id=900, text="🇺🇦" * 875)
+    assert visible_length(broadcasts.breaking_html(draft.text)) <= MESSAGE_LIMIT
+
+
+async def test_an_outbox_row_over_the_limit_is_fitted_before_it_is_sent(runtime, emulator, sender):
+    with runtime.session() as session:  # a key of its own: queue() puts the text in the key
+        session.add(
+            OutboxMessage(
+                idempotency_key="test:7:emoji",
+                chat_id=7,
+                text=esc("😀" * 5000),
+                next_attempt_at=runtime.clock(),
+            )
+        )
+    await drain(runtime, sender)
+    parts = texts(emulator, 7)
+    assert [visible_length(esc(part)) for part in parts] == [4096, 4096, 1808]
+    assert "".join(parts) == "😀" * 5000
+    assert {row.status for row in rows(runtime)} == {"sent"}

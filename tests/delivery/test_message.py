@@ -4,13 +4,19 @@ import pytest
 
 from digests.delivery.callbacks import ReadArticle
 from digests.delivery.message import (
+    CAPTION_LIMIT,
+    MESSAGE_LIMIT,
     Button,
+    Message,
     bold,
     esc,
+    fit_message,
     link,
     pack_blocks,
     pack_messages,
+    shorten,
     to_plain_text,
+    utf16_length,
     visible_length,
 )
 
@@ -63,3 +69,43 @@ def test_buttons_travel_with_their_block_when_a_digest_is_split():
         for label in labels:
             assert f"<b>Article {label.split()[1]}</b>" in message.html
     assert sum(len(m.buttons) for m in messages) == 10
+
+
+def test_an_oversized_block_of_emoji_is_cut_in_telegram_units():
+    parts = pack_blocks(["😀" * 5000])
+    assert [visible_length(part) for part in parts] == [4096, 4096, 1808]
+    assert "".join(to_plain_text(part) for part in parts) == "😀" * 5000
+
+
+def test_flags_count_four_units_and_are_packed_within_the_limit():
+    flags = esc("🇺🇦" * 1200)
+    assert visible_length(flags) == 4800
+    parts = pack_blocks([bold("Breaking"), flags])
+    assert all(visible_length(part) <= MESSAGE_LIMIT for part in parts)
+    assert "".join(to_plain_text(part) for part in parts).count("🇺🇦") == 1200
+
+
+def test_emoji_digest_blocks_split_between_blocks_in_telegram_units():
+    blocks = [(esc("😀" * 1500), (Button(f"Read {i}", data=f"read:{i}"),)) for i in range(4)]
+    messages = pack_messages(blocks)
+    assert [visible_length(m.html) for m in messages] == [3000, 3000, 3000, 3000]
+
+
+def test_fit_splits_any_message_over_the_limit_counted_in_utf16():
+    message = Message(esc("🇺🇦 " * 1000), buttons=((Button("ok", url="https://example.org/"),),))
+    assert len(message.html) < MESSAGE_LIMIT < visible_length(message.html)
+    parts = fit_message(message)
+    assert len(parts) == 2
+    assert all(visible_length(part.html) <= MESSAGE_LIMIT for part in parts)
+    assert parts[-1].buttons == message.buttons and not parts[0].buttons
+
+
+def test_a_caption_is_cut_to_1024_units_with_a_mark():
+    caption = shorten("😀" * 600, CAPTION_LIMIT)
+    assert utf16_length(caption) <= CAPTION_LIMIT
+    assert caption.endswith("…") and caption.startswith("😀" * 500)
+    assert shorten("short", CAPTION_LIMIT) == "short"
+
+
+def test_a_lone_surrogate_is_counted_not_crashed_on():
+    assert utf16_length("a\ud83d") == 2

@@ -162,6 +162,7 @@ def test_a_title_steers_the_digest_towards_its_subject():
 def test_furniture_filter():
     furniture = [
         "By Jane Doe, CNN",
+        "By Jane DoeUpdated 10:00 AM ET, Mon March 3, 2025",
         "Photo: Reuters",
         "A man walks past the damage. (AP Photo/Evan Vucci)",
         "Getty Images",

@@ -44,8 +44,10 @@ _WIDE_TEXT_STARTS = (
     b"\x00<",
     b"\x00\x00\x00<",
 )
+# Each comment ends at its first "-->", taken once (atomic): a lazy ".*?" free to run on into
+# later comments made "<!---->" * 24 take seconds.
 _HTML_START = re.compile(
-    rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|title|meta|p|div)[\s>/]",
+    rb"^\s*+(?:(?><!--.*?-->)\s*+)*+<(?:!doctype\s+html|html|head|body|title|meta|p|div)[\s>/]",
     re.I | re.S,
 )
 _TRUNCATED = re.compile(
@@ -73,9 +75,10 @@ _DROPPED_TAGS = (
     "svg",
 )
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0]+")
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*+\n\s*+")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # lxml refuses them
-_TAG = re.compile(r"<[^>]*>")
+# A tag ends before the next "<": "<<<<…" with no ">" must not be rescanned from every "<".
+_TAG = re.compile(r"<[^<>]*>")
 _LANGUAGE = re.compile(r"^([A-Za-z]{2})(?:[-_].*)?$")
 
 
