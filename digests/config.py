@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from digests.errors import DigestsError
 from digests.timezones import zone_named
@@ -101,9 +101,19 @@ class Settings(BaseSettings):
     @classmethod
     def _database_url(cls, value: str) -> str:
         try:
-            make_url(value)
+            url = make_url(value)
         except ArgumentError:
             raise ValueError("not a database URL (e.g. sqlite:///./data/digests.db)") from None
+        try:
+            dialect = url.get_dialect()
+            dialect.import_dbapi()
+            if dialect.is_async:  # the bot talks to its database synchronously, in threads
+                raise ImportError
+        except (NoSuchModuleError, ImportError):
+            raise ValueError(
+                "not a database this bot can use: give sqlite:///<path> or "
+                "postgresql+psycopg://<user>:<password>@<host>/<database>"
+            ) from None
         return value
 
     @field_validator("admin_user_ids", mode="before")
@@ -156,8 +166,21 @@ class Settings(BaseSettings):
         return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
 
 
-class SettingsError(DigestsError):
-    """A configuration problem, phrased for the person starting the bot (never echoes values)."""
+class StartupError(DigestsError):
+    """Why the bot cannot start, in one line for whoever starts it: the setting to look at and
+    what to do about it, never the setting's value (it may hold a password or the token)."""
+
+    exit_code = 2  # the settings need fixing; starting again unchanged fails the same way
+
+
+class SettingsError(StartupError):
+    """A configuration problem found before anything is contacted."""
+
+
+class ServerUnreachable(StartupError):
+    """A server a setting names did not answer after a few tries: starting later may work."""
+
+    exit_code = 1
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -13,6 +13,7 @@ from digests.actors.store import record_actors
 from digests.ingest.sources.raw import RawArticle
 from digests.ingest.urls import canonical_url, content_hash
 from digests.metrics import INGEST_SECONDS
+from digests.redaction import redact
 from digests.store.enums import SourceKind
 from digests.store.tables import Article, Source, utcnow
 from digests.store.visibility import visible_to
@@ -150,6 +151,6 @@ def ingest_batch(
                     session, raw, source=source, report=report, owner_chat_id=owner_chat_id
                 )
         except Exception as exc:
-            log.exception("could not ingest %s", raw.url or raw.guid)
+            log.exception("could not ingest %s", redact(raw.url or raw.guid or "an article"))
             report.rejected.append(f"{raw.url or raw.guid or 'article'}: {type(exc).__name__}")
     return report

@@ -30,6 +30,7 @@ from digests.ingest.sources.feed import NOT_A_FEED, FeedEntry, ParsedFeed, parse
 from digests.ingest.sources.raw import RawArticle
 from digests.ingest.sources.webpage import extract_page
 from digests.ingest.urls import canonical_url
+from digests.redaction import redact
 from digests.runtime import Runtime
 from digests.store.enums import MessageKind, SourceKind
 from digests.store.tables import Article, Source
@@ -150,7 +151,7 @@ class Poller:
         except FetchError as error:
             return await self._failed(target, error.user_message)
         except Exception:
-            log.exception("downloading feed %s failed", target.url)
+            log.exception("downloading feed %s failed", redact(target.url))
             return await self._failed(target, INTERNAL_ERROR)
         return await self.ingest_fetched(target, result)
 
@@ -159,7 +160,7 @@ class Poller:
         try:
             return await self._ingest(target, result)
         except Exception:
-            log.exception("processing feed %s failed", target.url)
+            log.exception("processing feed %s failed", redact(target.url))
             return await self._failed(target, INTERNAL_ERROR)
 
     async def _ingest(self, target: PollTarget, result: FetchResult) -> PollOutcome:
@@ -196,7 +197,7 @@ class Poller:
             async with self.limiter(teaser.url):
                 page = await fetch(teaser.url, policy=policy)
         except FetchError as error:
-            log.info("page %s of a feed entry: %s", teaser.url, error.user_message)
+            log.info("page %s of a feed entry: %s", redact(teaser.url), error.user_message)
             return teaser
         extracted = await asyncio.to_thread(extract_page, page.body, url=page.url)
         return _merged(teaser, extracted)
@@ -205,7 +206,7 @@ class Poller:
         try:
             await self._write(record_failure, target.id, reason)
         except Exception:
-            log.exception("could not record the failure of feed %s", target.url)
+            log.exception("could not record the failure of feed %s", redact(target.url))
         return PollOutcome(target.id, error=reason)
 
 
@@ -288,7 +289,7 @@ def _store(
         source.next_poll_at = now + poll_interval(source, runtime.settings)
         title = source.title
     if report.added:
-        log.info("feed %s: %d new articles", target.url, len(report.added))
+        log.info("feed %s: %d new articles", redact(target.url), len(report.added))
     return PollOutcome(
         target.id,
         title=title,

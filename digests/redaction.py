@@ -1,0 +1,39 @@
+"""Credentials out of text meant for logs: bot tokens, URL passwords, secret query parameters.
+
+Every pattern is linear: each match starts at a fixed marker (`://`, `?`, `&`, `;`) and its
+runs stop at the next marker, so a hostile URL of any length costs one pass.
+"""
+
+from __future__ import annotations
+
+import re
+
+REDACTED = "<redacted>"
+REDACTED_TOKEN = "<redacted-token>"
+
+BOT_TOKEN = re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}")  # starts only where digits start
+# "scheme://user:password@host": everything between "://" and "@" before the path starts.
+_USERINFO = re.compile(r"://[^/?#@\s]+@")
+# "?name=value" and "&name=value" (";" too): the name decides whether the value is a secret.
+_QUERY_PAIR = re.compile(r"([?&;])([^=&;#\s]+)=([^&;#\s]*)")
+# Words that make a parameter a credential wherever they appear in its name: api_key,
+# access_token, X-Amz-Signature, client_secret, sessionid, passwd, auth …
+CREDENTIAL_WORDS = re.compile(
+    r"token|key|secret|pass|pwd|auth|sig|credential|session|sid|code|jwt|bearer", re.IGNORECASE
+)
+
+
+def is_credential_name(name: str) -> bool:
+    return CREDENTIAL_WORDS.search(name) is not None
+
+
+def _hide_value(match: re.Match[str]) -> str:
+    mark, name, value = match.groups()
+    return f"{mark}{name}={REDACTED}" if value and is_credential_name(name) else match.group()
+
+
+def redact(text: str) -> str:
+    """The text with every bot token, URL userinfo and credential parameter value replaced."""
+    text = BOT_TOKEN.sub(REDACTED_TOKEN, text)
+    text = _USERINFO.sub(f"://{REDACTED}@", text)
+    return _QUERY_PAIR.sub(_hide_value, text)
