@@ -16,6 +16,9 @@ from digests.timezones import zone_named
 TELEGRAM_API_DEFAULT = "https://api.telegram.org/bot"
 TOKEN_SHAPE = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# The longest link the bot follows or keeps as a source: below the 2,048 characters a stored
+# link may have, leaving room for its canonical spelling.
+MAX_LINK_CHARS = 2000
 
 
 def _split_csv(value: object) -> object:
@@ -133,6 +136,8 @@ class Settings(BaseSettings):
         if isinstance(parts, list):
             for part in parts:
                 _require_http_url(str(part), "each FEEDS entry")
+                if len(str(part)) > MAX_LINK_CHARS:
+                    raise ValueError(f"each entry must be at most {MAX_LINK_CHARS} characters")
         return parts
 
     @field_validator("default_timezone")

@@ -24,7 +24,6 @@ from digests.text.titles import headline_from_sentence
 log = logging.getLogger(__name__)
 
 MIN_TEXT_CHARS = 200
-TITLE_LIMIT = 512
 
 
 @dataclass(slots=True)
@@ -119,7 +118,7 @@ def ingest_article(
         url=raw.url,
         canonical_url=canonical,
         content_hash=digest,
-        title=title[:TITLE_LIMIT],
+        title=title,  # the column fits a long one (BoundedString)
         text=text,
         author=raw.author,
         language=iso_code(language) or "en",

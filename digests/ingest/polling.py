@@ -314,7 +314,7 @@ def record_failure(runtime: Runtime, source_id: int, reason: str) -> None:
     with runtime.session() as session:
         source = session.get(Source, source_id)
         source.error_count += 1
-        source.last_error = reason[:512]
+        source.last_error = reason
         interval = poll_interval(source, runtime.settings)
         source.next_poll_at = now + backoff(interval, source.error_count)
         if source.error_count >= TELL_ADMINS_AFTER and not source.admins_told:
