@@ -37,6 +37,7 @@ class HeldUntilStarted(MemoryHandler):
 
     def __init__(self, target: logging.Handler) -> None:
         super().__init__(HELD_LINES, flushLevel=logging.CRITICAL + 1, target=target)
+        self.destination = target  # where lines go once start-up is over
 
 
 def configure_logging(
@@ -65,5 +66,5 @@ def startup_finished(*, succeeded: bool) -> None:
             if not succeeded:
                 handler.buffer.clear()
             handler.flush()
-            root.handlers[index] = handler.target
+            root.handlers[index] = handler.destination
             handler.close()

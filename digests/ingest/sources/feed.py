@@ -107,7 +107,7 @@ def parse_feed(
     try:
         return _parse(body, url, content_type)
     except Exception as exc:  # a last resort: parsers of hostile input have surprising bugs
-        log.exception("feed parser failed on %s", redact(url))
+        log.exception("feed parser failed on %s", redact(url or "a feed"))
         return _not_a_feed(f"The feed could not be read ({type(exc).__name__}).")
 
 
