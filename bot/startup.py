@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from telegram import Bot
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 
 from digests.config import ServerUnreachable, StartupError
 
@@ -51,7 +51,8 @@ def explain(error: TelegramError, *, refused: str = NOT_THE_BOT_API) -> StartupE
     request Telegram answered with an error."""
     if isinstance(error, InvalidToken):
         return StartupError(TOKEN_REJECTED)
-    if isinstance(error, NetworkError):
+    # PTB's BadRequest (a 400) is a NetworkError too, though the server did answer.
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
         return ServerUnreachable(UNREACHABLE)
     return StartupError(refused)
 

@@ -117,7 +117,7 @@ async def serve(
             runner = await _listen(application, runtime)
             await _receive_updates(application, runtime.settings)
         except TelegramError as error:
-            raise startup.explain(error, refused=startup.WEBHOOK_REFUSED) from None
+            raise startup.explain(error) from None
         await application.start()
         if on_started is not None:
             on_started()
@@ -153,11 +153,14 @@ async def _listen(application: Application, runtime: Runtime) -> web.AppRunner |
 async def _receive_updates(application: Application, settings: Settings) -> None:
     if settings.webhook_url:
         assert settings.webhook_secret is not None  # the settings require one with a webhook
-        await application.bot.set_webhook(
-            url=settings.webhook_url,
-            secret_token=settings.webhook_secret.get_secret_value(),
-            allowed_updates=ALLOWED_UPDATES,
-        )
+        try:
+            await application.bot.set_webhook(
+                url=settings.webhook_url,
+                secret_token=settings.webhook_secret.get_secret_value(),
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        except TelegramError as error:
+            raise startup.explain(error, refused=startup.WEBHOOK_REFUSED) from None
     else:
         assert application.updater is not None  # built with an updater, as ApplicationBuilder does
         await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)

@@ -183,3 +183,18 @@ def test_the_console_still_starts_and_logs_after_start(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "local console" in result.stdout
+
+
+async def test_a_webhook_telegram_refuses_is_one_line_naming_webhook_url(tmp_path, emulator):
+    emulator.fail_next("setWebhook", status=400, description="Bad Request: bad webhook")
+    secret = "hook-Secret_value"
+    outcome = await start_async(
+        tmp_path,
+        TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN,
+        TELEGRAM_API_BASE_URL=emulator.base_url,
+        WEBHOOK_URL="https://bot.example/hook",
+        WEBHOOK_SECRET=secret,
+        LISTEN_PORT=str(free_port()),
+    )
+    line = assert_one_line(outcome, code=2, setting="WEBHOOK_URL", hidden=[DEFAULT_TOKEN, secret])
+    assert "https" in line
