@@ -14,22 +14,23 @@ from collections.abc import Awaitable, Callable
 from telegram import Bot
 from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 
-from digests.config import ServerUnreachable, StartupError
+from digests.config import (
+    STARTUP_RETRY_DELAYS_SECONDS,
+    STARTUP_TRIES,
+    ServerUnreachable,
+    StartupError,
+)
 
 log = logging.getLogger(__name__)
-
-# Four tries, 1 + 2 + 3 s apart, each bounded by PTB's 5 s connect and read timeouts: about
-# 26 s for a host that drops packets, a few seconds for a closed port.
-RETRY_DELAYS_SECONDS = (1, 2, 3)
 
 TOKEN_REJECTED = (
     "TELEGRAM_BOT_TOKEN: Telegram rejected the token: copy it again from @BotFather "
     "(or check TELEGRAM_API_BASE_URL if you changed it)"
 )
 UNREACHABLE = (
-    f"TELEGRAM_API_BASE_URL: the Telegram Bot API did not answer after "
-    f"{len(RETRY_DELAYS_SECONDS) + 1} tries: check the network connection, a proxy or a "
-    "firewall, or TELEGRAM_API_BASE_URL if you changed it"
+    f"TELEGRAM_API_BASE_URL: the Telegram Bot API did not answer after {STARTUP_TRIES} tries: "
+    "check the network connection, a proxy or a firewall, or TELEGRAM_API_BASE_URL if you "
+    "changed it"
 )
 NOT_THE_BOT_API = (
     "TELEGRAM_API_BASE_URL: the server there did not answer as the Telegram Bot API does: "
@@ -62,7 +63,7 @@ async def initialize(
 ) -> None:
     """`bot.initialize()` (its getMe checks the token), retried while the network fails; an
     Application's own initialize() then finds its bot ready."""
-    delays = iter(RETRY_DELAYS_SECONDS)
+    delays = iter(STARTUP_RETRY_DELAYS_SECONDS)
     while True:
         try:
             await bot.initialize()

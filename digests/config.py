@@ -182,6 +182,12 @@ class SettingsError(StartupError):
     """A configuration problem found before anything is contacted."""
 
 
+# A server a setting names gets this many tries, 1 + 2 + 3 s apart, before a start gives up:
+# with each try's own 5 s timeout, under 30 s in all even for a host that drops packets.
+STARTUP_RETRY_DELAYS_SECONDS = (1, 2, 3)
+STARTUP_TRIES = len(STARTUP_RETRY_DELAYS_SECONDS) + 1
+
+
 class ServerUnreachable(StartupError):
     """A server a setting names did not answer after a few tries: starting later may work."""
 

@@ -14,14 +14,15 @@ from alembic.util import CommandError
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
-from digests.config import ServerUnreachable, StartupError
+from digests.config import (
+    STARTUP_RETRY_DELAYS_SECONDS,
+    STARTUP_TRIES,
+    ServerUnreachable,
+    StartupError,
+)
 from digests.store.db import make_engine, migrate
 
 log = logging.getLogger(__name__)
-
-# Four tries, 1 + 2 + 3 s apart, each given db.CONNECT_TIMEOUT_SECONDS: under 30 s in all even
-# for a host that drops packets, and a server that is still starting gets its few seconds.
-RETRY_DELAYS_SECONDS = (1, 2, 3)
 
 # What libpq reports after "FATAL:" when the server answered and said no: waiting will not
 # change it. The first entry whose words the reason contains explains it.
@@ -40,6 +41,10 @@ SQLITE_CANNOT_OPEN = (
 UNKNOWN_REVISION = (
     "DATABASE_URL: the database has a schema revision this version of the bot does not know "
     "(did a newer version upgrade it?): run that version or restore a backup"
+)
+DATABASE_UNREACHABLE = (
+    f"DATABASE_URL: the database server did not answer after {STARTUP_TRIES} tries: check that "
+    "it is running and that the host and port in DATABASE_URL are right"
 )
 MIGRATION_FAILED = (
     "DATABASE_URL: upgrading the database schema failed: check that this user may create and "
@@ -71,7 +76,7 @@ def open_database(database_url: str, *, sleep: Callable[[float], None] = time.sl
 
 
 def _wait_for(engine: Engine, sleep: Callable[[float], None]) -> None:
-    delays = iter(RETRY_DELAYS_SECONDS)
+    delays = iter(STARTUP_RETRY_DELAYS_SECONDS)
     while True:
         try:
             with engine.connect():
@@ -95,8 +100,4 @@ def _explain(engine: Engine, error: DBAPIError) -> StartupError:
             if words in reason:
                 return StartupError(f"DATABASE_URL: {advice}")
         return StartupError("DATABASE_URL: the database server refused the connection")
-    return ServerUnreachable(
-        f"DATABASE_URL: the database server did not answer after "
-        f"{len(RETRY_DELAYS_SECONDS) + 1} tries: check that it is running and that the host "
-        "and port in DATABASE_URL are right"
-    )
+    return ServerUnreachable(DATABASE_UNREACHABLE)
