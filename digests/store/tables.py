@@ -1,4 +1,9 @@
-"""SQL tables: what the bot knows and keeps, shared by SQLite and PostgreSQL."""
+"""SQL tables: what the bot knows and keeps, shared by SQLite and PostgreSQL.
+
+Every string column is TEXT, a BoundedString (any value fits, cut or left out on purpose), or a
+VARCHAR holding only what the code writes or has validated; tests/store/test_long_strings.py
+keeps that list and fails on a column that is none of these.
+"""
 
 from __future__ import annotations
 
