@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from digests.ingest.urls import is_credential_name
+
 REDACTED = "<redacted>"
 REDACTED_TOKEN = "<redacted-token>"
 
@@ -16,15 +18,6 @@ BOT_TOKEN = re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}")  # starts only where
 _USERINFO = re.compile(r"://[^/?#@\s]+@")
 # "?name=value" and "&name=value" (";" too): the name decides whether the value is a secret.
 _QUERY_PAIR = re.compile(r"([?&;])([^=&;#\s]+)=([^&;#\s]*)")
-# Words that make a parameter a credential wherever they appear in its name: api_key,
-# access_token, X-Amz-Signature, client_secret, sessionid, passwd, auth …
-CREDENTIAL_WORDS = re.compile(
-    r"token|key|secret|pass|pwd|auth|sig|credential|session|sid|code|jwt|bearer", re.IGNORECASE
-)
-
-
-def is_credential_name(name: str) -> bool:
-    return CREDENTIAL_WORDS.search(name) is not None
 
 
 def _hide_value(match: re.Match[str]) -> str:

@@ -59,11 +59,13 @@ _CREDENTIAL_WORDS = frozenset(
         "code",
         "credential",
         "credentials",
+        "jsessionid",
         "jwt",
         "key",
         "otp",
         "pass",
         "passwd",
+        "phpsessid",
         "password",
         "pwd",
         "secret",
@@ -130,7 +132,12 @@ def _without_credential_pairs(query: str) -> str:
 
 
 def _is_credential(pair: str) -> bool:
-    name = unquote(pair.partition("=")[0]).lower()
+    return is_credential_name(pair.partition("=")[0])
+
+
+def is_credential_name(name: str) -> bool:
+    """Whether a parameter called `name` looks like it carries a token, key or password."""
+    name = unquote(name).lower()
     words = _NAME_WORDS.findall(name)
     return (
         "".join(words) in _CREDENTIAL_WORDS
