@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import logging
 import signal
 import sys
 
-from bot.logs import configure_logging
-from digests.config import SettingsError, load_settings
-from digests.ingest.seeding import ingest_seeds
+from bot.logs import configure_logging, startup_finished
+from digests.config import StartupError, load_settings
 from digests.runtime import start_runtime
-from digests.store.db import make_engine, migrate
+from digests.store.connect import open_database
 
 log = logging.getLogger("bot")
 
@@ -27,32 +27,49 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Start, or say in one line on stderr why not: the setting and what to do, never its
+    value, no traceback; exit 2 for settings to fix, 1 for a server that did not answer."""
     args = parse_args(argv)
     try:
-        settings = load_settings()
-    except SettingsError as error:
+        run(args)
+    except StartupError as error:
+        startup_finished(succeeded=False)
         print(error, file=sys.stderr)
-        return 2
+        return error.exit_code
+    return 0
+
+
+def run(args: argparse.Namespace) -> None:
+    settings = load_settings()
     console = args.console or not settings.token
     # The console's screen is the conversation: only warnings and errors may interrupt it.
-    configure_logging(settings.log_level, quiet_below="WARNING" if console else None)
+    configure_logging(
+        settings.log_level,
+        quiet_below="WARNING" if console else None,
+        hold_until_started=True,
+    )
     if args.command == "migrate":
-        migrate(make_engine(settings.database_url))
+        open_database(settings.database_url).dispose()
+        startup_finished(succeeded=True)
         print("Database schema is up to date.")
-        return 0
+        return
     runtime = start_runtime(settings)
     if settings.seed_articles:
+        # Imported here: the summarizer's imports take seconds, which a start that fails on
+        # its settings or its database should not wait for.
+        from digests.ingest.seeding import ingest_seeds
+
         ingest_seeds(runtime)
     if console:
         from bot.console import Console
 
+        startup_finished(succeeded=True)
         asyncio.run(Console(runtime).run())
-        return 0
+        return
     log.info(
         "starting the Telegram bot (%s)", "webhook" if settings.webhook_url else "long polling"
     )
     asyncio.run(run_telegram(runtime))
-    return 0
 
 
 async def run_telegram(runtime) -> None:
@@ -64,7 +81,8 @@ async def run_telegram(runtime) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    await serve(build_application(runtime), runtime, stop=stop)
+    started = functools.partial(startup_finished, succeeded=True)
+    await serve(build_application(runtime), runtime, stop=stop, on_started=started)
 
 
 if __name__ == "__main__":

@@ -14,15 +14,16 @@ import sys
 from telegram import Bot
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot import startup
 from bot.http import AiohttpRequest
-from bot.logs import configure_logging
+from bot.logs import configure_logging, startup_finished
 from bot.sender import TelegramSender
-from digests.config import Settings, SettingsError, load_settings
+from digests.config import Settings, SettingsError, StartupError, load_settings
 from digests.delivery.drain import DrainReport, drain_until_empty
 from digests.delivery.identity import claim_identity
 from digests.delivery.pacing import Limits
 from digests.delivery.shared_rate import pacer_for
-from digests.store.db import make_engine, migrate
+from digests.store.connect import open_database
 from digests.store.tables import utcnow
 
 log = logging.getLogger("bot.deliver")
@@ -31,8 +32,7 @@ log = logging.getLogger("bot.deliver")
 async def deliver(settings: Settings, *, client: str = "aiohttp") -> DrainReport:
     """Drain with the bot's own pacing and sender; a crash here loses nothing (leases), and
     the next run takes back at once what this one had claimed."""
-    engine = make_engine(settings.database_url)
-    migrate(engine)
+    engine = open_database(settings.database_url)
     identity = claim_identity(settings.database_url)
     paid = settings.allow_paid_broadcast
     limits = Limits.for_broadcast(paid=paid)
@@ -41,6 +41,8 @@ async def deliver(settings: Settings, *, client: str = "aiohttp") -> DrainReport
         base_url=settings.telegram_api_base_url,
         request=http_client(client, limits),
     )
+    await startup.initialize(bot)
+    startup_finished(succeeded=True)
     async with bot:
         return await drain_until_empty(
             engine,
@@ -67,14 +69,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
-    except SettingsError as error:
+        if not settings.token:
+            raise SettingsError("TELEGRAM_BOT_TOKEN is needed to deliver through Telegram.")
+        configure_logging(settings.log_level, hold_until_started=True)
+        report = asyncio.run(deliver(settings, client=args.client))
+    except StartupError as error:
+        startup_finished(succeeded=False)
         print(error, file=sys.stderr)
-        return 2
-    if not settings.token:
-        print("TELEGRAM_BOT_TOKEN is needed to deliver through Telegram.", file=sys.stderr)
-        return 2
-    configure_logging(settings.log_level)
-    report = asyncio.run(deliver(settings, client=args.client))
+        return error.exit_code
     log.info(
         "outbox empty: %d sent, %d retried, %d failed", report.sent, report.retried, report.failed
     )

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import re
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from digests.errors import DigestsError
+from digests.timezones import zone_named
 
 TELEGRAM_API_DEFAULT = "https://api.telegram.org/bot"
 TOKEN_SHAPE = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# The longest link the bot follows or keeps as a source: below the 2,048 characters a stored
+# link may have, leaving room for its canonical spelling.
+MAX_LINK_CHARS = 2000
 
 
 def _split_csv(value: object) -> object:
@@ -101,9 +104,19 @@ class Settings(BaseSettings):
     @classmethod
     def _database_url(cls, value: str) -> str:
         try:
-            make_url(value)
+            url = make_url(value)
         except ArgumentError:
             raise ValueError("not a database URL (e.g. sqlite:///./data/digests.db)") from None
+        try:
+            dialect = url.get_dialect()
+            dialect.import_dbapi()
+            if dialect.is_async:  # the bot talks to its database synchronously, in threads
+                raise ImportError
+        except (NoSuchModuleError, ImportError):
+            raise ValueError(
+                "not a database this bot can use: give sqlite:///<path> or "
+                "postgresql+psycopg://<user>:<password>@<host>/<database>"
+            ) from None
         return value
 
     @field_validator("admin_user_ids", mode="before")
@@ -123,15 +136,15 @@ class Settings(BaseSettings):
         if isinstance(parts, list):
             for part in parts:
                 _require_http_url(str(part), "each FEEDS entry")
+                if len(str(part)) > MAX_LINK_CHARS:
+                    raise ValueError(f"each entry must be at most {MAX_LINK_CHARS} characters")
         return parts
 
     @field_validator("default_timezone")
     @classmethod
     def _timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError("unknown IANA time zone (e.g. Europe/Berlin)") from None
+        if zone_named(value) is None:
+            raise ValueError("not an IANA time zone: name a city zone such as Europe/Berlin")
         return value
 
     @field_validator("default_digest_time")
@@ -158,8 +171,27 @@ class Settings(BaseSettings):
         return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
 
 
-class SettingsError(DigestsError):
-    """A configuration problem, phrased for the person starting the bot (never echoes values)."""
+class StartupError(DigestsError):
+    """Why the bot cannot start, in one line for whoever starts it: the setting to look at and
+    what to do about it, never the setting's value (it may hold a password or the token)."""
+
+    exit_code = 2  # the settings need fixing; starting again unchanged fails the same way
+
+
+class SettingsError(StartupError):
+    """A configuration problem found before anything is contacted."""
+
+
+# A server a setting names gets this many tries, 1 + 2 + 3 s apart, before a start gives up:
+# with each try's own 5 s timeout, under 30 s in all even for a host that drops packets.
+STARTUP_RETRY_DELAYS_SECONDS = (1, 2, 3)
+STARTUP_TRIES = len(STARTUP_RETRY_DELAYS_SECONDS) + 1
+
+
+class ServerUnreachable(StartupError):
+    """A server a setting names did not answer after a few tries: starting later may work."""
+
+    exit_code = 1
 
 
 def load_settings(**overrides: Any) -> Settings:

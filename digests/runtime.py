@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from digests.config import Settings
-from digests.store.db import make_engine, migrate, session_scope
+from digests.store.connect import open_database
+from digests.store.db import session_scope
 from digests.store.tables import utcnow
 from digests.work import CpuPool, InFlight, shared_cpu_pool
 
@@ -33,7 +34,7 @@ class Runtime:
 
 
 def start_runtime(settings: Settings, *, clock: Callable[[], datetime] = utcnow) -> Runtime:
-    """Connect and upgrade the schema: all a transport needs before it runs."""
-    engine = make_engine(settings.database_url)
-    migrate(engine)
+    """Connect and upgrade the schema: all a transport needs before it runs (a StartupError
+    says in one line why the database cannot be used)."""
+    engine = open_database(settings.database_url)
     return Runtime(settings=settings, engine=engine, clock=clock)

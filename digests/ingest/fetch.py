@@ -16,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from digests.config import Settings
+from digests.config import MAX_LINK_CHARS, Settings
 from digests.errors import DigestsError
 from digests.store.ids import is_number
 
@@ -42,6 +42,7 @@ BROKEN_RESPONSE = "The server sent a broken response."
 CORRUPT_COMPRESSION = "The server sent corrupt compressed data."
 UNSUPPORTED_COMPRESSION = "The server used a compression format that is not supported."
 EMPTY_REDIRECT = "The server sent a redirect without a target."
+TOO_LONG_URL = f"That link is too long (over {MAX_LINK_CHARS:,} characters)."
 
 
 class FetchError(DigestsError):
@@ -158,6 +159,8 @@ def _ssl_context() -> ssl.SSLContext:
 
 
 def _parse_target(url: str) -> httpx.URL:
+    if len(url.strip()) > MAX_LINK_CHARS:
+        raise FetchError(TOO_LONG_URL)
     try:
         scheme = urlsplit(url.strip()).scheme.lower()
         target = httpx.URL(url.strip()) if scheme in ("http", "https") else None

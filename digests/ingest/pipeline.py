@@ -16,6 +16,7 @@ from digests.actors.store import record_actors
 from digests.ingest.sources.raw import RawArticle
 from digests.ingest.urls import canonical_url, content_hash
 from digests.metrics import INGEST_SECONDS
+from digests.redaction import redact
 from digests.store.enums import SourceKind
 from digests.store.tables import Article, Source, Summary, utcnow
 from digests.store.visibility import visible_to
@@ -125,7 +126,9 @@ def _prepare(raw: RawArticle, *, with_actors: bool) -> PreparedArticle:
     if len(text) < MIN_TEXT_CHARS:
         return PreparedArticle(raw, rejection="too little text")
     language = language_name(raw.language or "") or detect_language(text)
-    title = ((raw.title or "").strip() or derive_title(text, language=language))[:TITLE_LIMIT]
+    title = (raw.title or "").strip() or derive_title(text, language=language)
+    if len(title) > TITLE_LIMIT:  # as the column would cut it, before summaries compare with it
+        title = title[: TITLE_LIMIT - 1] + "…"
     code = iso_code(language) or "en"
     as_read = language_name(code) or "english"  # what a later read of the stored row would use
     summaries = summarize_lengths(text, LENGTHS, language=as_read, title=title)
@@ -178,7 +181,7 @@ def ingest_article(
         url=raw.url,
         canonical_url=prepared.canonical,
         content_hash=prepared.digest,
-        title=prepared.title,
+        title=prepared.title,  # the column fits a long one (BoundedString)
         text=prepared.text,
         author=raw.author,
         language=prepared.language,
@@ -212,6 +215,6 @@ def ingest_batch(
                     session, article, source=source, report=report, owner_chat_id=owner_chat_id
                 )
         except Exception as exc:
-            log.exception("could not ingest %s", article.label)
+            log.exception("could not ingest %s", redact(article.label))
             report.rejected.append(f"{article.label}: {type(exc).__name__}")
     return report

@@ -30,6 +30,7 @@ from digests.ingest.sources.feed import NOT_A_FEED, FeedEntry, ParsedFeed, parse
 from digests.ingest.sources.raw import RawArticle
 from digests.ingest.sources.webpage import extract_page
 from digests.ingest.urls import canonical_url
+from digests.redaction import redact
 from digests.runtime import Runtime
 from digests.store.enums import MessageKind, SourceKind
 from digests.store.tables import Article, Source
@@ -151,7 +152,7 @@ class Poller:
         except FetchError as error:
             return await self._failed(target, error.user_message)
         except Exception:
-            log.exception("downloading feed %s failed", target.url)
+            log.exception("downloading feed %s failed", redact(target.url))
             return await self._failed(target, INTERNAL_ERROR)
         return await self.ingest_fetched(target, result)
 
@@ -160,7 +161,7 @@ class Poller:
         try:
             return await self._ingest(target, result)
         except Exception:
-            log.exception("processing feed %s failed", target.url)
+            log.exception("processing feed %s failed", redact(target.url))
             return await self._failed(target, INTERNAL_ERROR)
 
     async def _ingest(self, target: PollTarget, result: FetchResult) -> PollOutcome:
@@ -198,7 +199,7 @@ class Poller:
             async with self.limiter(teaser.url):
                 page = await fetch(teaser.url, policy=policy)
         except FetchError as error:
-            log.info("page %s of a feed entry: %s", teaser.url, error.user_message)
+            log.info("page %s of a feed entry: %s", redact(teaser.url), error.user_message)
             return teaser
         extracted = await self.runtime.cpu.run(extract_page, page.body, url=page.url)
         return _merged(teaser, extracted)
@@ -207,7 +208,7 @@ class Poller:
         try:
             await self._write(record_failure, target.id, reason)
         except Exception:
-            log.exception("could not record the failure of feed %s", target.url)
+            log.exception("could not record the failure of feed %s", redact(target.url))
         return PollOutcome(target.id, error=reason)
 
 
@@ -290,7 +291,7 @@ def _store(
         source.next_poll_at = now + poll_interval(source, runtime.settings)
         title = source.title
     if report.added:
-        log.info("feed %s: %d new articles", target.url, len(report.added))
+        log.info("feed %s: %d new articles", redact(target.url), len(report.added))
     return PollOutcome(
         target.id,
         title=title,
@@ -315,7 +316,7 @@ def record_failure(runtime: Runtime, source_id: int, reason: str) -> None:
     with runtime.session() as session:
         source = session.get(Source, source_id)
         source.error_count += 1
-        source.last_error = reason[:512]
+        source.last_error = reason
         interval = poll_interval(source, runtime.settings)
         source.next_poll_at = now + backoff(interval, source.error_count)
         if source.error_count >= TELL_ADMINS_AFTER and not source.admins_told:

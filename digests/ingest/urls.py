@@ -8,6 +8,8 @@ import re
 import unicodedata
 from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
+from digests.redaction import is_credential_name
+
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 # Parameters that only say where a click came from; the page is the same without them.
@@ -51,33 +53,6 @@ _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_medium", "at_campaign")
 
 # Words that make a query parameter a credential, alone or as part of its name (`api_key`,
 # `X-Amz-Signature`, `csrf-token`); a page that needs one is not a page for everyone anyway.
-_CREDENTIAL_WORDS = frozenset(
-    {
-        "apikey",
-        "auth",
-        "authorization",
-        "code",
-        "credential",
-        "credentials",
-        "jwt",
-        "key",
-        "otp",
-        "pass",
-        "passwd",
-        "password",
-        "pwd",
-        "secret",
-        "session",
-        "sessionid",
-        "sid",
-        "sig",
-        "signature",
-        "token",
-    }
-)
-_CREDENTIAL_ENDINGS = ("token", "secret", "password", "passwd", "signature")
-_NAME_WORDS = re.compile(r"[a-z0-9]+")
-
 _PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _WHITESPACE = re.compile(r"\s+")
@@ -130,13 +105,7 @@ def _without_credential_pairs(query: str) -> str:
 
 
 def _is_credential(pair: str) -> bool:
-    name = unquote(pair.partition("=")[0]).lower()
-    words = _NAME_WORDS.findall(name)
-    return (
-        "".join(words) in _CREDENTIAL_WORDS
-        or name.endswith(_CREDENTIAL_ENDINGS)
-        or any(word in _CREDENTIAL_WORDS for word in words)
-    )
+    return is_credential_name(pair.partition("=")[0])
 
 
 def _netloc(parts: SplitResult, scheme: str, port: int | None) -> str:

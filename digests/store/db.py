@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 # `migrations/` lives at the top of the repository; the package reaches it through a link, so
 # an installed wheel carries the revisions inside the package.
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+CONNECT_TIMEOUT_SECONDS = 5
 
 
 def make_engine(database_url: str) -> Engine:
@@ -32,7 +33,11 @@ def make_engine(database_url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # libpq waits forever for a host that drops packets unless told otherwise.
+    timeout = {} if "connect_timeout" in url.query else {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+    return create_engine(
+        url, connect_args=timeout, pool_pre_ping=True, pool_size=10, max_overflow=10
+    )
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -1,9 +1,15 @@
-"""SQL tables: what the bot knows and keeps, shared by SQLite and PostgreSQL."""
+"""SQL tables: what the bot knows and keeps, shared by SQLite and PostgreSQL.
+
+Every string column is TEXT, a BoundedString (any value fits, cut or left out on purpose), or a
+VARCHAR holding only what the code writes or has validated; tests/store/test_long_strings.py
+keeps that list and fails on a column that is none of these.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import Enum
+from enum import Enum, StrEnum
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -80,6 +86,43 @@ def _enum_column(
     return Column(kind, nullable=False, default=default)
 
 
+class Overflow(StrEnum):
+    """What storing does with a string longer than its column holds."""
+
+    CUT = "cut"  # text a person reads (a title, a name, an error): cut, ending in "…"
+    OMIT = "omit"  # a value that is wrong once cut (a link, an ETag): not stored at all
+
+
+class BoundedString(TypeDecorator):
+    """A VARCHAR(n) that never refuses a long value: every write, on every backend, fits it.
+
+    PostgreSQL refuses a value over n characters (the whole transaction fails: a feed whose
+    title is too long failed every poll) while SQLite stores it whole; this is the one place
+    both learn the same rule. Comparisons are bound the same way, so a lookup of an overlong
+    name finds the row stored under its cut form.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, length: int, overflow: Overflow) -> None:
+        super().__init__(length)
+        self.length = length
+        self.overflow = overflow
+
+    def process_bind_param(self, value: str | None, dialect) -> str | None:
+        if value is None or len(value) <= self.length:
+            return value
+        if self.overflow is Overflow.OMIT:
+            return None
+        return value[: self.length - 1] + "…"
+
+
+def bounded(length: int, overflow: Overflow = Overflow.CUT, **field: Any) -> Any:
+    """A SQLModel field for a bounded string column (see BoundedString)."""
+    return Field(sa_type=BoundedString(length, overflow), **field)
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -98,16 +141,17 @@ class Source(SQLModel, table=True):
     id: int = Field(default=None, primary_key=True)
     kind: str = Field(max_length=16)  # seed | feed | page | file
     url: str = Field(max_length=2048, unique=True)
-    title: str | None = Field(default=None, max_length=512)
-    site_url: str | None = Field(default=None, max_length=2048)
+    title: str | None = bounded(512, default=None)
+    site_url: str | None = bounded(2048, Overflow.OMIT, default=None)
     active: bool = True
     trusted: bool = False  # added by an admin: its own host may be on a private network
     poll_seconds: int | None = None  # None: the FEED_POLL_SECONDS setting
     next_poll_at: datetime | None = Field(default=None, sa_column=_utc_column(index=True))
-    etag: str | None = Field(default=None, max_length=512)
-    last_modified: str | None = Field(default=None, max_length=128)
+    # Validators cut would never match again: over the limit, polls go without them.
+    etag: str | None = bounded(512, Overflow.OMIT, default=None)
+    last_modified: str | None = bounded(128, Overflow.OMIT, default=None)
     last_fetched_at: datetime | None = Field(default=None, sa_column=_utc_column())
-    last_error: str | None = Field(default=None, max_length=512)
+    last_error: str | None = bounded(512, default=None)
     error_count: int = 0
     admins_told: bool = False  # failing source: admins were told once
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
@@ -146,13 +190,15 @@ class Article(SQLModel, table=True):
     # The chat that sent this page: only it may read it. None: a feed's, seed's or file's
     # article, for everyone.
     owner_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
-    guid: str | None = Field(default=None, max_length=2048, index=True)
-    url: str | None = Field(default=None, max_length=2048)
-    canonical_url: str | None = Field(default=None, max_length=2048, index=True)
+    # An overlong link is kept out, not cut: the article stays, without a Read button, and
+    # deduplicates by its text (polling already turns overlong GUIDs into digests).
+    guid: str | None = bounded(2048, Overflow.OMIT, default=None, index=True)
+    url: str | None = bounded(2048, Overflow.OMIT, default=None)
+    canonical_url: str | None = bounded(2048, Overflow.OMIT, default=None, index=True)
     content_hash: str = Field(max_length=64)
-    title: str = Field(max_length=512)
+    title: str = bounded(512)
     text: str = Field(sa_column=Column(Text, nullable=False))
-    author: str | None = Field(default=None, max_length=256)
+    author: str | None = bounded(256, default=None)
     language: str = Field(default="en", max_length=8)
     published_at: datetime | None = Field(default=None, sa_column=_utc_column())
     ingested_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
@@ -177,9 +223,9 @@ class Actor(SQLModel, table=True):
     """A person or a speaking institution, one row whatever the spelling."""
 
     id: int = Field(default=None, primary_key=True)
-    name: str = Field(max_length=256)
+    name: str = bounded(256)
     kind: str = Field(default="person", max_length=16)  # person | organization
-    role: str | None = Field(default=None, max_length=256)
+    role: str | None = bounded(256, default=None)
     mention_count: int = Field(default=0, index=True)  # kept at ingest, for /actors at any size
 
 
@@ -190,8 +236,8 @@ class ActorAlias(SQLModel, table=True):
 
     id: int = Field(default=None, primary_key=True)
     actor_id: int = Field(foreign_key="actor.id", index=True)
-    alias: str = Field(max_length=256)
-    key: str = Field(max_length=256, index=True)  # identity key of the surname: indexed lookups
+    alias: str = bounded(256)
+    key: str = bounded(256, index=True)  # identity key of the surname: indexed lookups
     # How many articles gave the actor this full name, and how often they wrote its surname:
     # the actor is shown under the spelling most articles use, not the first one seen.
     articles: int = Field(default=0)
@@ -236,9 +282,9 @@ class Chat(SQLModel, table=True):
 
     id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     kind: str = Field(default="private", max_length=16)  # private | group | supergroup | channel
-    title: str | None = Field(default=None, max_length=256)
+    title: str | None = bounded(256, default=None)
     active: bool = True
-    inactive_reason: str | None = Field(default=None, max_length=256)
+    inactive_reason: str | None = bounded(256, default=None)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
 
 
@@ -307,7 +353,7 @@ class OutboxMessage(SQLModel, table=True):
     )
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
-    last_error: str | None = Field(default=None, max_length=512)
+    last_error: str | None = bounded(512, default=None)
     claimed_by: str | None = Field(default=None, max_length=128, index=True)  # the sender's name
     broadcast_id: int | None = Field(default=None, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))

@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, col, select
 
-from digests.errors import DigestsError, echo
+from digests.errors import DigestsError
 from digests.store.enums import RhythmKind
 from digests.store.ids import parse_number
 from digests.store.tables import Chat, Subscription
 from digests.subscriptions.schedule import Rhythm, next_digest_at
 from digests.text.summarize import LENGTHS
+from digests.timezones import MAX_ZONE_NAME, zone_named
 
 HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -92,14 +92,15 @@ def _check_time(value: str) -> str:
 
 
 def _check_timezone(value: str) -> str:
-    """A zone name; "America" is a folder of zones and a very long name is no file at all."""
-    try:
-        ZoneInfo(value.strip())
-    except (ZoneInfoNotFoundError, ValueError, OSError):
+    name = value.strip()
+    if zone_named(name) is None:
+        # Echo only what fits a real zone name: a pasted page is not worth repeating.
+        quoted = f"“{name}”" if 0 < len(name) <= MAX_ZONE_NAME else "That"
         raise SettingError(
-            f"“{echo(value)}” is not a time zone I know. Try Europe/Berlin."
-        ) from None
-    return value.strip()
+            f"{quoted} is not a time zone I know: name a city zone, for example "
+            "Europe/Berlin or America/New_York."
+        )
+    return name
 
 
 def _check_keywords(value: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import aiohttp
 import pytest
@@ -80,3 +81,34 @@ async def test_health_and_metrics(webhook_bot):
     assert "digests_summarize_seconds_count" in metrics
     assert "digests_updates_handled_total" in metrics
     assert "digests_messages_sent_total" in metrics
+
+
+async def post_raw_secret(base: str, secret: bytes) -> tuple[int, bytes]:
+    """A request whose secret header holds exactly these bytes (clients refuse to send some)."""
+    host, port = base.removeprefix("http://").split(":")
+    body = json.dumps(update("/latest", 9)).encode()
+    head = (
+        b"POST /hooks/digests HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\n"
+        b"Connection: close\r\nX-Telegram-Bot-Api-Secret-Token: " + secret + b"\r\n"
+        b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n"
+    )
+    reader, writer = await asyncio.open_connection(host, int(port))
+    writer.write(head + body)
+    await writer.drain()
+    response = await reader.read()
+    writer.close()
+    return int(response.split(b" ", 2)[1]), response
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [b"\xff\xfe", "sëcret".encode(), SECRET.encode() + b"\x80", "s3cret-Token_1é".encode()],
+)
+async def test_a_secret_that_is_not_ascii_is_refused_like_any_wrong_one(
+    webhook_bot, emulator, secret, caplog
+):
+    status, _ = await post_raw_secret(webhook_bot, secret)
+    assert status == 403
+    assert "UnicodeEncodeError" not in caplog.text
+    await asyncio.sleep(0.3)
+    assert emulator.sent(4242) == []

@@ -19,6 +19,7 @@ import lxml.html
 from lxml import etree
 
 from digests.ingest.sources.raw import RawArticle
+from digests.redaction import redact
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ def parse_feed(
     try:
         return _parse(body, url, content_type)
     except Exception as exc:  # a last resort: parsers of hostile input have surprising bugs
-        log.exception("feed parser failed on %s", url)
+        log.exception("feed parser failed on %s", redact(url or "a feed"))
         return _not_a_feed(f"The feed could not be read ({type(exc).__name__}).")
 
 

@@ -16,6 +16,7 @@ import trafilatura
 from lxml import etree
 
 from digests.ingest.sources.raw import RawArticle
+from digests.redaction import redact
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def extract_page(html: bytes | str, *, url: str | None = None) -> RawArticle | N
     try:
         return _extract(html, url)
     except Exception:  # a last resort: one hostile page must not stop a poll
-        log.exception("article extraction failed on %s", url)
+        log.exception("article extraction failed on %s", redact(url or "a page"))
         return None
 
 
