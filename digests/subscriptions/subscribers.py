@@ -8,13 +8,13 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from digests.errors import DigestsError
+from digests.errors import DigestsError, echo
 from digests.store.enums import RhythmKind
 from digests.store.ids import parse_number
 from digests.store.tables import Chat, Subscription
 from digests.subscriptions.schedule import Rhythm, next_digest_at
 from digests.text.summarize import LENGTHS
-from digests.timezones import MAX_ZONE_NAME, zone_named
+from digests.timezones import zone_named
 
 HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -94,8 +94,7 @@ def _check_time(value: str) -> str:
 def _check_timezone(value: str) -> str:
     name = value.strip()
     if zone_named(name) is None:
-        # Echo only what fits a real zone name: a pasted page is not worth repeating.
-        quoted = f"“{name}”" if 0 < len(name) <= MAX_ZONE_NAME else "That"
+        quoted = f"“{echo(name)}”" if name else "That"  # a pasted page is echoed cut short
         raise SettingError(
             f"{quoted} is not a time zone I know: name a city zone, for example "
             "Europe/Berlin or America/New_York."

@@ -181,4 +181,4 @@ def test_a_long_query_is_not_echoed_back_whole(bot, line):
 def test_a_time_zone_that_is_a_folder_or_too_long_is_refused(bot, zone):
     say(bot, READER, "/subscribe")
     reply = say(bot, READER, f"/settings timezone {zone}")
-    assert "is not a time zone I know. Try Europe/Berlin." in reply
+    assert "is not a time zone I know" in reply
