@@ -1,4 +1,5 @@
-"""RawArticle -> Article: clean, title, deduplicate (GUID, canonical URL, content), index actors."""
+"""RawArticle -> Article: clean, title, deduplicate (GUID, canonical URL, content), index actors,
+join the article to its story."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from digests.ingest.urls import canonical_url, content_hash
 from digests.metrics import INGEST_SECONDS
 from digests.store.tables import Article, Source, utcnow
 from digests.store.visibility import visible_to
+from digests.stories.index import STORY_SOURCE_KINDS, assign_story
+from digests.stories.terms import article_terms
 from digests.text.language import detect_language, iso_code, language_name
 from digests.text.summarize import summarize
 from digests.text.titles import headline_from_sentence
@@ -103,6 +106,7 @@ def ingest_article(
         return None
     language = language_name(raw.language or "") or detect_language(text)
     title = (raw.title or "").strip() or derive_title(text, language=language)
+    terms = article_terms(title, text, language=language)  # pure text work, before any write
     article = Article(
         source_id=source.id,
         owner_chat_id=owner_chat_id,
@@ -121,6 +125,8 @@ def ingest_article(
     session.flush()
     if owner_chat_id is None:
         record_actors(session, article)
+        if source.kind in STORY_SOURCE_KINDS:  # a reader's own page joins no story
+            assign_story(session, article, terms)
     report.added.append(article.id)
     return article
 
