@@ -19,7 +19,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from sqlalchemy import Engine  # noqa: E402
+from rouge_score import rouge_scorer  # noqa: E402
+from sqlalchemy import Engine, func  # noqa: E402
 from sqlmodel import SQLModel, select  # noqa: E402
 
 from benchmarks.stories.generated import ArticleMaker  # noqa: E402
@@ -33,11 +34,15 @@ from digests.store.db import make_engine, migrate, session_scope  # noqa: E402
 from digests.store.tables import Article  # noqa: E402
 from digests.stories import match  # noqa: E402
 from digests.stories.index import assign_story  # noqa: E402
+from digests.stories.summary import story_summary  # noqa: E402
 from digests.stories.terms import article_terms  # noqa: E402
+from digests.stories.views import summary_reports  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "eval" / "cnn_dev.jsonl"
 START = datetime(2026, 11, 1, tzinfo=UTC)
 SPEED_PROBES = 200
+REDUNDANT_ROUGE2 = 0.5
+SUMMARY_SENTENCES = 5  # the longest summary a reader can ask for
 PER_DAY = 2000  # a busy aggregator: 100,000 articles are 50 days of news
 
 
@@ -80,8 +85,36 @@ def quality(url: str | None, stories: list[dict], paired: float) -> dict:
     found = group(engine, reports)
     scores = pairwise_scores([r.label for r in reports], found)
     seeds = {story for report, story in zip(reports, found, strict=True) if report.label == "seeds"}
+    pairs, redundant, stories = summary_redundancy(engine)
     engine.dispose()
-    return {"reports": len(reports), "scores": scores, "seed_stories": len(seeds)}
+    return {
+        "reports": len(reports),
+        "scores": scores,
+        "seed_stories": len(seeds),
+        "summary": (stories, pairs, redundant),
+    }
+
+
+def summary_redundancy(engine: Engine) -> tuple[int, int, int]:
+    """Sentence pairs in the summaries of stories of several reports, and how many overlap
+    (ROUGE-2 F1 above REDUNDANT_ROUGE2)."""
+    scorer = rouge_scorer.RougeScorer(["rouge2"], use_stemmer=True)
+    pairs = redundant = 0
+    with session_scope(engine) as session:
+        multi = session.exec(
+            select(Article.story_id).group_by(Article.story_id).having(func.count() > 1)
+        ).all()
+        for story_id in multi:
+            articles = session.exec(
+                select(Article).where(Article.story_id == story_id).order_by(Article.listed_at)
+            ).all()
+            sentences = story_summary(summary_reports(list(articles)), count=SUMMARY_SENTENCES)
+            for i, left in enumerate(sentences):
+                for right in sentences[i + 1 :]:
+                    pairs += 1
+                    score = scorer.score(left, right)["rouge2"].fmeasure
+                    redundant += score > REDUNDANT_ROUGE2
+    return pairs, redundant, len(multi)
 
 
 def print_quality(name: str, result: dict) -> None:
@@ -90,6 +123,12 @@ def print_quality(name: str, result: dict) -> None:
         f"{name:<10} {result['reports']:>5} reports  precision {s.precision:.3f}  recall "
         f"{s.recall:.3f}  F1 {s.f1:.3f}  ({s.true_pairs} true pairs, {s.found_pairs} found; "
         f"the 5 seeds in {result['seed_stories']} stories)"
+    )
+    stories, pairs, redundant = result["summary"]
+    share = redundant / pairs if pairs else 0.0
+    print(
+        f"{'':<10} summaries of {stories} stories of several reports: {redundant} of {pairs} "
+        f"sentence pairs redundant (ROUGE-2 > {REDUNDANT_ROUGE2}): {share:.1%}"
     )
 
 

@@ -41,3 +41,20 @@ TANK_FACTORY = RawArticle(
         "Erdogan was not mentioned during the visit, which state television broadcast live."
     ),
 )
+CONVOY_SAILS = RawArticle(
+    title="First grain convoy leaves Odesa under the Sochi deal",
+    url="https://first.example/convoy",
+    text=(
+        "The first convoy of twelve grain ships left Odesa on Friday under the corridor deal "
+        "that Vladimir Putin and Recep Tayyip Erdogan agreed in Sochi. "
+        "Turkish inspectors boarded the lead vessel, the Razoni, at dawn before it sailed south. "
+        "Ukraine's port authority said the ships carry 300,000 tonnes of wheat bound for Egypt. "
+        "Wheat prices in Chicago fell four percent after the announcement in Sochi. "
+        "Insurers in London cut the war-risk premium for the Black Sea route by a third."
+    ),
+)
+GRAIN_DEAL_AGAIN = RawArticle(  # a third outlet's copy: the first report, sentences reordered
+    title="Black Sea grain corridor to reopen",
+    url="https://third.example/corridor",
+    text=" ".join(reversed(GRAIN_DEAL.text.split(". "))),
+)
