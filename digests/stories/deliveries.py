@@ -79,9 +79,7 @@ def story_entries(
             fresh = {article.id for article in new}
             known = summary_reports([a for a, _ in rows if a.id not in fresh])
             before = [*said, *(candidate.text for candidate in candidates(known))]
-            told = story_summary(
-                [as_report(a) for a in new], count=sentences, already_said=before
-            )
+            told = story_summary([as_report(a) for a in new], count=sentences, already_said=before)
         if not told:
             continue  # nothing the reader has not read already
         entries.append(

@@ -27,6 +27,7 @@ class StoryCard:
     sources: list[str]  # distinct, in the order they reported it
     articles: int
     listed_at: datetime
+    newest_article_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,12 @@ class StoryTimeline:
     statements: list[StoryStatement]
 
 
+def reported_by(sources: list[str]) -> str:
+    """'3 sources: A, B, C', or the one source's name."""
+    named = ", ".join(sources)
+    return f"{len(sources)} sources: {named}" if len(sources) > 1 else named
+
+
 def source_name(source: Source) -> str:
     return source.title or source.url
 
@@ -73,7 +80,8 @@ def _articles(session: Session, story_ids: list[int]) -> dict[int, list[tuple[Ar
 
 def _card(story: Story, rows: list[tuple[Article, Source]]) -> StoryCard:
     sources = list(dict.fromkeys(source_name(source) for _, source in rows))
-    return StoryCard(story.id, story.title, sources, len(rows), story.listed_at)
+    newest = rows[-1][0].id if rows else None
+    return StoryCard(story.id, story.title, sources, len(rows), story.listed_at, newest)
 
 
 def story_cards(session: Session, stories: list[Story]) -> list[StoryCard]:

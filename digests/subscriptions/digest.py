@@ -15,6 +15,7 @@ from digests.delivery.message import Button, Message, bold, esc, italic, pack_me
 from digests.store.tables import Article, Chat, OutboxMessage, Source, Subscription
 from digests.store.visibility import visible_to
 from digests.stories.deliveries import StoryEntry, story_entries
+from digests.stories.views import reported_by
 from digests.subscriptions.follows import FollowedStatement, take_new_statements
 from digests.subscriptions.schedule import in_quiet_hours, next_digest_at, quiet_hours_end
 from digests.subscriptions.subscribers import rhythm_of
@@ -109,8 +110,7 @@ def _statement_block(statements: Sequence[FollowedStatement]) -> str:
 def _story_block(entry: StoryEntry) -> str:
     """Headline (marked when it updates a story the reader has), who reported it, its summary."""
     when = entry.when.strftime("%d %b %Y %H:%M UTC")
-    named = ", ".join(entry.sources)
-    reported = f"{len(entry.sources)} sources: {named}" if len(entry.sources) > 1 else named
+    reported = reported_by(entry.sources)
     title = f"Update: {entry.title}" if entry.update else entry.title
     return f"{bold(title)}\n{italic(f'{reported} · {when}')}\n" + esc(" ".join(entry.sentences))
 
