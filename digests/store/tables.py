@@ -153,7 +153,7 @@ class StoryProfile(SQLModel, table=True):
 
 
 class TermFrequency(SQLModel, table=True):
-    """In how many stored articles a term occurs: what makes a shared word telling or not."""
+    """In how many stored articles' profiles a term occurs: what makes a shared word telling."""
 
     term: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     articles: int = 0

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import JSON, BigInteger, any_, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from digests.store.tables import Article, Story, StoryProfile, StoryTerm, TermFrequency
 from digests.stories.match import MIN_SHARED_KEYS, Profile, best_story, profile
@@ -23,7 +23,7 @@ from digests.stories.terms import term_key
 STORY_SOURCE_KINDS = ("seed", "feed", "file")
 # Reports of one event arrive within days of each other; older stories are not looked at.
 WINDOW = timedelta(days=3)
-CANDIDATES = 30
+CANDIDATES = 10
 # Held by a transaction that assigns stories (PostgreSQL): two instances ingesting two reports
 # of one new event would otherwise each start a story, neither seeing the other's.
 ASSIGN_LOCK = 0x5709_1E5
@@ -40,91 +40,137 @@ def counted_keys(counts: Counter[str]) -> dict[int, int]:
 
 def _lock(session: Session) -> None:
     if session.get_bind().dialect.name == "postgresql":
-        session.exec(select(func.pg_advisory_xact_lock(ASSIGN_LOCK)))
+        session.connection().execute(select(func.pg_advisory_xact_lock(ASSIGN_LOCK)))
     # SQLite: every write transaction already begins IMMEDIATE, one writer at a time.
 
 
-def _profile_of(session: Session, counts: dict[int, int]) -> Profile:
-    articles = session.exec(select(func.max(Article.id))).one() or 0
-    frequencies = dict(
-        session.exec(
-            select(TermFrequency.term, TermFrequency.articles).where(
-                col(TermFrequency.term).in_(list(counts))
-            )
-        ).all()
-    )
+# Reads and writes below go through the session's connection with statements built once: a
+# story is assigned at every ingest, and plain statements (no ORM objects, no per-call
+# compiling or coercing of hundreds of values) keep it within milliseconds.
+_FREQUENCY = TermFrequency.__table__
+_TERM = StoryTerm.__table__
+_PROFILE = StoryProfile.__table__
+_STORY = Story.__table__
+_NEWEST = select(func.max(Article.id))
+_SHARED = func.count()
+
+
+def _among(column, name: str, dialect: str):
+    """`column` is one of a list given as one parameter: one statement whatever the list's length,
+    prepared once, where an expanded IN would be a new statement for every length."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=postgresql.ARRAY(BigInteger)))
+    values = func.json_each(bindparam(name, type_=JSON)).table_valued("value")
+    return column.in_(select(values.c.value))
+
+
+def _statements(dialect: str) -> dict:
+    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return {
+        "frequencies": select(_FREQUENCY.c.term, _FREQUENCY.c.articles).where(
+            _among(_FREQUENCY.c.term, "keys", dialect)
+        ),
+        "candidates": select(_TERM.c.article_id, _TERM.c.story_id)
+        .where(
+            _among(_TERM.c.term, "keys", dialect),
+            _TERM.c.listed_at >= bindparam("since"),
+            _TERM.c.listed_at <= bindparam("until"),
+        )
+        .group_by(_TERM.c.article_id, _TERM.c.story_id)
+        .having(_SHARED >= MIN_SHARED_KEYS)
+        .order_by(_SHARED.desc(), _TERM.c.article_id.desc())
+        .limit(CANDIDATES),
+        "profiles": select(_PROFILE.c.article_id, _PROFILE.c.weights).where(
+            _among(_PROFILE.c.article_id, "ids", dialect)
+        ),
+        "count": upsert(_FREQUENCY)
+        .values(articles=1)
+        .on_conflict_do_update(
+            index_elements=["term"], set_={"articles": _FREQUENCY.c.articles + 1}
+        ),
+    }
+
+
+_STATEMENTS = {dialect: _statements(dialect) for dialect in ("postgresql", "sqlite")}
+_JOIN = (
+    update(_STORY)
+    .where(_STORY.c.id == bindparam("story"), _STORY.c.listed_at < bindparam("listed"))
+    .values(listed_at=bindparam("listed"))
+)
+_START = insert(_STORY).returning(_STORY.c.id)
+
+
+def _profile_of(connection, counts: dict[int, int]) -> Profile:
+    articles = connection.execute(_NEWEST).scalar() or 0
+    statement = _STATEMENTS[connection.dialect.name]["frequencies"]
+    frequencies = dict(connection.execute(statement, {"keys": list(counts)}).all())
     return profile(counts, frequencies, articles)
 
 
-def _candidates(session: Session, article: Article, keys: tuple[int, ...]) -> list[tuple[int, int]]:
+def _candidates(connection, listed: datetime, keys: tuple[int, ...]) -> list[tuple[int, int]]:
     """(article, story) pairs sharing enough key terms in the window, most shared first."""
-    shared = func.count()
-    rows = session.exec(
-        select(StoryTerm.article_id, StoryTerm.story_id)
-        .where(
-            col(StoryTerm.term).in_(keys),
-            StoryTerm.listed_at >= article.listed_at - WINDOW,
-            StoryTerm.listed_at <= article.listed_at + WINDOW,
-        )
-        .group_by(StoryTerm.article_id, StoryTerm.story_id)
-        .having(shared >= MIN_SHARED_KEYS)
-        .order_by(shared.desc(), col(StoryTerm.article_id).desc())
-        .limit(CANDIDATES)
-    ).all()
-    return list(rows)
+    window = {"keys": list(keys), "since": listed - WINDOW, "until": listed + WINDOW}
+    statement = _STATEMENTS[connection.dialect.name]["candidates"]
+    return [(article, story) for article, story in connection.execute(statement, window)]
 
 
-def _stored_weights(session: Session, article_ids: list[int]) -> dict[int, dict[int, float]]:
-    rows = session.exec(
-        select(StoryProfile.article_id, StoryProfile.weights).where(
-            col(StoryProfile.article_id).in_(article_ids)
-        )
-    ).all()
+def _stored_weights(connection, article_ids: list[int]) -> dict[int, dict[int, float]]:
+    if not article_ids:
+        return {}
+    rows = connection.execute(
+        _STATEMENTS[connection.dialect.name]["profiles"], {"ids": article_ids}
+    )
     return {article_id: dict(json.loads(weights)) for article_id, weights in rows}
 
 
-def _count_terms(session: Session, keys: list[int]) -> None:
-    """One more article holds each of these terms (sorted: concurrent writers lock in one order)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(TermFrequency).values([{"term": key, "articles": 1} for key in keys])
-    session.exec(
-        statement.on_conflict_do_update(
-            index_elements=["term"], set_={"articles": TermFrequency.articles + 1}
-        )
-    )
+def _count_terms(connection, keys: list[int]) -> None:
+    """One more article holds each of these terms of its profile.
+
+    Only profile terms are counted: a common word is counted until it looks common enough to
+    leave profiles, which is all its weight needs, and an article writes 80 rows, not hundreds
+    (benchmarks/stories.py: cheaper, and it groups better than counting every term). One
+    statement for all rows; sorted, so concurrent writers lock rows in one order.
+    """
+    statement = _STATEMENTS[connection.dialect.name]["count"]
+    connection.execute(statement, [{"term": key} for key in keys])
 
 
-def assign_story(session: Session, article: Article, counts: Counter[str]) -> Story:
-    """Put a just-stored article into the story it reports on, or a new one, and index it.
+def assign_story(session: Session, article: Article, counts: Counter[str]) -> int:
+    """Put a just-stored article into the story it reports on, or a new one; index it; return
+    the story's id.
 
     `counts` are its terms (terms.article_terms), computed before the transaction needed them.
     """
     _lock(session)
+    connection = session.connection()
     keyed = counted_keys(counts)
-    found = _profile_of(session, keyed) if keyed else Profile(weights={}, keys=())
-    pairs = _candidates(session, article, found.keys) if found.keys else []
-    stored = _stored_weights(session, [article_id for article_id, _ in pairs])
+    found = _profile_of(connection, keyed) if keyed else Profile(weights={}, keys=())
+    listed = article.listed_at
+    pairs = _candidates(connection, listed, found.keys) if found.keys else []
+    stored = _stored_weights(connection, [article_id for article_id, _ in pairs])
     story_id = best_story(
         found.weights,
         ((story, stored[article_id]) for article_id, story in pairs if article_id in stored),
     )
-    story = session.get(Story, story_id) if story_id else None
-    if story is None:
-        story = Story(
-            title=article.title, created_at=article.ingested_at, listed_at=article.listed_at
-        )
-        session.add(story)
-        session.flush()
-    story.listed_at = max(story.listed_at, article.listed_at)
-    article.story_id = story.id
-    session.add_all(
-        StoryTerm(term=key, article_id=article.id, story_id=story.id, listed_at=article.listed_at)
-        for key in found.keys
-    )
-    weights = [[key, round(weight, 4)] for key, weight in found.weights.items()]
-    session.add(StoryProfile(article_id=article.id, weights=json.dumps(weights)))
-    if keyed:
-        _count_terms(session, sorted(keyed))
+    if story_id is None:
+        story_id = connection.execute(
+            _START,
+            {"title": article.title, "created_at": article.ingested_at, "listed_at": listed},
+        ).scalar_one()
+    else:
+        connection.execute(_JOIN, {"story": story_id, "listed": listed})
+    article.story_id = story_id
     session.flush()
-    return story
+    if found.keys:
+        connection.execute(
+            insert(_TERM),
+            [
+                {"term": key, "article_id": article.id, "story_id": story_id, "listed_at": listed}
+                for key in found.keys
+            ],
+        )
+    weights = json.dumps([[key, round(weight, 4)] for key, weight in found.weights.items()])
+    connection.execute(insert(_PROFILE), [{"article_id": article.id, "weights": weights}])
+    if found.weights:
+        _count_terms(connection, sorted(found.weights))
+    return story_id
