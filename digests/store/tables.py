@@ -124,7 +124,7 @@ class Story(SQLModel, table=True):
 
     __table_args__ = (Index("ix_story_listed", "listed_at", "id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     title: str = Field(max_length=512)  # the first report's headline
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
     listed_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
@@ -138,7 +138,7 @@ class StoryTerm(SQLModel, table=True):
 
     __table_args__ = (Index("ix_storyterm_lookup", "term", "listed_at", "article_id", "story_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     term: int = Field(sa_column=Column(BigInteger, nullable=False))
     article_id: int = Field(foreign_key="article.id", index=True)
     story_id: int = Field(foreign_key="story.id", index=True)
@@ -164,7 +164,7 @@ class StoryDelivery(SQLModel, table=True):
 
     __table_args__ = (UniqueConstraint("chat_id", "story_id"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     story_id: int = Field(foreign_key="story.id", index=True)
     sentences: str = Field(sa_column=Column(Text, nullable=False))  # JSON list, as sent

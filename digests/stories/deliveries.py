@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from digests.store.tables import Article, Source, StoryDelivery, utcnow
 from digests.stories.summary import candidates, story_summary
@@ -48,9 +48,9 @@ def _story_rows(session: Session, story_id: int) -> list[tuple[Article, Source]]
     return list(
         session.exec(
             select(Article, Source)
-            .join(Source, Source.id == Article.source_id)
+            .join(Source, col(Source.id) == col(Article.source_id))
             .where(Article.story_id == story_id)
-            .order_by(Article.listed_at, Article.id)
+            .order_by(col(Article.listed_at), col(Article.id))
         ).all()
     )
 

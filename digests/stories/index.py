@@ -11,7 +11,7 @@ import json
 from collections import Counter
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, BigInteger, any_, bindparam, func, insert, select, update
+from sqlalchemy import JSON, BigInteger, Table, any_, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -47,10 +47,10 @@ def _lock(session: Session) -> None:
 # Reads and writes below go through the session's connection with statements built once: a
 # story is assigned at every ingest, and plain statements (no ORM objects, no per-call
 # compiling or coercing of hundreds of values) keep it within milliseconds.
-_FREQUENCY = TermFrequency.__table__
-_TERM = StoryTerm.__table__
-_PROFILE = StoryProfile.__table__
-_STORY = Story.__table__
+_FREQUENCY: Table = TermFrequency.__table__  # type: ignore[attr-defined]
+_TERM: Table = StoryTerm.__table__  # type: ignore[attr-defined]
+_PROFILE: Table = StoryProfile.__table__  # type: ignore[attr-defined]
+_STORY: Table = Story.__table__  # type: ignore[attr-defined]
 _NEWEST = select(func.max(Article.id))
 _SHARED = func.count()
 

@@ -68,13 +68,14 @@ def source_name(source: Source) -> str:
 def _articles(session: Session, story_ids: list[int]) -> dict[int, list[tuple[Article, Source]]]:
     rows = session.exec(
         select(Article, Source)
-        .join(Source, Source.id == Article.source_id)
+        .join(Source, col(Source.id) == col(Article.source_id))
         .where(col(Article.story_id).in_(story_ids))
-        .order_by(Article.listed_at, Article.id)
+        .order_by(col(Article.listed_at), col(Article.id))
     ).all()
     grouped: dict[int, list[tuple[Article, Source]]] = defaultdict(list)
     for article, source in rows:
-        grouped[article.story_id].append((article, source))
+        if article.story_id is not None:
+            grouped[article.story_id].append((article, source))
     return grouped
 
 
@@ -129,9 +130,9 @@ def story_timeline(session: Session, story_id: int, *, sentences: int) -> StoryT
     sources = {a.id: source_name(s) for a, s in rows}
     said = session.exec(
         select(Statement, Actor)
-        .join(Actor, Actor.id == Statement.actor_id)
+        .join(Actor, col(Actor.id) == col(Statement.actor_id))
         .where(col(Statement.article_id).in_(list(sources)))
-        .order_by(Statement.article_id, Statement.position)
+        .order_by(col(Statement.article_id), col(Statement.position))
         .limit(TIMELINE_STATEMENTS)
     ).all()
     statements = [

@@ -1,7 +1,7 @@
 """stories
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-01 08:33:26.619845
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ from alembic import op
 
 
 
-revision = '0007'
-down_revision = '0006'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
