@@ -4,9 +4,10 @@ two saying the same thing (maximal marginal relevance over the summarizer's scor
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from threading import Lock
 
 from digests.stories.redundancy import REDUNDANT, bigrams, repeats
 from digests.text.summarize import default_scorer, sentence_features
@@ -28,32 +29,55 @@ class Candidate:
     pairs: frozenset
 
 
-@lru_cache(maxsize=4096)
-def _scored(article_id: int, text: str, title: str, language: str) -> tuple[Candidate, ...]:
-    """An article's best sentences, scored once (articles never change once stored)."""
-    sentences, rows = sentence_features(text, language=language, title=title)
-    model = default_scorer()
-    scored = [
-        Candidate(article_id, index, sentence, model.score(row), bigrams(sentence, language))
-        for index, (sentence, row) in enumerate(zip(sentences, rows, strict=True))
-    ]
-    return tuple(sorted(scored, key=lambda c: (-c.score, c.position))[:PER_ARTICLE])
-
-
 @dataclass(frozen=True, slots=True)
 class Report:
     """One article of a story, as the summary reads it."""
 
     article_id: int
+    content_hash: str
     title: str
     text: str
     language: str = "english"
 
 
+def _score(report: Report) -> tuple[Candidate, ...]:
+    sentences, rows = sentence_features(report.text, language=report.language, title=report.title)
+    model = default_scorer()
+    scored = [
+        Candidate(
+            report.article_id, index, sentence, model.score(row), bigrams(sentence, report.language)
+        )
+        for index, (sentence, row) in enumerate(zip(sentences, rows, strict=True))
+    ]
+    return tuple(sorted(scored, key=lambda c: (-c.score, c.position))[:PER_ARTICLE])
+
+
+# An article's scored sentences, by article and content hash: a stored article never changes,
+# and every digest and timeline of its story reads it again. Keyed by the hash, never the text,
+# so the cache holds sentences, not whole articles.
+_SCORED: OrderedDict[tuple[int, str], tuple[Candidate, ...]] = OrderedDict()
+_SCORED_LIMIT = 4096
+_SCORED_LOCK = Lock()
+
+
+def _scored(report: Report) -> tuple[Candidate, ...]:
+    key = (report.article_id, report.content_hash)
+    with _SCORED_LOCK:
+        if key in _SCORED:
+            _SCORED.move_to_end(key)
+            return _SCORED[key]
+    found = _score(report)
+    with _SCORED_LOCK:
+        _SCORED[key] = found
+        while len(_SCORED) > _SCORED_LIMIT:
+            _SCORED.popitem(last=False)
+    return found
+
+
 def candidates(reports: Iterable[Report]) -> list[Candidate]:
     found: list[Candidate] = []
     for report in reports:
-        found += _scored(report.article_id, report.text, report.title, report.language)
+        found += _scored(report)
     return found
 
 

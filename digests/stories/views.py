@@ -102,9 +102,8 @@ def latest_stories(session: Session, *, limit: int = 5, offset: int = 0) -> list
 
 
 def as_report(article: Article) -> Report:
-    return Report(
-        article.id, article.title, article.text, language_name(article.language) or "english"
-    )
+    language = language_name(article.language) or "english"
+    return Report(article.id, article.content_hash, article.title, article.text, language)
 
 
 def summary_reports(articles: list[Article]) -> list[Report]:
