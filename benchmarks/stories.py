@@ -24,6 +24,7 @@ from rouge_score import rouge_scorer  # noqa: E402
 from sqlalchemy import Engine, func  # noqa: E402
 from sqlmodel import SQLModel, select  # noqa: E402
 
+from benchmarks.story_set.fill import BulkFiller  # noqa: E402
 from benchmarks.story_set.generated import ArticleMaker  # noqa: E402
 from benchmarks.story_set.grouping import pairwise_scores  # noqa: E402
 from benchmarks.story_set.labelled import Report, labelled_set, load_cnn  # noqa: E402
@@ -133,16 +134,6 @@ def print_quality(name: str, result: dict) -> None:
     )
 
 
-def fill(engine: Engine, maker: ArticleMaker, count: int) -> None:
-    with session_scope(engine) as session:
-        source = ensure_source(session, kind="feed", url="https://generated.example/feed")
-        source_id = source.id
-    for start in range(0, count, 500):
-        with session_scope(engine) as session:
-            for _ in range(min(500, count - start)):
-                store_generated(session, maker, source_id)
-
-
 def store_generated(session, maker: ArticleMaker, source_id: int) -> tuple[float, float, float]:
     """Store one generated article; the seconds its terms and its story assignment took (wall
     clock), and the processor seconds of the assignment (SQLite runs in this process)."""
@@ -168,13 +159,17 @@ def store_generated(session, maker: ArticleMaker, source_id: int) -> tuple[float
 def speed(url: str | None, texts: list[str], sizes: list[int]) -> None:
     engine = fresh_engine(url)
     maker = ArticleMaker(texts, per_day=PER_DAY, start=START)
+    with session_scope(engine) as session:
+        source = ensure_source(session, kind="feed", url="https://generated.example/feed")
+        source_id = source.id
+    filler = BulkFiller(engine, maker, source_id)
     stored = 0
     for size in sizes:
-        fill(engine, maker, size - stored)
+        began = time.perf_counter()
+        filler.fill(size - stored)
+        print(f"stored {size:,} generated articles in {time.perf_counter() - began:.0f} s")
         stored = size
         term_times, assign_times, cpu_times = [], [], []
-        with session_scope(engine) as session:
-            source_id = session.exec(select(Article.source_id)).first()
         for _ in range(SPEED_PROBES):
             with session_scope(engine) as session:  # one transaction an article, as at ingest
                 terms, assigned, cpu = store_generated(session, maker, source_id)

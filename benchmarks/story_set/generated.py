@@ -7,6 +7,8 @@ import re
 from collections import Counter
 from datetime import datetime, timedelta
 
+from digests.stories.terms import LEAD_WORDS, TITLE_WEIGHT, article_terms
+
 _WORD = re.compile(r"[A-Za-z]+")
 
 
@@ -20,6 +22,21 @@ class ArticleMaker:
         self.step = timedelta(days=1) / per_day
         self.start = start
         self.made = 0
+        self._term_of: dict[str, str | None] = {}
+
+    def terms(self, title: str, text: str) -> Counter[str]:
+        """What terms.article_terms finds in a generated article, each word stemmed only once
+        for the whole run (filling 100,000 articles would otherwise be mostly stemming)."""
+        counts: Counter[str] = Counter()
+        for weight, words in ((TITLE_WEIGHT, title.split()), (1, text.split()[:LEAD_WORDS])):
+            for word in words:
+                if word not in self._term_of:
+                    found = article_terms("", word)
+                    self._term_of[word] = next(iter(found), None)
+                term = self._term_of[word]
+                if term is not None:
+                    counts[term] += weight
+        return counts
 
     def next(self) -> tuple[str, str, datetime]:
         """A title, a text of about 350 words, and the time it is listed at."""
