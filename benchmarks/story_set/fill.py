@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from benchmarks.story_set.generated import ArticleMaker
 from digests.ingest.urls import content_hash
 from digests.store.tables import Article, Story, StoryProfile, StoryTerm, TermFrequency
-from digests.stories.index import counted_keys
+from digests.stories.index import PROFILED, counted_keys
 from digests.stories.match import profile
 
 BATCH = 2000
@@ -96,5 +96,6 @@ class BulkFiller:
                     index_elements=["term"],
                     set_={"articles": table.c.articles + statement.excluded.articles},
                 ),
-                [{"term": k, "articles": n} for k, n in sorted(counted.items())],
+                [{"term": k, "articles": n} for k, n in sorted(counted.items())]
+                + [{"term": PROFILED, "articles": size}],
             )

@@ -51,7 +51,10 @@ _FREQUENCY: Table = TermFrequency.__table__  # type: ignore[attr-defined]
 _TERM: Table = StoryTerm.__table__  # type: ignore[attr-defined]
 _PROFILE: Table = StoryProfile.__table__  # type: ignore[attr-defined]
 _STORY: Table = Story.__table__  # type: ignore[attr-defined]
-_NEWEST = select(func.max(Article.id))
+# The row of `termfrequency` that counts the profiled articles themselves, the N of the IDF
+# (article ids are no count: PostgreSQL sequences and deletions leave gaps). Kept by the same
+# upsert as the terms, under the assignment lock, so it costs no statement of its own.
+PROFILED = 0
 _SHARED = func.count()
 
 
@@ -101,9 +104,9 @@ _START = insert(_STORY).returning(_STORY.c.id)
 
 
 def _profile_of(connection, counts: dict[int, int]) -> Profile:
-    articles = connection.execute(_NEWEST).scalar() or 0
     statement = _STATEMENTS[connection.dialect.name]["frequencies"]
-    frequencies = dict(connection.execute(statement, {"keys": list(counts)}).all())
+    frequencies = dict(connection.execute(statement, {"keys": [PROFILED, *counts]}).all())
+    articles = frequencies.pop(PROFILED, 0)
     return profile(counts, frequencies, articles)
 
 
@@ -124,7 +127,7 @@ def _stored_weights(connection, article_ids: list[int]) -> dict[int, dict[int, f
 
 
 def _count_terms(connection, keys: list[int]) -> None:
-    """One more article holds each of these terms of its profile.
+    """One more article holds each of these terms of its profile (and PROFILED: one more).
 
     Only profile terms are counted: a common word is counted until it looks common enough to
     leave profiles, which is all its weight needs, and an article writes 80 rows, not hundreds
@@ -171,6 +174,5 @@ def assign_story(session: Session, article: Article, counts: Counter[str]) -> in
         )
     weights = json.dumps([[key, round(weight, 4)] for key, weight in found.weights.items()])
     connection.execute(insert(_PROFILE), [{"article_id": article.id, "weights": weights}])
-    if found.weights:
-        _count_terms(connection, sorted(found.weights))
+    _count_terms(connection, sorted([PROFILED, *found.weights]))
     return story_id

@@ -13,17 +13,23 @@ from tests.stories.reports import CONVOY_SAILS, GRAIN_DEAL, GRAIN_DEAL_ELSEWHERE
 READER = 3001
 
 
-def feed_publishes(runtime, outlet: str, *raws) -> None:
+def feeds_publish(runtime, *published: tuple[str, list]) -> None:
+    """Each (outlet, articles) stored in one transaction, so one digest tick sees them all."""
     with runtime.session() as session:
-        url = f"https://{outlet.lower()}.example/feed"
-        source = ensure_source(session, kind="feed", url=url, title=f"{outlet} News")
-        ingest_batch(session, list(raws), source=source)
+        for outlet, raws in published:
+            url = f"https://{outlet.lower()}.example/feed"
+            source = ensure_source(session, kind="feed", url=url, title=f"{outlet} News")
+            ingest_batch(session, raws, source=source)
 
 
 async def test_two_feeds_on_the_same_events_reach_the_reader_as_stories(live_bot, emulator):
     await become_instant_subscriber(emulator, READER)
-    await asyncio.to_thread(feed_publishes, live_bot, "Harbour", GRAIN_DEAL)
-    await asyncio.to_thread(feed_publishes, live_bot, "Valley", GRAIN_DEAL_ELSEWHERE, TANK_FACTORY)
+    await asyncio.to_thread(
+        feeds_publish,
+        live_bot,
+        ("Harbour", [GRAIN_DEAL]),
+        ("Valley", [GRAIN_DEAL_ELSEWHERE, TANK_FACTORY]),
+    )
 
     digest = await message_containing(emulator, READER, "3 new articles in 2 stories")
     assert digest.plain_text.count(GRAIN_DEAL.title) == 1
@@ -31,7 +37,7 @@ async def test_two_feeds_on_the_same_events_reach_the_reader_as_stories(live_bot
     assert "2 sources: Harbour News, Valley News" in digest.plain_text
     assert TANK_FACTORY.title in digest.plain_text
 
-    await asyncio.to_thread(feed_publishes, live_bot, "Harbour", CONVOY_SAILS)
+    await asyncio.to_thread(feeds_publish, live_bot, ("Harbour", [CONVOY_SAILS]))
     update = await message_containing(emulator, READER, f"Update: {GRAIN_DEAL.title}")
     assert "Chicago" not in update.plain_text  # the reader had that already
 
