@@ -1,7 +1,7 @@
 """stories
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-01 08:33:26.619845
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ from alembic import op
 
 
 
-revision = '0009'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
@@ -79,6 +79,7 @@ def upgrade() -> None:
         'article', sa.column('id', sa.Integer), sa.column('source_id', sa.Integer),
         sa.column('title', sa.String), sa.column('listed_at', sa.DateTime(timezone=True)),
         sa.column('story_id', sa.Integer),
+        sa.column('owner_chat_id', sa.BigInteger),
     )
     source = sa.table('source', sa.column('id', sa.Integer), sa.column('kind', sa.String))
     story = sa.table(
@@ -89,7 +90,7 @@ def upgrade() -> None:
     rows = connection.execute(
         sa.select(article.c.id, article.c.title, article.c.listed_at)
         .join(source, source.c.id == article.c.source_id)
-        .where(source.c.kind != 'page')
+        .where(source.c.kind != 'page', article.c.owner_chat_id.is_(None))
         .order_by(article.c.id)
     ).all()
     for article_id, title, listed_at in rows:
