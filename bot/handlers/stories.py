@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from bot.conversation import Answer, Asker
 from bot.handlers.reading import preferred_length
+from digests.delivery.callbacks import ShowStory
 from digests.delivery.message import Button, Message, bold, esc, italic, pack_messages, shorten
 from digests.runtime import Runtime
+from digests.store.ids import parse_number
 from digests.stories.views import StoryTimeline, reported_by, story_timeline
 from digests.text.summarize import LENGTHS
 
@@ -46,19 +48,18 @@ def timeline_messages(runtime: Runtime, asker: Asker, story_id: int) -> list[Mes
 def story(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     """/story 12: the story's reports by time, its summary, who said what."""
     query = args.strip().lstrip("#")
-    if not query.isdigit():
+    story_id = parse_number(query)
+    if story_id is None:
         return [Message(html=esc("Send /story followed by a story number from /latest."))]
-    messages = timeline_messages(runtime, asker, int(query))
+    messages = timeline_messages(runtime, asker, story_id)
     if messages is None:
         return [Message(html=esc(f"There is no story #{query}. See /latest for the list."))]
     return messages
 
 
-def on_story_button(runtime: Runtime, asker: Asker, payload: str) -> Answer:
-    """`story:<id>` sends the story's timeline."""
-    if not payload.isdigit():
-        return Answer(notice="That button is out of date.")
-    messages = timeline_messages(runtime, asker, int(payload))
+def on_story_button(runtime: Runtime, asker: Asker, pressed: ShowStory) -> Answer:
+    """The story's timeline, as a new message."""
+    messages = timeline_messages(runtime, asker, pressed.story_id)
     if messages is None:
         return Answer(notice="That story is no longer available.", alert=True)
     return Answer(send=messages)

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, literal_column
 from sqlmodel import Session, col, select
 
-from digests.delivery.callbacks import ReadArticle
+from digests.delivery.callbacks import ReadArticle, ShowStory
 from digests.delivery.message import Button, Message, bold, esc, italic, pack_messages, shorten
 from digests.store.tables import Article, Chat, OutboxMessage, Source, Subscription
 from digests.store.visibility import visible_to
@@ -118,7 +118,7 @@ def _story_block(entry: StoryEntry) -> str:
 def _story_buttons(entry: StoryEntry) -> tuple[Button, ...]:
     buttons = [read_button(entry.newest)]
     if entry.story_id is not None and len(entry.sources) > 1:
-        buttons.append(Button("Timeline", data=f"story:{entry.story_id}"))
+        buttons.append(Button.calling("Timeline", ShowStory(entry.story_id)))
     return tuple(buttons)
 
 
