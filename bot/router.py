@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.conversation import Answer, Asker
-from bot.handlers import actors, admin, feeds, reading, subscribing
+from bot.handlers import actors, admin, feeds, reading, stories, subscribing
 from digests.delivery import callbacks
 from digests.delivery.message import Message, bold, esc, shorten
 from digests.errors import DigestsError, echo
@@ -52,7 +52,8 @@ def help_command(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
 COMMANDS: tuple[Command, ...] = (
     Command("start", "Welcome and what this bot does", reading.start),
     Command("help", "All commands", help_command),
-    Command("latest", "The newest articles", reading.latest),
+    Command("latest", "The newest stories", reading.latest),
+    Command("story", "A story's timeline, summary and who said what", stories.story, "<number>"),
     Command("summary", "Summary of an article or a link", feeds.summary, "<number, title or link>"),
     Command("actor", "What a person said, across articles", actors.actor, "<name>"),
     Command("actors", "The most mentioned people", actors.actors_list),
@@ -76,6 +77,7 @@ BUTTONS: dict[type, ButtonRoute] = {
     callbacks.ShowSummary: ButtonRoute(reading.on_summary_button),
     callbacks.LatestPage: ButtonRoute(reading.on_latest_button),
     callbacks.ReadArticle: ButtonRoute(reading.on_read_button),
+    callbacks.ShowStory: ButtonRoute(stories.on_story_button),
     callbacks.ActorProfile: ButtonRoute(actors.on_actor_button),
     callbacks.FollowActor: ButtonRoute(actors.on_follow_button),
     callbacks.ChangeSetting: ButtonRoute(subscribing.on_settings_button),

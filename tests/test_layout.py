@@ -24,9 +24,9 @@ STAGES = [
     "actors",
     "delivery",
     "reading",
+    "stories",
     "ingest",
     "subscriptions",
-    "stories",
     "ops",
 ]
 # Adapters turn the outside world into plain types; handlers call use cases instead.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.conversation import Answer, Asker
-from digests.delivery.callbacks import LatestPage, ReadArticle, ShowSummary, Subscribe
+from digests.delivery.callbacks import LatestPage, ReadArticle, ShowStory, ShowSummary, Subscribe
 from digests.delivery.message import Button, Message, bold, esc, italic, shorten
 from digests.errors import echo
 from digests.reading.articles import (
@@ -13,11 +13,11 @@ from digests.reading.articles import (
     article_card,
     article_text,
     find_articles,
-    latest_articles,
     summary_of,
 )
 from digests.runtime import Runtime
 from digests.store.ids import is_number, parse_number
+from digests.stories.views import StoryCard, latest_stories, reported_by
 from digests.subscriptions.subscribers import get_subscription
 from digests.text.summarize import LENGTHS
 
@@ -49,22 +49,30 @@ def start(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     return [Message(html=text, buttons=buttons)]
 
 
+def _story_line(card: StoryCard) -> str:
+    reported = reported_by(card.sources)
+    when = card.listed_at.strftime("%d %b %Y")
+    return f"{bold(f'#{card.id}')} {esc(card.title)}\n{italic(f'{reported} · {when}')}"
+
+
+def _story_button(card: StoryCard) -> Button:
+    """A story told by one report opens its summary; one told by several, its timeline."""
+    title = shorten(card.title, BUTTON_TITLE_CHARS)
+    if card.articles > 1 or card.newest_article_id is None:
+        return Button.calling(f"Timeline: {title}", ShowStory(card.id))
+    return Button.calling(f"Get a summary: {title}", ShowSummary(card.newest_article_id))
+
+
 def latest_page(runtime: Runtime, offset: int) -> Message:
+    """The newest stories, each once with how many sources reported it."""
     with runtime.session() as session:
-        cards = latest_articles(session, limit=LATEST_PAGE, offset=offset)
-        has_more = bool(latest_articles(session, limit=1, offset=offset + LATEST_PAGE))
+        cards = latest_stories(session, limit=LATEST_PAGE, offset=offset)
+        has_more = bool(latest_stories(session, limit=1, offset=offset + LATEST_PAGE))
     if not cards:
         return Message(html="No articles yet. New ones arrive as the feeds are polled.")
-    lines = [bold("Latest articles")]
-    lines += [f"{bold(f'#{c.id}')} {esc(c.title)}\n{italic(date_line(c))}" for c in cards]
-    rows: list[tuple[Button, ...]] = [
-        (
-            Button.calling(
-                f"Get a summary: {shorten(c.title, BUTTON_TITLE_CHARS)}", ShowSummary(c.id)
-            ),
-        )
-        for c in cards
-    ]
+    lines = [bold("Latest articles"), *(_story_line(card) for card in cards)]
+    lines.append(italic("/story and a number shows a story's timeline."))
+    rows: list[tuple[Button, ...]] = [(_story_button(card),) for card in cards]
     paging: list[Button] = []
     if offset > 0:
         paging.append(Button.calling("« Newer", LatestPage(max(0, offset - LATEST_PAGE))))

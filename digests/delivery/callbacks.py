@@ -94,6 +94,24 @@ class ReadArticle:
 
 
 @dataclass(frozen=True, slots=True)
+class ShowStory:
+    """A story's timeline: its reports by time, its summary, who said what."""
+
+    prefix: ClassVar[str] = "story"
+    story_id: int
+
+    def fields(self) -> tuple[str, ...]:
+        return (str(self.story_id),)
+
+    @classmethod
+    def parse(cls, fields: list[str]) -> ShowStory | None:
+        match fields:
+            case [raw_id] if (story_id := parse_number(raw_id)) is not None:
+                return cls(story_id)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
 class ActorProfile:
     """A page of what a person said, in place; `new` sends the first page afresh."""
 
@@ -209,6 +227,7 @@ Callback = (
     ShowSummary
     | LatestPage
     | ReadArticle
+    | ShowStory
     | ActorProfile
     | FollowActor
     | ChangeSetting
@@ -221,6 +240,7 @@ _PARSERS: dict[str, Callable[[list[str]], Callback | None]] = {
     ShowSummary.prefix: ShowSummary.parse,
     LatestPage.prefix: LatestPage.parse,
     ReadArticle.prefix: ReadArticle.parse,
+    ShowStory.prefix: ShowStory.parse,
     ActorProfile.prefix: ActorProfile.parse,
     FollowActor.prefix: FollowActor.parse,
     ChangeSetting.prefix: _parse_settings_button,

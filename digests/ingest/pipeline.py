@@ -1,10 +1,12 @@
-"""RawArticle -> Article: clean, title, summarize, find actors (CPU, before any transaction),
-then deduplicate (GUID, canonical URL, content) and store (a short transaction)."""
+"""RawArticle -> Article: clean, title, summarize, find actors and story terms (CPU, before any
+transaction), then deduplicate (GUID, canonical URL, content), store (a short transaction) and
+join the article to its story."""
 
 from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,6 +22,8 @@ from digests.redaction import redact
 from digests.store.enums import SourceKind
 from digests.store.tables import Article, Source, Summary, utcnow
 from digests.store.visibility import visible_to
+from digests.stories.index import STORY_SOURCE_KINDS, assign_story
+from digests.stories.terms import article_terms
 from digests.text.language import detect_language, iso_code, language_name
 from digests.text.summarize import LENGTHS, summarize, summarize_lengths
 from digests.text.titles import headline_from_sentence
@@ -103,6 +107,7 @@ class PreparedArticle:
     title: str = ""
     summaries: dict[str, list[str]] = field(default_factory=dict)
     extraction: Extraction = NO_ACTORS
+    terms: Counter[str] = field(default_factory=Counter)  # what the story index matches on
     rejection: str | None = None
 
     @property
@@ -141,6 +146,7 @@ def _prepare(raw: RawArticle, *, with_actors: bool) -> PreparedArticle:
         title=title,
         summaries=summaries,
         extraction=extract_actors(text, title=title) if with_actors else NO_ACTORS,
+        terms=article_terms(title, text, language=as_read),
     )
 
 
@@ -194,6 +200,8 @@ def ingest_article(
         session.add(Summary(article_id=article.id, length=length, sentences=json.dumps(sentences)))
     if owner_chat_id is None:
         record_actors(session, article, prepared.extraction)
+        if source.kind in STORY_SOURCE_KINDS:  # a reader's own page joins no story
+            assign_story(session, article, prepared.terms)
     report.added.append(article.id)
     return article
 

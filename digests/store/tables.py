@@ -205,6 +205,60 @@ class Article(SQLModel, table=True):
     # When it counts as news, for "newest first": its publication time, or its ingest time when
     # the source gave none or claimed a time in the future.
     listed_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+    # The event it reports (digests.stories); none for pages a reader sent, which stay theirs.
+    story_id: int | None = Field(default=None, foreign_key="story.id", index=True)
+
+
+class Story(SQLModel, table=True):
+    """One event as one or more sources reported it; its articles point at it."""
+
+    __table_args__ = (Index("ix_story_listed", "listed_at", "id"),)
+
+    id: int = Field(default=None, primary_key=True)
+    title: str = Field(max_length=512)  # the first report's headline
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+    listed_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+
+
+class StoryTerm(SQLModel, table=True):
+    """A key term of an article: the index through which a new article finds its story.
+
+    The lookup index covers every column a lookup reads, so candidates come off the index alone.
+    """
+
+    __table_args__ = (Index("ix_storyterm_lookup", "term", "listed_at", "article_id", "story_id"),)
+
+    id: int = Field(default=None, primary_key=True)
+    term: int = Field(sa_column=Column(BigInteger, nullable=False))
+    article_id: int = Field(foreign_key="article.id", index=True)
+    story_id: int = Field(foreign_key="story.id", index=True)
+    listed_at: datetime = Field(sa_column=_utc_column(nullable=False))
+
+
+class StoryProfile(SQLModel, table=True):
+    """An article's weighted terms, compared with a newcomer's to tell one event from another."""
+
+    article_id: int = Field(foreign_key="article.id", primary_key=True)
+    weights: str = Field(sa_column=Column(Text, nullable=False))  # JSON [[term, weight], ...]
+
+
+class TermFrequency(SQLModel, table=True):
+    """In how many stored articles' profiles a term occurs: what makes a shared word telling."""
+
+    term: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    articles: int = 0
+
+
+class StoryDelivery(SQLModel, table=True):
+    """What a chat was sent of a story, so an update shows only what it has not read yet."""
+
+    __table_args__ = (UniqueConstraint("chat_id", "story_id"),)
+
+    id: int = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    story_id: int = Field(foreign_key="story.id", index=True)
+    sentences: str = Field(sa_column=Column(Text, nullable=False))  # JSON list, as sent
+    sent_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
 
 
 class Summary(SQLModel, table=True):

@@ -9,16 +9,18 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, func, literal_column
 from sqlmodel import Session, col, select
 
-from digests.delivery.callbacks import ReadArticle
+from digests.delivery.callbacks import ReadArticle, ShowStory
 from digests.delivery.message import Button, Message, bold, esc, italic, pack_messages, shorten
 from digests.delivery.outbox import Outgoing, enqueue
-from digests.reading.articles import summary_of
 from digests.store.enums import MessageKind, RhythmKind
 from digests.store.tables import Article, Chat, Source, Subscription
 from digests.store.visibility import visible_to
+from digests.stories.deliveries import StoryEntry, story_entries
+from digests.stories.views import reported_by
 from digests.subscriptions.follows import FollowedStatement, take_new_statements
 from digests.subscriptions.schedule import in_quiet_hours, next_digest_at, quiet_hours_end
 from digests.subscriptions.subscribers import rhythm_of
+from digests.text.summarize import LENGTHS
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +94,9 @@ def new_articles_for(
 
 
 def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    if count == 1:
+        return f"{count} {word}"
+    return f"{count} {word[:-1]}ies" if word.endswith("y") else f"{count} {word}s"
 
 
 def _statement_block(statements: Sequence[FollowedStatement]) -> str:
@@ -103,28 +107,36 @@ def _statement_block(statements: Sequence[FollowedStatement]) -> str:
     return "\n\n".join(lines)
 
 
+def _story_block(entry: StoryEntry) -> str:
+    """Headline (marked when it updates a story the reader has), who reported it, its summary."""
+    when = entry.when.strftime("%d %b %Y %H:%M UTC")
+    reported = reported_by(entry.sources)
+    title = f"Update: {entry.title}" if entry.update else entry.title
+    return f"{bold(title)}\n{italic(f'{reported} · {when}')}\n" + esc(" ".join(entry.sentences))
+
+
+def _story_buttons(entry: StoryEntry) -> tuple[Button, ...]:
+    buttons = [read_button(entry.newest)]
+    if entry.story_id is not None and len(entry.sources) > 1:
+        buttons.append(Button.calling("Timeline", ShowStory(entry.story_id)))
+    return tuple(buttons)
+
+
 def render_digest(
-    session: Session,
-    items: list[tuple[Article, Source]],
-    length: str,
-    statements: Sequence[FollowedStatement] = (),
+    entries: list[StoryEntry], statements: Sequence[FollowedStatement] = ()
 ) -> list[Message]:
-    """One block per article (headline, source, time, summary); split only between blocks."""
-    heading = [_plural(len(items), "new article")] if items else []
+    """One block per story (headline, sources, time, summary); split only between blocks."""
+    heading = []
+    if entries:
+        articles = sum(entry.new_articles for entry in entries)
+        stories = "" if len(entries) == articles else f" in {_plural(len(entries), 'story')}"
+        heading.append(_plural(articles, "new article") + stories)
     if statements:
         heading.append(_plural(len(statements), "new statement") + " from people you follow")
     blocks: list[tuple[str, tuple[Button, ...]]] = [
         (bold("Your digest: " + ", ".join(heading)), ())
     ]
-    for article, source in items:
-        summary = summary_of(session, article.id, chat_id=None, length=length)
-        if summary is None:
-            continue
-        when = (article.published_at or article.ingested_at).strftime("%d %b %Y %H:%M UTC")
-        text = f"{bold(article.title)}\n{italic(f'{source.title or source.url} · {when}')}\n" + esc(
-            " ".join(summary.sentences)
-        )
-        blocks.append((text, (read_button(article),)))
+    blocks += [(_story_block(entry), _story_buttons(entry)) for entry in entries]
     if statements:
         blocks.append((_statement_block(statements), ()))
     return pack_messages(blocks)
@@ -152,9 +164,15 @@ def compose_digest(session: Session, subscription: Subscription, *, now: datetim
         return 0
     items, newest_seen = new_articles_for(session, subscription)
     statements = take_new_statements(session, subscription)
+    entries = story_entries(
+        session,
+        chat_id=subscription.chat_id,
+        items=items,
+        sentences=LENGTHS[subscription.summary_length],
+    )
     queued = 0
-    if items or statements:
-        messages = render_digest(session, items, subscription.summary_length, statements)
+    if entries or statements:
+        messages = render_digest(entries, statements)
         newest_statement = statements[-1].statement_id if statements else 0
         base_key = f"{subscription.id}:{subscription.last_article_id}:{newest_statement}"
         queued = enqueue(

@@ -70,6 +70,9 @@ def test_upgrading_a_populated_sqlite_database_keeps_its_data(tmp_path):
     with engine.connect() as connection:
         listed = connection.execute(text("SELECT listed_at FROM article")).scalar_one()
         summaries = connection.execute(text("SELECT count(*) FROM summary")).scalar_one()
+        story = connection.execute(
+            text("SELECT story.title FROM article JOIN story ON story.id = article.story_id")
+        ).scalar_one()
     assert str(listed).startswith("2026-01-02")
     assert summaries == 1
     with session_scope(engine) as session:  # the stored states read back as their enums
@@ -79,6 +82,7 @@ def test_upgrading_a_populated_sqlite_database_keeps_its_data(tmp_path):
         Priority.DIGEST,
         None,
     )
+    assert story == "Title"  # an article stored before stories is a story of its own
 
 
 def _rows(connection, table: str) -> list[tuple]:

@@ -1,0 +1,1 @@
+"""Parts of benchmarks/stories.py: the labelled set, the grouping figures, generated articles."""
