@@ -29,10 +29,16 @@ from benchmarks.story_set.generated import ArticleMaker  # noqa: E402
 from benchmarks.story_set.grouping import pairwise_scores  # noqa: E402
 from benchmarks.story_set.labelled import Report, labelled_set, load_cnn  # noqa: E402
 from benchmarks.story_set.related import unrelated  # noqa: E402
-from digests.ingest.pipeline import IngestReport, ensure_source, ingest_article  # noqa: E402
+from digests.ingest.pipeline import (  # noqa: E402
+    IngestReport,
+    ensure_source,
+    ingest_article,
+    prepare_article,
+)
 from digests.ingest.sources.raw import RawArticle  # noqa: E402
 from digests.ingest.urls import content_hash  # noqa: E402
 from digests.store.db import make_engine, migrate, session_scope  # noqa: E402
+from digests.store.enums import SourceKind  # noqa: E402
 from digests.store.tables import Article  # noqa: E402
 from digests.stories import match  # noqa: E402
 from digests.stories.index import assign_story  # noqa: E402
@@ -67,7 +73,7 @@ def group(engine: Engine, reports: list[Report]) -> list[int]:
         for index, report in enumerate(reports):
             if report.outlet not in sources:
                 url = f"https://{report.outlet}.example/feed"
-                sources[report.outlet] = ensure_source(session, kind="feed", url=url)
+                sources[report.outlet] = ensure_source(session, kind=SourceKind.FEED, url=url)
             raw = RawArticle(
                 text=report.text,
                 title=report.title,
@@ -75,7 +81,8 @@ def group(engine: Engine, reports: list[Report]) -> list[int]:
                 language="en",
             )
             source = sources[report.outlet]
-            article = ingest_article(session, raw, source=source, report=IngestReport())
+            prepared = prepare_article(raw)
+            article = ingest_article(session, prepared, source=source, report=IngestReport())
             found.append(article.story_id if article else -index)
     return found
 

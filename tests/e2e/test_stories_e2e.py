@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from digests.ingest.pipeline import ensure_source, ingest_batch
+from digests.ingest.pipeline import ensure_source, ingest_batch, prepare_batch
 from tests.e2e.test_bot_e2e import button, say
 from tests.e2e.test_feeds_e2e import become_instant_subscriber, message_containing
 from tests.stories.reports import CONVOY_SAILS, GRAIN_DEAL, GRAIN_DEAL_ELSEWHERE, TANK_FACTORY
@@ -19,7 +19,7 @@ def feeds_publish(runtime, *published: tuple[str, list]) -> None:
         for outlet, raws in published:
             url = f"https://{outlet.lower()}.example/feed"
             source = ensure_source(session, kind="feed", url=url, title=f"{outlet} News")
-            ingest_batch(session, raws, source=source)
+            ingest_batch(session, prepare_batch(raws), source=source)
 
 
 async def test_two_feeds_on_the_same_events_reach_the_reader_as_stories(live_bot, emulator):

@@ -3,7 +3,7 @@ grouping lives in SQL, so a restart or another instance carries on where it stop
 
 from sqlmodel import func, select
 
-from digests.ingest.pipeline import ensure_source, ingest_batch
+from digests.ingest.pipeline import ensure_source, ingest_batch, prepare_batch
 from digests.runtime import Runtime
 from digests.store.db import make_engine
 from digests.store.tables import Article, Story
@@ -13,7 +13,7 @@ from tests.stories.reports import GRAIN_DEAL, GRAIN_DEAL_ELSEWHERE, TANK_FACTORY
 def ingest(runtime: Runtime, raw, outlet: str) -> Article:
     with runtime.session() as session:
         source = ensure_source(session, kind="feed", url=f"https://{outlet}.example/feed")
-        report = ingest_batch(session, [raw], source=source)
+        report = ingest_batch(session, prepare_batch([raw]), source=source)
         return session.get(Article, report.added[0])
 
 
@@ -51,7 +51,7 @@ def test_stories_survive_a_restart(seeded, database_url):
 def test_a_page_a_reader_sent_joins_no_story(seeded):
     with seeded.session() as session:
         source = ensure_source(session, kind="page", url="https://first.example/grain")
-        report = ingest_batch(session, [GRAIN_DEAL], source=source)
+        report = ingest_batch(session, prepare_batch([GRAIN_DEAL]), source=source)
         article = session.get(Article, report.added[0])
     assert article.story_id is None
     assert ingest(seeded, GRAIN_DEAL_ELSEWHERE, "second").story_id is not None

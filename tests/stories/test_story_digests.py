@@ -2,7 +2,7 @@
 
 from sqlmodel import select
 
-from digests.ingest.pipeline import ensure_source, ingest_batch
+from digests.ingest.pipeline import ensure_source, ingest_batch, prepare_batch
 from digests.store.tables import OutboxMessage
 from digests.subscriptions.digest import compose_digest, due_subscriptions
 from digests.subscriptions.subscribers import ChatInfo, change_setting, subscribe
@@ -22,7 +22,7 @@ def ingest(runtime, outlet: str, *raws) -> None:
     with runtime.session() as session:
         url = f"https://{outlet}.example/feed"
         source = ensure_source(session, kind="feed", url=url, title=OUTLETS[outlet])
-        ingest_batch(session, list(raws), source=source)
+        ingest_batch(session, prepare_batch(list(raws)), source=source)
 
 
 def digest_texts(runtime, clock) -> list[str]:
