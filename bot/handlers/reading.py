@@ -49,10 +49,13 @@ def start(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     return [Message(html=text, buttons=buttons)]
 
 
-def latest_page(runtime: Runtime, offset: int) -> Message:
+def latest_page(runtime: Runtime, asker: Asker, offset: int) -> Message:
     with runtime.session() as session:
-        cards = latest_articles(session, limit=LATEST_PAGE, offset=offset)
-        has_more = bool(latest_articles(session, limit=1, offset=offset + LATEST_PAGE))
+        chat = asker.chat.id
+        cards = latest_articles(session, chat_id=chat, limit=LATEST_PAGE, offset=offset)
+        has_more = bool(
+            latest_articles(session, chat_id=chat, limit=1, offset=offset + LATEST_PAGE)
+        )
     if not cards:
         return Message(html="No articles yet. New ones arrive as the feeds are polled.")
     lines = [bold("Latest articles")]
@@ -76,7 +79,7 @@ def latest_page(runtime: Runtime, offset: int) -> Message:
 
 
 def latest(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
-    return [latest_page(runtime, 0)]
+    return [latest_page(runtime, asker, 0)]
 
 
 def preferred_length(runtime: Runtime, chat_id: int) -> str:
@@ -116,7 +119,7 @@ def summary(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     length = preferred_length(runtime, asker.chat.id)
     if not query:
         usage = "Send /summary followed by an article number from /latest, e.g. /summary 3."
-        return [Message(html=esc(usage)), latest_page(runtime, 0)]
+        return [Message(html=esc(usage)), latest_page(runtime, asker, 0)]
     if is_number(query):
         article_id = parse_number(query)
         message = (
@@ -152,8 +155,8 @@ def on_summary_button(runtime: Runtime, asker: Asker, pressed: ShowSummary) -> A
 
 def on_latest_button(runtime: Runtime, asker: Asker, pressed: LatestPage) -> Answer:
     if pressed.new:
-        return Answer(send=[latest_page(runtime, 0)])
-    return Answer(edit=latest_page(runtime, pressed.offset))
+        return Answer(send=[latest_page(runtime, asker, 0)])
+    return Answer(edit=latest_page(runtime, asker, pressed.offset))
 
 
 def on_read_button(runtime: Runtime, asker: Asker, pressed: ReadArticle) -> Answer:

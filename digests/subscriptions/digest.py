@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, literal_column
+from sqlalchemy import ColumnElement, exists, func, literal_column, or_
 from sqlmodel import Session, col, select
 
 from digests.delivery.callbacks import ReadArticle
@@ -15,9 +15,10 @@ from digests.delivery.outbox import Outgoing, enqueue
 from digests.reading.articles import summary_of
 from digests.store.enums import MessageKind, RhythmKind
 from digests.store.tables import Article, Chat, Source, Subscription
-from digests.store.visibility import visible_to
+from digests.store.visibility import news_for, visible_to
 from digests.subscriptions.follows import FollowedStatement, take_new_statements
 from digests.subscriptions.schedule import in_quiet_hours, next_digest_at, quiet_hours_end
+from digests.subscriptions.sources import kept_by
 from digests.subscriptions.subscribers import rhythm_of
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ def due_subscriptions(session: Session, *, now: datetime, limit: int = 500) -> l
     )
     instant = [
         col(Subscription.rhythm) == INSTANT,
-        col(Subscription.last_article_id) < newest,
+        or_(col(Subscription.last_article_id) < newest, _own_feeds_have_news()),
         col(Subscription.next_digest_at) <= now,  # later only while quiet hours hold them back
     ]
     if len(scheduled) == limit:  # a full page: instant ones due after its last would not fit
@@ -50,6 +51,17 @@ def due_subscriptions(session: Session, *, now: datetime, limit: int = 500) -> l
     waiting = [*scheduled, *_due(session, limit, *instant)]
     # An instant subscription always has a slot in practice; one without counts as due now.
     return sorted(waiting, key=lambda s: (s.next_digest_at or now, s.id))[:limit]
+
+
+def _own_feeds_have_news() -> ColumnElement[bool]:
+    """SQL condition on Subscription: a feed the chat added for itself brought an article it
+    has not had yet (read off the owner's articles, so only chats with feeds of their own pay)."""
+    return exists().where(
+        col(Article.owner_chat_id) == col(Subscription.chat_id),
+        col(Article.id) > col(Subscription.last_article_id),
+        col(Source.id) == col(Article.source_id),
+        col(Source.owner_chat_id) == col(Subscription.chat_id),
+    )
 
 
 def _due(session: Session, limit: int, *conditions) -> list[Subscription]:
@@ -74,21 +86,24 @@ def _matches(article: Article, include: list[str], exclude: list[str]) -> bool:
 def new_articles_for(
     session: Session, subscription: Subscription
 ) -> tuple[list[tuple[Article, Source]], int]:
-    """Articles for everyone above the subscriber's watermark that pass their filters (oldest
-    first), and the newest article id looked at, which becomes the new watermark. Pages readers
-    sent are not news, not even for the reader who sent them."""
+    """Articles above the subscriber's watermark from the sources they keep (the shared ones
+    and their own feeds) that pass their filters (oldest first), and the newest article id
+    looked at, which becomes the new watermark. Pages readers sent are not news, not even for
+    the reader who sent them."""
     include = [w for w in subscription.include_keywords.split(",") if w]
     exclude = [w for w in subscription.exclude_keywords.split(",") if w]
     rows = session.exec(
-        select(Article, Source)
+        select(Article, Source, kept_by(subscription.chat_id))
         .join(Source, col(Source.id) == col(Article.source_id))
-        .where(col(Article.id) > subscription.last_article_id, visible_to(None))
+        .where(col(Article.id) > subscription.last_article_id, news_for(subscription.chat_id))
         .order_by(col(Article.id).desc())
         .limit(MAX_ARTICLES_PER_DIGEST * 5)
     ).all()
-    matching = [(a, s) for a, s in rows if _matches(a, include, exclude)][:MAX_ARTICLES_PER_DIGEST]
+    # The articles of sources turned off are looked at (and passed) like any filtered out, so
+    # the watermark moves past them and an instant digest never waits on them.
+    matching = [(a, s) for a, s, kept in rows if kept and _matches(a, include, exclude)]
     newest_seen = rows[0][0].id if rows else subscription.last_article_id
-    return list(reversed(matching)), newest_seen
+    return list(reversed(matching[:MAX_ARTICLES_PER_DIGEST])), newest_seen
 
 
 def _plural(count: int, word: str) -> str:
@@ -108,6 +123,8 @@ def render_digest(
     items: list[tuple[Article, Source]],
     length: str,
     statements: Sequence[FollowedStatement] = (),
+    *,
+    chat_id: int | None = None,
 ) -> list[Message]:
     """One block per article (headline, source, time, summary); split only between blocks."""
     heading = [_plural(len(items), "new article")] if items else []
@@ -117,7 +134,7 @@ def render_digest(
         (bold("Your digest: " + ", ".join(heading)), ())
     ]
     for article, source in items:
-        summary = summary_of(session, article.id, chat_id=None, length=length)
+        summary = summary_of(session, article.id, chat_id=chat_id, length=length)
         if summary is None:
             continue
         when = (article.published_at or article.ingested_at).strftime("%d %b %Y %H:%M UTC")
@@ -154,7 +171,9 @@ def compose_digest(session: Session, subscription: Subscription, *, now: datetim
     statements = take_new_statements(session, subscription)
     queued = 0
     if items or statements:
-        messages = render_digest(session, items, subscription.summary_length, statements)
+        messages = render_digest(
+            session, items, subscription.summary_length, statements, chat_id=subscription.chat_id
+        )
         newest_statement = statements[-1].statement_id if statements else 0
         base_key = f"{subscription.id}:{subscription.last_article_id}:{newest_statement}"
         queued = enqueue(
