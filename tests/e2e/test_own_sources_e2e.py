@@ -15,7 +15,8 @@ from digests.ingest.seeding import ingest_seeds
 from digests.ingest.sources.raw import RawArticle
 from digests.ingest.sources.seeds import SEED_SOURCE_NAME, SEED_SOURCE_URL
 from digests.runtime import Runtime
-from digests.store.tables import Article
+from digests.store.tables import Article, Source
+from digests.subscriptions.sources import NO_SUCH_SOURCE
 from tests.e2e.conftest import bot_settings, run_bot
 from tests.e2e.test_bot_e2e import button, eventually, say
 from tests.e2e.test_feeds_e2e import (
@@ -114,6 +115,13 @@ async def test_a_readers_own_feed_reaches_their_chat_only(user_feeds_bot, emulat
     for line in ("/latest", f"/summary {article_id}", "/summary Ferries", "/sources", "/feeds"):
         [reply] = await say(emulator, line, chat_id=BOB)
         assert story_title(1) not in reply.plain_text and "Harbour News" not in reply.plain_text
+    with user_feeds_bot.session() as session:
+        feed_id = session.exec(select(Source.id).where(Source.owner_chat_id == ALICE)).one()
+    [bobs] = await say(emulator, "/sources", chat_id=BOB)
+    forged = emulator.user_presses(BOB, bobs.message_id, f"src:off:{feed_id}:0", forged=True)
+    await eventually(lambda: any(a.callback_query_id == forged for a in emulator.callback_answers))
+    [answer] = [a for a in emulator.callback_answers if a.callback_query_id == forged]
+    assert answer.text == NO_SUCH_SOURCE
     query = emulator.user_types_inline(BOB, "Ferries")
     assert (await emulator.wait_for_inline_answer(query)).results == []
     assert not any(story_title(1) in m.plain_text for m in emulator.sent(BOB))
