@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlmodel import select
 
-from digests.ingest.pipeline import ensure_source, ingest_batch
+from digests.ingest.pipeline import ensure_source, ingest_batch, prepare_batch
 from digests.ingest.seeding import ingest_seeds
 from digests.ingest.sources.raw import RawArticle
 from digests.ingest.sources.seeds import SEED_SOURCE_NAME, SEED_SOURCE_URL
@@ -43,7 +43,9 @@ def story(title: str, url: str) -> RawArticle:
 def add_news(runtime: Runtime, source_url: str, kind: str, title: str) -> None:
     with runtime.session() as session:
         source = ensure_source(session, kind=kind, url=source_url)
-        ingest_batch(session, [story(title, f"{source_url}/{len(title)}")], source=source)
+        ingest_batch(
+            session, prepare_batch([story(title, f"{source_url}/{len(title)}")]), source=source
+        )
 
 
 async def own_feeds_bot(engine, database_url, clock, emulator, **overrides):

@@ -193,8 +193,8 @@ def test_pages_kept_before_owners_were_recorded_are_forgotten(engine):
         )
 
 
-def test_chats_own_feeds_go_down_with_0010_and_one_address_may_be_several_chats_own(engine):
-    """0010 on SQLite and PostgreSQL: down, a chat's own feed and its articles go (they would be
+def test_chats_own_feeds_go_down_with_0011_and_one_address_may_be_several_chats_own(engine):
+    """0011 on SQLite and PostgreSQL: down, a chat's own feed and its articles go (they would be
     everyone's) and the shared ones stay; up again, addresses are unique per owner."""
     from datetime import UTC, datetime
 
@@ -219,7 +219,7 @@ def test_chats_own_feeds_go_down_with_0010_and_one_address_may_be_several_chats_
             ],
         )
         connection.execute(insert(MutedSource), [{"chat_id": 7, "source_id": 1}])
-    _downgrade_keeping_rows(engine, "0009")
+    _downgrade_keeping_rows(engine, "0010")
     with engine.connect() as connection:
         assert _rows(connection, "source") == [(1,)] and _rows(connection, "article") == [(1,)]
     migrate(engine)

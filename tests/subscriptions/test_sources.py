@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from digests.ingest.pipeline import ensure_source, ingest_batch
+from digests.ingest.pipeline import ensure_source, ingest_batch, prepare_batch
 from digests.ingest.sources.raw import RawArticle
 from digests.ops.stats import collect
 from digests.store.tables import Source, Subscription
@@ -39,7 +39,7 @@ def publish(runtime, url: str, title: str, *, owner: int | None = None) -> int:
             source = Source(kind="feed", url=url, owner_chat_id=owner)
             session.add(source)
             session.flush()
-        ingest_batch(session, [story(title)], source=source, owner_chat_id=owner)
+        ingest_batch(session, prepare_batch([story(title)]), source=source, owner_chat_id=owner)
         return source.id
 
 
