@@ -29,6 +29,7 @@ from bot.jobs import Ticker
 from bot.render import send_kwargs
 from bot.sender import ReplyPacing, TelegramSender
 from bot.updates import PerChatOrder
+from digests.config import Settings
 from digests.delivery.identity import claim_identity
 from digests.delivery.message import CAPTION_LIMIT, Message, esc, fit_message, shorten
 from digests.delivery.pacing import Limits
@@ -207,7 +208,8 @@ def export_callback(runtime: Runtime):
 
     async def on_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         asker = await asker_of(update, context)
-        document = await asyncio.to_thread(router.export_opml, runtime, asker)
+        args = " ".join(context.args or [])
+        document = await asyncio.to_thread(router.export_opml, runtime, asker, args)
         if isinstance(document, list):
             await send_all(context, asker.chat.id, document)
             return
@@ -271,13 +273,14 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.warning("could not tell the user about the error")
 
 
-async def register_commands(application: Application, admin_ids: list[int]) -> None:
+async def register_commands(application: Application, settings: Settings) -> None:
     """Everyone sees the reader commands; each admin's private chat also lists admin commands."""
+    admin_ids = settings.admin_user_ids
     await application.bot.set_my_commands(
-        [BotCommand(c.name, c.description) for c in router.visible_commands(admin=False)]
+        [BotCommand(c.name, c.description) for c in router.visible_commands(settings, admin=False)]
     )
     admin_commands = [
-        BotCommand(c.name, c.description) for c in router.visible_commands(admin=True)
+        BotCommand(c.name, c.description) for c in router.visible_commands(settings, admin=True)
     ]
     for admin_id in admin_ids:
         try:
@@ -297,7 +300,7 @@ def build_application(runtime: Runtime) -> Application:
     identity = claim_identity(settings.database_url)
 
     async def post_init(application: Application) -> None:
-        await register_commands(application, settings.admin_user_ids)
+        await register_commands(application, settings)
         sender = TelegramSender(application.bot, paid_broadcast=paid)
         ticker = Ticker(runtime, sender, pacer, owner=identity.name)
         application.bot_data["ticker"] = ticker

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.conversation import Answer, Asker
-from bot.handlers import actors, admin, feeds, reading, stories, subscribing
+from bot.handlers import actors, admin, feeds, reading, sources, stories, subscribing
+from digests.config import Settings
 from digests.delivery import callbacks
 from digests.delivery.message import Message, bold, esc, shorten
 from digests.errors import DigestsError, echo
@@ -28,6 +29,10 @@ class Command:
     handler: CommandHandler
     usage: str = ""
     admin_only: bool = False  # listed to admins only, and refused to anyone else
+    user_feed: bool = False  # a feed command: everyone's with USER_FEEDS, for their own feeds
+
+    def open_to_all(self, settings: Settings) -> bool:
+        return not self.admin_only or (self.user_feed and settings.user_feeds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,15 +41,16 @@ class ButtonRoute:
     admin_only: bool = False  # refused to anyone but an admin, whoever saw the button
 
 
-def visible_commands(*, admin: bool) -> list[Command]:
-    return [command for command in COMMANDS if admin or not command.admin_only]
+def visible_commands(settings: Settings, *, admin: bool) -> list[Command]:
+    return [command for command in COMMANDS if admin or command.open_to_all(settings)]
 
 
 def help_command(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     lines = [bold("What I can do")]
+    admin = runtime.is_admin(asker.user_id)
     lines += [
         f"/{c.name}{(' ' + esc(c.usage)) if c.usage else ''} — {esc(c.description)}"
-        for c in visible_commands(admin=runtime.is_admin(asker.user_id))
+        for c in visible_commands(runtime.settings, admin=admin)
     ]
     return [Message(html="\n".join(lines))]
 
@@ -60,15 +66,18 @@ COMMANDS: tuple[Command, ...] = (
     Command("subscribe", "Get digests of new articles", subscribing.subscribe_command),
     Command("unsubscribe", "Stop digests", subscribing.unsubscribe_command),
     Command("settings", "Digest time, time zone, length, topics", subscribing.settings_command),
+    Command("sources", "Choose the sources of your digests", sources.sources_command),
     Command(
         "breaking", "Send a breaking update to all subscribers", admin.breaking, "<text>", True
     ),
     Command("stats", "Subscribers, queue and delivery figures", admin.stats, admin_only=True),
-    Command("addfeed", "Poll a feed (or a site's feed)", feeds.addfeed, "<address>", True),
-    Command("removefeed", "Stop polling a feed", feeds.removefeed, "<number or address>", True),
-    Command("feeds", "The feeds polled and their health", feeds.feeds_list, admin_only=True),
-    Command("importopml", "Add the feeds of an OPML file", feeds.importopml, admin_only=True),
-    Command("exportopml", "The polled feeds as an OPML file", feeds.exportopml, admin_only=True),
+    Command("addfeed", "Poll a feed (or a site's feed)", feeds.addfeed, "<address>", True, True),
+    Command(
+        "removefeed", "Stop polling a feed", feeds.removefeed, "<number or address>", True, True
+    ),
+    Command("feeds", "The feeds polled and their health", feeds.feeds_list, "", True, True),
+    Command("importopml", "Add the feeds of an OPML file", feeds.importopml, "", True, True),
+    Command("exportopml", "The polled feeds as an OPML file", feeds.exportopml, "", True, True),
 )
 COMMANDS_BY_NAME = {command.name: command for command in COMMANDS}
 
@@ -83,6 +92,8 @@ BUTTONS: dict[type, ButtonRoute] = {
     callbacks.ChangeSetting: ButtonRoute(subscribing.on_settings_button),
     callbacks.UnfollowFromSettings: ButtonRoute(subscribing.on_unfollow_button),
     callbacks.Subscribe: ButtonRoute(subscribing.on_subscribe_button),
+    callbacks.SourcesPage: ButtonRoute(sources.on_sources_page),
+    callbacks.ToggleSource: ButtonRoute(sources.on_toggle_source),
     callbacks.BreakingAction: ButtonRoute(admin.on_breaking_button, admin_only=True),
 }
 
@@ -113,7 +124,9 @@ def refusal(runtime: Runtime, asker: Asker, name: str) -> list[Message] | None:
 
     Transports ask before work done outside the router, such as downloading an uploaded file.
     """
-    return None if _may(runtime, asker, COMMANDS_BY_NAME[name].admin_only) else _say(REFUSAL)
+    command = COMMANDS_BY_NAME[name]
+    admin_only = not command.open_to_all(runtime.settings)
+    return None if _may(runtime, asker, admin_only) else _say(REFUSAL)
 
 
 def run_command(runtime: Runtime, asker: Asker, name: str, args: str) -> list[Message]:
@@ -133,9 +146,16 @@ def import_opml(runtime: Runtime, asker: Asker, data: bytes) -> list[Message]:
     )
 
 
-def export_opml(runtime: Runtime, asker: Asker) -> feeds.Document | list[Message]:
+def export_opml(runtime: Runtime, asker: Asker, args: str = "") -> feeds.Document | list[Message]:
     """The OPML export as a file, under the same rule as /exportopml."""
-    return refusal(runtime, asker, "exportopml") or feeds.opml_document(runtime, asker)
+    return refusal(runtime, asker, "exportopml") or _answered_document(runtime, asker, args)
+
+
+def _answered_document(runtime: Runtime, asker: Asker, args: str) -> feeds.Document | list[Message]:
+    try:
+        return feeds.opml_document(runtime, asker, args)
+    except DigestsError as error:
+        return _say(error.user_message)
 
 
 async def summarize_post(

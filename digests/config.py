@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     scheduler_tick_seconds: float = Field(default=60.0, gt=0)
     feed_poll_seconds: float = Field(default=900.0, gt=0)
     allow_private_urls: bool = False
+    user_feeds: bool = False
+    user_feed_limit: int = Field(default=20, ge=0)
     fetch_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     fetch_timeout_seconds: float = Field(default=15.0, gt=0)
     allow_paid_broadcast: bool = False

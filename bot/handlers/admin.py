@@ -60,4 +60,11 @@ def stats(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
         lines += [f"{count} × {esc(reason)}" for reason, count in numbers.failures]
     else:
         lines.append("No failures in the last 24 hours.")
+    feeds, chats = numbers.own_feeds
+    lines.append(f"Feeds of their own: {feeds} in {chats} chats")
+    if numbers.muted_sources:
+        lines.append(bold("Sources turned off (chats)"))
+        lines += [f"{m.chats} × {esc(m.title)}" for m in numbers.muted_sources]
+    else:
+        lines.append("No chat turned a source off.")
     return [Message(html="\n".join(lines))]

@@ -1,4 +1,5 @@
-"""Feed admin commands and OPML files; summaries of the links and texts users send.
+"""Feed commands and OPML files (admins' shared feeds, a chat's own with USER_FEEDS); summaries
+of the links and texts users send.
 
 Command handlers are called in a worker thread (both transports use asyncio.to_thread), so the
 async use cases behind /addfeed run their own event loop there. Summaries of posts are async:
@@ -9,14 +10,15 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.conversation import Asker
 from bot.handlers.reading import preferred_length, summary_message
 from bot.handlers.reading import summary as summary_by_title
 from digests.delivery.message import Message, bold, esc, italic, pack_blocks
 from digests.ingest import feeds as feed_admin
-from digests.ingest.feeds import AddedFeed, FeedStatus, ImportReport
+from digests.ingest.feeds import AddedFeed, FeedError, FeedStatus, ImportReport
+from digests.ingest.polling import poll_interval
 from digests.ingest.user_links import (
     NO_ARTICLE,
     LinkError,
@@ -25,6 +27,7 @@ from digests.ingest.user_links import (
     text_summary,
 )
 from digests.runtime import Runtime
+from digests.store.tables import Source
 
 IMPORT_PROMPT = (
     "Send me the OPML file as a reply to this message, or with /importopml as its caption."
@@ -49,30 +52,70 @@ class Document:
     caption: str
 
 
+MINE = "mine"  # `/addfeed mine <address>`: an admin's feed of their own chat, not a shared one
+NOT_A_CHAT_ADMIN = "Only the chat's administrators can change its feeds."
+NO_OWN_FEEDS = "Feeds of a chat's own are off here (USER_FEEDS)."
+
+
+@dataclass(frozen=True, slots=True)
+class FeedScope:
+    """Whose feeds a feed command works on, and the rest of what was typed."""
+
+    owner_chat_id: int | None  # None: the shared feeds
+    args: str
+
+
+def feed_scope(runtime: Runtime, asker: Asker, args: str) -> FeedScope:
+    """An admin's feed commands work on the shared feeds (`mine` first: on the chat's own);
+    anyone else's (let through by the router with USER_FEEDS only) on the chat's own.
+
+    Raises FeedError when the chat may not have feeds of its own, or the asker may not change
+    them. Checked on every request: admins can be removed any time.
+    """
+    word, _, rest = args.strip().partition(" ")
+    mine = word.lower() == MINE
+    if runtime.is_admin(asker.user_id) and not mine:
+        return FeedScope(None, args)
+    if not runtime.settings.user_feeds:
+        raise FeedError(NO_OWN_FEEDS)
+    if not asker.can_manage_chat:
+        raise FeedError(NOT_A_CHAT_ADMIN)
+    return FeedScope(asker.chat.id, rest if mine else args)
+
+
 def _say(text: str) -> list[Message]:
     return [Message(html=esc(text))]
+
+
+def _yours(scope: FeedScope) -> str:
+    return "" if scope.owner_chat_id is None else " of this chat's own"
 
 
 # --- /addfeed, /removefeed, /feeds --------------------------------------------------------------
 
 
 def addfeed(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
-    if not args.strip():
+    scope = feed_scope(runtime, asker, args)
+    if not scope.args.strip():
         return _say("Send the feed's address: /addfeed https://example.com/feed.xml")
-    added = asyncio.run(feed_admin.add_feed(runtime, args))
-    return [Message(html=_added_text(added, runtime.settings.feed_poll_seconds))]
+    owner = scope.owner_chat_id
+    added = asyncio.run(feed_admin.add_feed(runtime, scope.args, owner_chat_id=owner))
+    with runtime.session() as session:
+        interval = poll_interval(session.get_one(Source, added.source_id), runtime.settings)
+    return [Message(html=_added_text(added, interval, own=owner is not None))]
 
 
-def _added_text(added: AddedFeed, poll_seconds: float) -> str:
+def _added_text(added: AddedFeed, interval: timedelta, *, own: bool) -> str:
     if added.already_polled:
         return esc(f"I already poll “{added.title}” (#{added.source_id}).")
+    heading = "Feed added for this chat only" if own else "Feed added"
     lines = [
-        f"{bold('Feed added')}: {esc(added.title)} (#{added.source_id})",
+        f"{bold(heading)}: {esc(added.title)} (#{added.source_id})",
         esc(added.url),
         esc(
             f"First poll: {_count(added.added, 'new article')}"
             + (f", {added.duplicates} already known" if added.duplicates else "")
-            + f". I check it every {round(poll_seconds / 60)} min."
+            + f". I check it every {round(interval.total_seconds() / 60)} min."
         ),
     ]
     if added.error:
@@ -85,20 +128,27 @@ def _count(number: int, noun: str) -> str:
 
 
 def removefeed(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
-    if not args.strip():
+    scope = feed_scope(runtime, asker, args)
+    if not scope.args.strip():
         return _say("Tell me which feed: /removefeed 3 or /removefeed <address> (see /feeds).")
     with runtime.session() as session:
-        source = feed_admin.remove_feed(session, args)
+        source = feed_admin.remove_feed(session, scope.args, owner_chat_id=scope.owner_chat_id)
         title = source.title or source.url
     return _say(f"I stopped polling “{title}”. Its articles stay.")
 
 
 def feeds_list(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
+    scope = feed_scope(runtime, asker, args)
     with runtime.session() as session:
-        statuses = feed_admin.feed_statuses(session)
+        statuses = feed_admin.feed_statuses(session, owner_chat_id=scope.owner_chat_id)
     if not statuses:
-        return _say("No feeds yet. Add one with /addfeed <address>.")
-    blocks = [bold(f"Feeds ({len(statuses)})"), *map(_status_block, statuses)]
+        return _say(f"No feeds{_yours(scope)} yet. Add one with /addfeed <address>.")
+    heading = "Feeds" if scope.owner_chat_id is None else "This chat's own feeds"
+    if scope.owner_chat_id is not None:
+        heading += f" ({len(statuses)} of {runtime.settings.user_feed_limit})"
+    else:
+        heading += f" ({len(statuses)})"
+    blocks = [bold(heading), *map(_status_block, statuses)]
     return [Message(html=part) for part in pack_blocks(blocks)]
 
 
@@ -126,6 +176,7 @@ def _when(moment: datetime | None, otherwise: str = "never") -> str:
 
 def importopml(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     """Without a file there is nothing to read yet: ask for it."""
+    feed_scope(runtime, asker, "")  # refused here already, not after an upload
     return _say(IMPORT_PROMPT)
 
 
@@ -134,8 +185,12 @@ def is_import_prompt(text: str | None) -> bool:
 
 
 def import_opml_file(runtime: Runtime, asker: Asker, data: bytes) -> list[Message]:
+    """An uploaded file: an admin's feeds are shared, anyone else's the chat's own."""
+    scope = feed_scope(runtime, asker, "")
     with runtime.session() as session:
-        report = feed_admin.import_opml(session, data)
+        report = feed_admin.import_opml(
+            session, data, owner_chat_id=scope.owner_chat_id, limit=runtime.settings.user_feed_limit
+        )
     return _say(_import_text(report))
 
 
@@ -146,18 +201,22 @@ def _import_text(report: ImportReport) -> str:
     )
     if report.invalid:
         text += f", {len(report.invalid)} ignored (not http or https addresses)"
+    if report.over_limit:
+        text += f", {len(report.over_limit)} left out (this chat has as many feeds as I keep)"
     return text + ". New feeds are polled from the next scheduler tick; /feeds lists them."
 
 
-def opml_document(runtime: Runtime, asker: Asker) -> Document:
+def opml_document(runtime: Runtime, asker: Asker, args: str = "") -> Document:
+    """The export of the feeds in scope as a file (FeedError for whoever has none)."""
+    scope = feed_scope(runtime, asker, args)
     with runtime.session() as session:
-        data = feed_admin.export_opml(session)
-    return Document(EXPORT_NAME, data, "The feeds I poll, as OPML for any feed reader.")
+        data = feed_admin.export_opml(session, owner_chat_id=scope.owner_chat_id)
+    return Document(EXPORT_NAME, data, f"The feeds{_yours(scope)} I poll, as OPML for any reader.")
 
 
 def exportopml(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     """For text transports (the console): the OPML itself; Telegram sends `opml_document`."""
-    document = opml_document(runtime, asker)
+    document = opml_document(runtime, asker, args)
     return [Message(html=f"<pre>{esc(document.data.decode('utf-8'))}</pre>")]
 
 

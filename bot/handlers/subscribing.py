@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.conversation import Answer, Asker
+from bot.handlers.sources import open_button
 from digests.delivery.callbacks import ChangeSetting, Subscribe, UnfollowFromSettings
 from digests.delivery.message import Button, Message, bold, esc, italic
 from digests.errors import echo
@@ -99,6 +100,7 @@ def settings_message(
         (Button.calling(f"Unfollow {name}", UnfollowFromSettings(actor_id)),)
         for actor_id, name in followed
     ]
+    rows.append((open_button(),))
     return Message(html=text, buttons=tuple(rows))
 
 

@@ -203,6 +203,45 @@ class Subscribe:
 
 
 @dataclass(frozen=True, slots=True)
+class SourcesPage:
+    """A page of /sources, in place; `new` sends the first page afresh (the settings card's)."""
+
+    prefix: ClassVar[str] = "src"
+    page: int = 0
+    new: bool = False
+
+    def fields(self) -> tuple[str, ...]:
+        return (NEW,) if self.new else (str(self.page),)
+
+
+@dataclass(frozen=True, slots=True)
+class ToggleSource:
+    """Turn a source on or off for the chat's digests, then redraw the page it is on."""
+
+    prefix: ClassVar[str] = "src"
+    source_id: int
+    keep: bool
+    page: int = 0
+
+    def fields(self) -> tuple[str, ...]:
+        return ("on" if self.keep else "off", str(self.source_id), str(self.page))
+
+
+def _parse_sources_button(fields: list[str]) -> SourcesPage | ToggleSource | None:
+    """`src:new`, `src:<page>`, or `src:on|off:<source id>:<page>`."""
+    match fields:
+        case [value] if value == NEW:
+            return SourcesPage(new=True)
+        case [value] if (page := parse_number(value)) is not None:
+            return SourcesPage(page)
+        case ["on" | "off" as action, raw_id, raw_page]:
+            source_id, page = parse_number(raw_id), parse_number(raw_page)
+            if source_id is not None and page is not None:
+                return ToggleSource(source_id, keep=action == "on", page=page)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
 class BreakingAction:
     """An admin's Send or Cancel on a breaking update."""
 
@@ -233,6 +272,8 @@ Callback = (
     | ChangeSetting
     | UnfollowFromSettings
     | Subscribe
+    | SourcesPage
+    | ToggleSource
     | BreakingAction
 )
 
@@ -245,6 +286,7 @@ _PARSERS: dict[str, Callable[[list[str]], Callback | None]] = {
     FollowActor.prefix: FollowActor.parse,
     ChangeSetting.prefix: _parse_settings_button,
     Subscribe.prefix: Subscribe.parse,
+    SourcesPage.prefix: _parse_sources_button,
     BreakingAction.prefix: BreakingAction.parse,
 }
 

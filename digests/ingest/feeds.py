@@ -1,4 +1,12 @@
-"""Admin use cases for polled feeds: add (with discovery), remove, list, OPML import and export."""
+"""Use cases for polled feeds: add (with discovery), remove, list, OPML import and export.
+
+Each works on one scope, `owner_chat_id`: None for the shared feeds admins keep, or a chat's own
+feeds (USER_FEEDS). A chat's own feed is private to it (its articles inherit the owner), never
+trusted with private addresses, polled at most every MIN_USER_FEED_POLL, and counted against
+USER_FEED_LIMIT. Two chats adding one address each get their own copy: one shared fetch would
+need a source whose articles belong to several chats at once, and a chat's failure notices,
+validators and removal would touch the other's.
+"""
 
 from __future__ import annotations
 
@@ -12,21 +20,26 @@ from sqlmodel import Session, col, select
 
 from digests.errors import DigestsError, echo
 from digests.ingest.fetch import FetchError, FetchResult, fetch, fetch_policy
-from digests.ingest.pipeline import find_source
 from digests.ingest.polling import Poller, PollTarget, poll_interval
 from digests.ingest.sources.feed import ParsedFeed, parse_feed
 from digests.ingest.sources.opml import OpmlOutline, build_opml, parse_opml
 from digests.ingest.sources.webpage import discover_feeds
-from digests.ingest.urls import canonical_url
+from digests.ingest.urls import canonical_url, without_credentials
 from digests.runtime import Runtime
 from digests.store.enums import SourceKind
 from digests.store.ids import is_number, parse_number
 from digests.store.tables import Article, Source
+from digests.store.visibility import sources_of
 
 MAX_CANDIDATES = 5  # feeds advertised by one page that are tried before giving up
 MAX_OPML_BYTES = 1024 * 1024
 OPML_TITLE = "Article digests bot: feeds"
 OPML_TOO_LARGE = "That file is too large for a subscription list (1 MB at most)."
+ALREADY_SHARED = "Everyone already gets “{title}”: /sources turns it on or off for this chat."
+QUOTA_REACHED = (
+    "This chat already has as many feeds of its own as I keep for one chat ({limit}). "
+    "Remove one with /removefeed to add another."
+)
 
 
 class FeedError(DigestsError):
@@ -61,6 +74,7 @@ class ImportReport:
     added: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # already polled
     invalid: list[str] = field(default_factory=list)  # not an http(s) address
+    over_limit: list[str] = field(default_factory=list)  # past the chat's USER_FEED_LIMIT
 
 
 def web_address(text: str) -> str:
@@ -74,22 +88,32 @@ def web_address(text: str) -> str:
 # --- adding ------------------------------------------------------------------------------------
 
 
-async def add_feed(runtime: Runtime, address: str) -> AddedFeed:
-    """Poll a feed from now on; a site's page is searched for the feed it advertises.
+async def add_feed(
+    runtime: Runtime, address: str, *, owner_chat_id: int | None = None
+) -> AddedFeed:
+    """Poll a feed from now on, shared or `owner_chat_id`'s own; a site's page is searched for
+    the feed it advertises.
 
-    Raises FeedError with a message fit for the admin, saying why the feed could not be added.
+    Raises FeedError with a message fit for whoever asked, saying why the feed could not be added.
     """
-    url = web_address(address)
+    url = _address(address, owner_chat_id)
+    trusted = url if owner_chat_id is None else None
     try:
-        result, parsed = await _download_feed(runtime, url, trusted_url=url)
+        if owner_chat_id is not None:  # refused before any download
+            await asyncio.to_thread(_check_room, runtime, owner_chat_id, canonical_url(url))
+        result, parsed = await _download_feed(runtime, url, trusted_url=trusted)
         if not parsed.is_feed:
-            url, result, parsed = await _discover(runtime, url, result, parsed)
+            url, result, parsed = await _discover(runtime, url, result, parsed, trusted_url=trusted)
+        source_id, title, already = await asyncio.to_thread(
+            _register, runtime, url, parsed.title, owner_chat_id
+        )
     except (FetchError, FeedError) as error:
         raise FeedError(f"I couldn't add that feed: {error.user_message}") from None
-    source_id, title, already = await asyncio.to_thread(_register, runtime, url, parsed.title)
     if already:
         return AddedFeed(source_id, title, canonical_url(url), 0, already_polled=True)
-    target = PollTarget(source_id, canonical_url(url), trusted=True)
+    target = PollTarget(
+        source_id, canonical_url(url), trusted=trusted is not None, owner_chat_id=owner_chat_id
+    )
     outcome = await Poller(runtime).ingest_fetched(target, result)
     return AddedFeed(
         source_id,
@@ -102,10 +126,11 @@ async def add_feed(runtime: Runtime, address: str) -> AddedFeed:
 
 
 async def _download_feed(
-    runtime: Runtime, url: str, *, trusted_url: str
+    runtime: Runtime, url: str, *, trusted_url: str | None
 ) -> tuple[FetchResult, ParsedFeed]:
-    """Admins add feeds, so the host they typed is trusted (intranet feeds are allowed); any
-    other host, a redirect's or one a page advertises, is checked like a user's link."""
+    """Admins add shared feeds, so the host they typed is trusted (intranet feeds are allowed);
+    any other host, a redirect's or one a page advertises, and every host of a chat's own feed
+    (`trusted_url` None), is checked like a user's link."""
     result = await fetch(url, policy=fetch_policy(runtime.settings, trusted_url=trusted_url))
     parsed = await runtime.cpu.run(
         parse_feed, result.body, url=result.url, content_type=result.content_type
@@ -114,15 +139,22 @@ async def _download_feed(
 
 
 async def _discover(
-    runtime: Runtime, address: str, page: FetchResult, parsed: ParsedFeed
+    runtime: Runtime,
+    address: str,
+    page: FetchResult,
+    parsed: ParsedFeed,
+    *,
+    trusted_url: str | None,
 ) -> tuple[str, FetchResult, ParsedFeed]:
-    """The first feed the page at the admin's `address` advertises that really is a feed."""
+    """The first feed the page at `address` advertises that really is a feed."""
     candidates = (await runtime.cpu.run(discover_feeds, page.body, page.url))[:MAX_CANDIDATES]
     if not candidates:
         raise FeedError(f"{parsed.error} I found no feed advertised on it either.")
-    for candidate in candidates:
+    for advertised in candidates:
+        # A chat's own feed is read as anyone could read it, whatever the page's links carry.
+        candidate = advertised if trusted_url else without_credentials(advertised)
         try:
-            result, found = await _download_feed(runtime, candidate, trusted_url=address)
+            result, found = await _download_feed(runtime, candidate, trusted_url=trusted_url)
         except FetchError:
             continue
         if found.is_feed:
@@ -130,14 +162,18 @@ async def _discover(
     raise FeedError("That page advertises feeds, but none of them could be read as a feed.")
 
 
-def _register(runtime: Runtime, url: str, title: str | None) -> tuple[int, str, bool]:
-    """The feed's source row, (re)activated; True when it was already being polled."""
+def _register(
+    runtime: Runtime, url: str, title: str | None, owner_chat_id: int | None
+) -> tuple[int, str, bool]:
+    """The feed's source row in its scope, (re)activated; True when it was already polled."""
     canonical = canonical_url(url)
     with runtime.session() as session:
-        source = find_source(session, canonical)
+        if owner_chat_id is not None:  # checked again: another /addfeed may have run meanwhile
+            _refuse_unless_room(session, owner_chat_id, canonical, runtime.settings.user_feed_limit)
+        source = _source_at(session, canonical, owner_chat_id)
         already = source is not None and source.kind == SourceKind.FEED and source.active
         if source is None:
-            source = Source(kind=SourceKind.FEED, url=canonical)
+            source = Source(kind=SourceKind.FEED, url=canonical, owner_chat_id=owner_chat_id)
             session.add(source)
         if not already:
             _activate(source, title=title)
@@ -147,12 +183,51 @@ def _register(runtime: Runtime, url: str, title: str | None) -> tuple[int, str, 
         return source.id, source.title or urlsplit(canonical).hostname or canonical, already
 
 
+def _address(text: str, owner_chat_id: int | None) -> str:
+    """The feed's address; for a chat's own, without credentials, as for the links users send:
+    a feed is polled, logged and listed for as long as it is kept."""
+    url = web_address(text)
+    return url if owner_chat_id is None else without_credentials(url)
+
+
+def _source_at(session: Session, url: str, owner_chat_id: int | None) -> Source | None:
+    query = select(Source).where(col(Source.url) == url, sources_of(owner_chat_id))
+    return session.exec(query).first()
+
+
+def _check_room(runtime: Runtime, owner_chat_id: int, url: str) -> None:
+    with runtime.session() as session:
+        _refuse_unless_room(session, owner_chat_id, url, runtime.settings.user_feed_limit)
+
+
+def _refuse_unless_room(session: Session, owner_chat_id: int, url: str, limit: int) -> None:
+    """A chat's own feed is refused when everyone gets it already, or the chat's quota is full
+    (re-adding one it polls already never is)."""
+    shared = _source_at(session, url, None)
+    if shared is not None and shared.kind == SourceKind.FEED and shared.active:
+        raise FeedError(ALREADY_SHARED.format(title=shared.title or shared.url))
+    own = _source_at(session, url, owner_chat_id)
+    if own is not None and own.active:
+        return
+    if _owned_feed_count(session, owner_chat_id) >= limit:
+        raise FeedError(QUOTA_REACHED.format(limit=limit))
+
+
+def _owned_feed_count(session: Session, owner_chat_id: int) -> int:
+    return session.exec(
+        select(func.count(col(Source.id))).where(
+            col(Source.kind) == SourceKind.FEED, col(Source.active), sources_of(owner_chat_id)
+        )
+    ).one()
+
+
 # --- removing and listing ----------------------------------------------------------------------
 
 
-def remove_feed(session: Session, reference: str) -> Source:
-    """Stop polling a feed given by its number or address; its articles stay."""
-    source = _find_feed(session, reference.strip().lstrip("#"))
+def remove_feed(session: Session, reference: str, *, owner_chat_id: int | None = None) -> Source:
+    """Stop polling a feed of the scope given by its number or address; its articles stay (a
+    chat's own stay that chat's)."""
+    source = _find_feed(session, reference.strip().lstrip("#"), owner_chat_id)
     if source is None:
         raise FeedError(f"I have no feed “{echo(reference)}”. /feeds lists them with numbers.")
     if not source.active:
@@ -162,20 +237,21 @@ def remove_feed(session: Session, reference: str) -> Source:
     return source
 
 
-def _find_feed(session: Session, reference: str) -> Source | None:
+def _find_feed(session: Session, reference: str, owner_chat_id: int | None) -> Source | None:
     if not reference:
         return None
     if is_number(reference):
         number = parse_number(reference)
         source = None if number is None else session.get(Source, number)
+        if source is not None and source.owner_chat_id != owner_chat_id:
+            return None
     else:
-        url = canonical_url(web_address(reference))
-        source = find_source(session, url)
+        source = _source_at(session, canonical_url(web_address(reference)), owner_chat_id)
     return source if source is not None and source.kind == SourceKind.FEED else None
 
 
-def feed_statuses(session: Session) -> list[FeedStatus]:
-    """Every feed being polled, with what an admin needs to see whether it is healthy."""
+def feed_statuses(session: Session, *, owner_chat_id: int | None = None) -> list[FeedStatus]:
+    """Every feed of the scope being polled, with what is needed to see whether it is healthy."""
     counts = dict(
         session.exec(
             select(col(Article.source_id), func.count(col(Article.id))).group_by(
@@ -183,11 +259,7 @@ def feed_statuses(session: Session) -> list[FeedStatus]:
             )
         ).all()
     )
-    sources = session.exec(
-        select(Source)
-        .where(col(Source.kind) == SourceKind.FEED, col(Source.active))
-        .order_by(col(Source.id))
-    ).all()
+    sources = _polled_feeds(session, owner_chat_id)
     return [
         FeedStatus(
             id=source.id,
@@ -206,43 +278,57 @@ def feed_statuses(session: Session) -> list[FeedStatus]:
 # --- OPML ----------------------------------------------------------------------------------------
 
 
-def import_opml(session: Session, data: bytes) -> ImportReport:
-    """Subscribe to every feed of another reader's export; they are polled from the next tick.
+def import_opml(
+    session: Session, data: bytes, *, owner_chat_id: int | None = None, limit: int = 0
+) -> ImportReport:
+    """Subscribe to every feed of another reader's export, shared or `owner_chat_id`'s own (up
+    to `limit` of those); they are polled from the next tick.
 
-    Raises OpmlError (or FeedError for an oversized file) with a message for the admin.
+    Raises OpmlError (or FeedError for an oversized file) with a message for whoever sent it.
     """
     if len(data) > MAX_OPML_BYTES:
         raise FeedError(OPML_TOO_LARGE)
     report = ImportReport()
+    room = None if owner_chat_id is None else limit - _owned_feed_count(session, owner_chat_id)
     for outline in parse_opml(data):
-        _import_outline(session, outline, report)
+        if room is not None and room <= 0:
+            report.over_limit.append(outline.xml_url)
+        elif _import_outline(session, outline, report, owner_chat_id) and room is not None:
+            room -= 1
     session.flush()
     return report
 
 
-def _import_outline(session: Session, outline: OpmlOutline, report: ImportReport) -> None:
-    parts = urlsplit(outline.xml_url)
+def _import_outline(
+    session: Session, outline: OpmlOutline, report: ImportReport, owner_chat_id: int | None
+) -> bool:
+    """True when the outline's feed was added."""
+    address = outline.xml_url if owner_chat_id is None else without_credentials(outline.xml_url)
+    parts = urlsplit(address)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        report.invalid.append(outline.xml_url)
-        return
-    url = canonical_url(outline.xml_url)
-    source = find_source(session, url)
-    if source is not None and source.kind == SourceKind.FEED and source.active:
+        report.invalid.append(address)
+        return False
+    url = canonical_url(address)
+    source = _source_at(session, url, owner_chat_id)
+    shared = source if owner_chat_id is None else _source_at(session, url, None)
+    if any(s is not None and s.kind == SourceKind.FEED and s.active for s in (source, shared)):
         report.skipped.append(url)
-        return
+        return False
     if source is None:
-        source = Source(kind=SourceKind.FEED, url=url)
+        source = Source(kind=SourceKind.FEED, url=url, owner_chat_id=owner_chat_id)
         session.add(source)
     _activate(source, title=outline.title, site_url=outline.html_url)
     report.added.append(url)
+    return True
 
 
 def _activate(source: Source, *, title: str | None, site_url: str | None = None) -> None:
-    """A feed an admin (re)adds starts afresh: trusted, due now, no old failure streak."""
+    """A feed (re)added starts afresh: due now, no old failure streak; an admin's is trusted."""
+    trusted = source.owner_chat_id is None
     source.kind, source.active, source.trusted, source.next_poll_at = (
         SourceKind.FEED,
         True,
-        True,
+        trusted,
         None,
     )
     source.error_count, source.last_error, source.admins_told = 0, None, False
@@ -250,11 +336,19 @@ def _activate(source: Source, *, title: str | None, site_url: str | None = None)
     source.site_url = source.site_url or site_url
 
 
-def export_opml(session: Session) -> bytes:
-    sources = session.exec(
-        select(Source)
-        .where(col(Source.kind) == SourceKind.FEED, col(Source.active))
-        .order_by(col(Source.id))
-    ).all()
+def export_opml(session: Session, *, owner_chat_id: int | None = None) -> bytes:
+    sources = _polled_feeds(session, owner_chat_id)
     outlines = [OpmlOutline(s.title, s.url, s.site_url) for s in sources]
     return build_opml(outlines, OPML_TITLE)
+
+
+def _polled_feeds(session: Session, owner_chat_id: int | None) -> list[Source]:
+    return list(
+        session.exec(
+            select(Source)
+            .where(
+                col(Source.kind) == SourceKind.FEED, col(Source.active), sources_of(owner_chat_id)
+            )
+            .order_by(col(Source.id))
+        ).all()
+    )

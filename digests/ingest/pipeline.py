@@ -21,7 +21,7 @@ from digests.metrics import INGEST_SECONDS
 from digests.redaction import redact
 from digests.store.enums import SourceKind
 from digests.store.tables import Article, Source, Summary, utcnow
-from digests.store.visibility import visible_to
+from digests.store.visibility import shared_sources, visible_to
 from digests.stories.index import STORY_SOURCE_KINDS, assign_story
 from digests.stories.terms import article_terms
 from digests.text.language import detect_language, iso_code, language_name
@@ -50,13 +50,16 @@ def listed_time(published_at: datetime | None, *, now: datetime) -> datetime:
 
 
 def find_source(session: Session, url: str) -> Source | None:
-    """The source at this address (stored canonical), whatever its kind."""
-    return session.exec(select(Source).where(col(Source.url) == url)).first()
+    """The shared source at this address (stored canonical), whatever its kind; a chat's own
+    feeds at it are that chat's, found through `sources_of`."""
+    query = select(Source).where(col(Source.url) == url, shared_sources())
+    return session.exec(query).first()
 
 
 def ensure_source(
     session: Session, *, kind: SourceKind, url: str, title: str | None = None
 ) -> Source:
+    """The shared source at `url`, created the first time."""
     source = find_source(session, url)
     if source is None:
         source = Source(kind=kind, url=url, title=title)

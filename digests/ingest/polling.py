@@ -40,6 +40,11 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAX_BACKOFF = timedelta(hours=6)
+# A chat's own feed is polled at most this often: they multiply with chats (USER_FEED_LIMIT each,
+# and one site added by many chats is fetched once per chat), so the bot's load on other
+# people's servers is bounded by the feeds' number, not by how eager their owners are. Not a
+# setting: FEED_POLL_SECONDS tunes polling; this only keeps users from tuning it downwards.
+MIN_USER_FEED_POLL = timedelta(minutes=30)
 TELL_ADMINS_AFTER = 3  # consecutive failures; one bad night of a server is not news
 CONCURRENT_SOURCES = 8
 PER_HOST = 2
@@ -61,10 +66,18 @@ class PollTarget:
     trusted: bool
     etag: str | None = None
     last_modified: str | None = None
+    owner_chat_id: int | None = None  # a chat's own feed: its articles are that chat's
 
     @classmethod
     def of(cls, source: Source) -> PollTarget:
-        return cls(source.id, source.url, source.trusted, source.etag, source.last_modified)
+        return cls(
+            source.id,
+            source.url,
+            source.trusted and source.owner_chat_id is None,
+            source.etag,
+            source.last_modified,
+            source.owner_chat_id,
+        )
 
     def policy(self, settings: Settings) -> FetchPolicy:
         """For the feed and the pages its entries link to: an admin's feed trusts its own host."""
@@ -173,9 +186,7 @@ class Poller:
         if not parsed.is_feed:
             return await self._failed(target, parsed.error or NOT_A_FEED)
         entries = [_scoped(entry, target.url) for entry in reversed(parsed.entries)]
-        fresh, elsewhere = await asyncio.to_thread(
-            _unknown_entries, self.runtime, entries, target.id
-        )
+        fresh, elsewhere = await asyncio.to_thread(_unknown_entries, self.runtime, entries, target)
         raws, complete = await self._full_articles(fresh, target.policy(self.runtime.settings))
         prepared = [await self.runtime.cpu.run(prepare_article, raw) for raw in raws]
         return await self._write(_store, target, result, parsed, prepared, complete, elsewhere)
@@ -239,12 +250,14 @@ def _merged(teaser: RawArticle, page: RawArticle | None) -> RawArticle:
 
 
 def _unknown_entries(
-    runtime: Runtime, entries: list[FeedEntry], source_id: int
+    runtime: Runtime, entries: list[FeedEntry], target: PollTarget
 ) -> tuple[list[FeedEntry], int]:
     """Entries not stored yet, so known stories cost no page download on every poll; and how
     many of the known ones another source brought first (the same story twice), so that count
-    does not depend on which of two feeds polled at once was stored first. Only articles for
-    everyone count: a page a reader sent first must not keep the story from the others."""
+    does not depend on which of two feeds polled at once was stored first. Only articles the
+    feed's readers may read count: for a shared feed those for everyone (a page a reader sent
+    first must not keep the story from the others), for a chat's own feed that chat's too."""
+    source_id = target.id
     guids = [e.article.guid for e in entries if e.article.guid]
     links = [canonical_url(e.article.url) for e in entries if e.article.url]
     if not guids and not links:
@@ -253,7 +266,7 @@ def _unknown_entries(
         rows = session.exec(
             select(col(Article.guid), col(Article.canonical_url), col(Article.source_id)).where(
                 or_(col(Article.guid).in_(guids), col(Article.canonical_url).in_(links)),
-                visible_to(None),
+                visible_to(target.owner_chat_id),
             )
         ).all()
     owner = {value: source for *values, source in rows for value in values if value}
@@ -280,13 +293,13 @@ def _store(
     now = runtime.clock()
     with runtime.session() as session:
         source = session.get(Source, target.id)
-        report = ingest_batch(session, prepared, source=source)
+        report = ingest_batch(session, prepared, source=source, owner_chat_id=source.owner_chat_id)
         if parsed is not None:
             source.title = source.title or parsed.title
             source.site_url = parsed.site_url or source.site_url
         if complete:  # else the next poll must get the whole feed again, not a 304
             source.etag, source.last_modified = result.etag, result.last_modified
-        _reset_failures(session, source, runtime.settings.admin_user_ids, now)
+        _reset_failures(session, source, _told_of_failures(source, runtime.settings), now)
         source.last_fetched_at = now
         source.next_poll_at = now + poll_interval(source, runtime.settings)
         title = source.title
@@ -302,7 +315,14 @@ def _store(
 
 
 def poll_interval(source: Source, settings: Settings) -> timedelta:
-    return timedelta(seconds=source.poll_seconds or settings.feed_poll_seconds)
+    interval = timedelta(seconds=source.poll_seconds or settings.feed_poll_seconds)
+    return interval if source.owner_chat_id is None else max(interval, MIN_USER_FEED_POLL)
+
+
+def _told_of_failures(source: Source, settings: Settings) -> list[int]:
+    """Who hears that a feed fails: the chat that owns it (admins never learn what a chat
+    reads), or else the admins."""
+    return [source.owner_chat_id] if source.owner_chat_id is not None else settings.admin_user_ids
 
 
 def backoff(interval: timedelta, failures: int) -> timedelta:
@@ -312,16 +332,16 @@ def backoff(interval: timedelta, failures: int) -> timedelta:
 
 def record_failure(runtime: Runtime, source_id: int, reason: str) -> None:
     now = runtime.clock()
-    admin_ids = runtime.settings.admin_user_ids
     with runtime.session() as session:
         source = session.get(Source, source_id)
+        recipients = _told_of_failures(source, runtime.settings)
         source.error_count += 1
         source.last_error = reason
         interval = poll_interval(source, runtime.settings)
         source.next_poll_at = now + backoff(interval, source.error_count)
         if source.error_count >= TELL_ADMINS_AFTER and not source.admins_told:
             key = f"feed-failing:{source.id}"
-            _tell_admins(session, admin_ids, key, _failing_notice(source), now)
+            _tell(session, recipients, key, _failing_notice(source), now)
             source.admins_told = True
 
 
@@ -334,26 +354,24 @@ def _failing_notice(source: Source) -> str:
     )
 
 
-def _reset_failures(session: Session, source: Source, admin_ids: list[int], now: datetime) -> None:
-    """Reset the failure streak; admins who heard it was failing hear that it works again."""
+def _reset_failures(session: Session, source: Source, recipients: list[int], now: datetime) -> None:
+    """Reset the failure streak; those who heard it was failing hear that it works again."""
     if source.admins_told:
         notice = (
             f"{bold('A feed works again')}: {esc(source.title or source.url)}\n{esc(source.url)}"
         )
-        _tell_admins(session, admin_ids, f"feed-recovered:{source.id}", notice, now)
+        _tell(session, recipients, f"feed-recovered:{source.id}", notice, now)
     source.admins_told = False
     source.error_count = 0
     source.last_error = None
 
 
-def _tell_admins(
-    session: Session, admin_ids: list[int], key: str, html: str, now: datetime
-) -> None:
-    """One outbox row per admin; the key names the moment, so each episode is told once."""
+def _tell(session: Session, recipients: list[int], key: str, html: str, now: datetime) -> None:
+    """One outbox row per chat told; the key names the moment, so each episode is told once."""
     notice = Message(html)
     enqueue(
         session,
         MessageKind.NOTICE,
-        (Outgoing(admin, notice, key=f"{key}:{admin}:{now:%Y%m%dT%H%M%S}") for admin in admin_ids),
+        (Outgoing(chat, notice, key=f"{key}:{chat}:{now:%Y%m%dT%H%M%S}") for chat in recipients),
         now=now,
     )

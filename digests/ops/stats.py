@@ -9,8 +9,9 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from digests.delivery.outbox import queue_depth
-from digests.store.enums import OutboxStatus
-from digests.store.tables import Article, Chat, OutboxMessage, Subscription
+from digests.store.enums import OutboxStatus, SourceKind
+from digests.store.tables import Article, Chat, OutboxMessage, Source, Subscription
+from digests.subscriptions.sources import MutedCount, muted_counts
 
 RATE_WINDOW = timedelta(minutes=5)
 FAILURE_WINDOW = timedelta(hours=24)
@@ -24,6 +25,8 @@ class Stats:
     queue_depth: int
     sent_per_second: float  # over the last RATE_WINDOW
     failures: list[tuple[str, int]]  # reason, count over the last FAILURE_WINDOW
+    muted_sources: list[MutedCount]  # the shared sources most chats turned off in /sources
+    own_feeds: tuple[int, int]  # feeds chats added for themselves, and how many chats did
 
 
 def collect(session: Session, *, now: datetime) -> Stats:
@@ -57,4 +60,19 @@ def collect(session: Session, *, now: datetime) -> Stats:
         queue_depth=queue_depth(session),
         sent_per_second=sent_recently / RATE_WINDOW.total_seconds(),
         failures=[(reason or "unknown", n) for reason, n in failures],
+        muted_sources=muted_counts(session),
+        own_feeds=_own_feeds(session),
     )
+
+
+def _own_feeds(session: Session) -> tuple[int, int]:
+    feeds, chats = session.exec(
+        select(
+            func.count(col(Source.id)), func.count(func.distinct(col(Source.owner_chat_id)))
+        ).where(
+            col(Source.owner_chat_id).is_not(None),
+            col(Source.kind) == SourceKind.FEED,
+            col(Source.active),
+        )
+    ).one()
+    return feeds, chats

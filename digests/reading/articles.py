@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from digests.metrics import SUMMARIZE_SECONDS
 from digests.store.tables import Article, Source, Summary
-from digests.store.visibility import visible_to
+from digests.store.visibility import news_for, visible_to
 from digests.text.language import language_name
 from digests.text.summarize import LENGTHS, summarize
 
@@ -62,13 +62,15 @@ def _newest_first():
     return (col(Article.listed_at).desc(), col(Article.id).desc())
 
 
-def latest_articles(session: Session, *, limit: int = 5, offset: int = 0) -> list[ArticleCard]:
-    """The newest articles for everyone by publication time (ingest time when a source gave
-    none); a reader's own pages are not news."""
+def latest_articles(
+    session: Session, *, chat_id: int | None = None, limit: int = 5, offset: int = 0
+) -> list[ArticleCard]:
+    """The newest news by publication time (ingest time when a source gave none): for
+    everyone, and with `chat_id` that chat's own feeds' too; a reader's own pages are not news."""
     rows = session.exec(
         select(Article, Source)
         .join(Source, col(Source.id) == col(Article.source_id))
-        .where(visible_to(None))
+        .where(news_for(chat_id))
         .order_by(*_newest_first())
         .offset(offset)
         .limit(limit)

@@ -131,16 +131,43 @@ def _utc_column(*, nullable: bool = True, index: bool = False) -> Column:
     return Column(UTCDateTime(), nullable=nullable, index=index)
 
 
+# Shared sources are unique by address among themselves; a chat's own feeds within that chat,
+# so two chats adding one feed each get their own, private copy of it.
+SHARED_SOURCE_WHERE = text("owner_chat_id IS NULL")
+OWNED_SOURCE_WHERE = text("owner_chat_id IS NOT NULL")
+
+
 class Source(SQLModel, table=True):
     """Where articles come from: the embedded seeds, a feed, a web page or a local folder.
 
     Polling state lives on the row (next poll, validators, failures), so a restart resumes it.
     """
 
+    __table_args__ = (
+        Index(
+            "uq_source_shared_url",
+            "url",
+            unique=True,
+            postgresql_where=SHARED_SOURCE_WHERE,
+            sqlite_where=SHARED_SOURCE_WHERE,
+        ),
+        Index(
+            "uq_source_owned_url",
+            "owner_chat_id",
+            "url",
+            unique=True,
+            postgresql_where=OWNED_SOURCE_WHERE,
+            sqlite_where=OWNED_SOURCE_WHERE,
+        ),
+    )
+
     # Typed as set: the database assigns it at the first flush, before any code reads it.
     id: int = Field(default=None, primary_key=True)
     kind: str = Field(max_length=16)  # seed | feed | page | file
-    url: str = Field(max_length=2048, unique=True)
+    url: str = Field(max_length=2048)
+    # The chat that added this feed as its own (USER_FEEDS): its articles are that chat's only.
+    # None: a source for everyone (admins' feeds, seeds, the hosts of pages readers send).
+    owner_chat_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     title: str | None = bounded(512, default=None)
     site_url: str | None = bounded(2048, Overflow.OMIT, default=None)
     active: bool = True
@@ -259,6 +286,17 @@ class StoryDelivery(SQLModel, table=True):
     story_id: int = Field(foreign_key="story.id", index=True)
     sentences: str = Field(sa_column=Column(Text, nullable=False))  # JSON list, as sent
     sent_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+
+
+class MutedSource(SQLModel, table=True):
+    """A source a chat turned off in /sources: its articles stay out of that chat's digests.
+
+    The chats that said no are stored, not those that said yes, so a new source reaches
+    everyone until they turn it off.
+    """
+
+    chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    source_id: int = Field(foreign_key="source.id", primary_key=True, index=True)
 
 
 class Summary(SQLModel, table=True):

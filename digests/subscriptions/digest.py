@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, literal_column
+from sqlalchemy import ColumnElement, exists, func, literal_column, or_
 from sqlmodel import Session, col, select
 
 from digests.delivery.callbacks import ReadArticle, ShowStory
@@ -14,11 +14,12 @@ from digests.delivery.message import Button, Message, bold, esc, italic, pack_me
 from digests.delivery.outbox import Outgoing, enqueue
 from digests.store.enums import MessageKind, RhythmKind
 from digests.store.tables import Article, Chat, Source, Subscription
-from digests.store.visibility import visible_to
+from digests.store.visibility import news_for, visible_to
 from digests.stories.deliveries import StoryEntry, story_entries
 from digests.stories.views import reported_by
 from digests.subscriptions.follows import FollowedStatement, take_new_statements
 from digests.subscriptions.schedule import in_quiet_hours, next_digest_at, quiet_hours_end
+from digests.subscriptions.sources import kept_by
 from digests.subscriptions.subscribers import rhythm_of
 from digests.text.summarize import LENGTHS
 
@@ -44,7 +45,7 @@ def due_subscriptions(session: Session, *, now: datetime, limit: int = 500) -> l
     )
     instant = [
         col(Subscription.rhythm) == INSTANT,
-        col(Subscription.last_article_id) < newest,
+        or_(col(Subscription.last_article_id) < newest, _own_feeds_have_news()),
         col(Subscription.next_digest_at) <= now,  # later only while quiet hours hold them back
     ]
     if len(scheduled) == limit:  # a full page: instant ones due after its last would not fit
@@ -52,6 +53,17 @@ def due_subscriptions(session: Session, *, now: datetime, limit: int = 500) -> l
     waiting = [*scheduled, *_due(session, limit, *instant)]
     # An instant subscription always has a slot in practice; one without counts as due now.
     return sorted(waiting, key=lambda s: (s.next_digest_at or now, s.id))[:limit]
+
+
+def _own_feeds_have_news() -> ColumnElement[bool]:
+    """SQL condition on Subscription: a feed the chat added for itself brought an article it
+    has not had yet (read off the owner's articles, so only chats with feeds of their own pay)."""
+    return exists().where(
+        col(Article.owner_chat_id) == col(Subscription.chat_id),
+        col(Article.id) > col(Subscription.last_article_id),
+        col(Source.id) == col(Article.source_id),
+        col(Source.owner_chat_id) == col(Subscription.chat_id),
+    )
 
 
 def _due(session: Session, limit: int, *conditions) -> list[Subscription]:
@@ -76,21 +88,24 @@ def _matches(article: Article, include: list[str], exclude: list[str]) -> bool:
 def new_articles_for(
     session: Session, subscription: Subscription
 ) -> tuple[list[tuple[Article, Source]], int]:
-    """Articles for everyone above the subscriber's watermark that pass their filters (oldest
-    first), and the newest article id looked at, which becomes the new watermark. Pages readers
-    sent are not news, not even for the reader who sent them."""
+    """Articles above the subscriber's watermark from the sources they keep (the shared ones
+    and their own feeds) that pass their filters (oldest first), and the newest article id
+    looked at, which becomes the new watermark. Pages readers sent are not news, not even for
+    the reader who sent them."""
     include = [w for w in subscription.include_keywords.split(",") if w]
     exclude = [w for w in subscription.exclude_keywords.split(",") if w]
     rows = session.exec(
-        select(Article, Source)
+        select(Article, Source, kept_by(subscription.chat_id))
         .join(Source, col(Source.id) == col(Article.source_id))
-        .where(col(Article.id) > subscription.last_article_id, visible_to(None))
+        .where(col(Article.id) > subscription.last_article_id, news_for(subscription.chat_id))
         .order_by(col(Article.id).desc())
         .limit(MAX_ARTICLES_PER_DIGEST * 5)
     ).all()
-    matching = [(a, s) for a, s in rows if _matches(a, include, exclude)][:MAX_ARTICLES_PER_DIGEST]
+    # The articles of sources turned off are looked at (and passed) like any filtered out, so
+    # the watermark moves past them and an instant digest never waits on them.
+    matching = [(a, s) for a, s, kept in rows if kept and _matches(a, include, exclude)]
     newest_seen = rows[0][0].id if rows else subscription.last_article_id
-    return list(reversed(matching)), newest_seen
+    return list(reversed(matching[:MAX_ARTICLES_PER_DIGEST])), newest_seen
 
 
 def _plural(count: int, word: str) -> str:

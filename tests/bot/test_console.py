@@ -124,3 +124,12 @@ def test_a_failure_on_our_side_is_reported_and_the_console_carries_on(seeded, mo
     assert "a bug" not in screen.getvalue()
     assert "What I can do" in screen.getvalue()
     assert screen.getvalue().rstrip().endswith("Bye.")
+
+
+def test_sources_toggle_by_number_and_the_settings_card_leads_there(tmp_path):
+    screen = run_console(tmp_path, "/subscribe\n/sources\n1\n/settings\nquit\n")
+    assert "Sources for this chat's digests" in screen
+    assert "[1] ✓ Sample articles" in screen
+    updated = screen.split("--- updated ---")[1]
+    assert "0 of 1 kept" in updated and "[1] ✗ Sample articles" in updated
+    assert "Choose sources" in updated  # the settings card, printed after it

@@ -195,3 +195,59 @@ def test_pages_kept_before_owners_were_recorded_are_forgotten(engine):
         connection.execute(
             insert(Article), [{"id": 30, "source_id": 1, "content_hash": "a", "title": "X"} | story]
         )
+
+
+def test_chats_own_feeds_go_down_with_0012_and_one_address_may_be_several_chats_own(engine):
+    """0012 on SQLite and PostgreSQL: down, a chat's own feed and its articles go (they would be
+    everyone's) and the shared ones stay; up again, addresses are unique per owner."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    from digests.store.tables import Article, MutedSource, Source
+
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    story = {"title": "T", "text": "Text.", "language": "en", "ingested_at": now, "listed_at": now}
+    feed = {"kind": "feed", "url": "https://news.example/feed", "created_at": now}
+    with engine.begin() as connection:
+        connection.execute(
+            insert(Source),
+            [{"id": 1, "owner_chat_id": None} | feed, {"id": 2, "owner_chat_id": 7} | feed],
+        )
+        connection.execute(
+            insert(Article),
+            [
+                {"id": 1, "source_id": 1, "content_hash": "a", "owner_chat_id": None} | story,
+                {"id": 2, "source_id": 2, "content_hash": "b", "owner_chat_id": 7} | story,
+            ],
+        )
+        connection.execute(insert(MutedSource), [{"chat_id": 7, "source_id": 1}])
+    _downgrade_keeping_rows(engine, "0011")
+    with engine.connect() as connection:
+        assert _rows(connection, "source") == [(1,)] and _rows(connection, "article") == [(1,)]
+    migrate(engine)
+    with engine.begin() as connection:
+        connection.execute(
+            insert(Source), [{"id": 10 + chat, "owner_chat_id": chat} | feed for chat in (7, 8)]
+        )
+    for owner in (None, 7):
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(insert(Source), [{"id": 30, "owner_chat_id": owner} | feed])
+
+
+def _downgrade_keeping_rows(engine, revision: str) -> None:
+    """As `migrate` upgrades: SQLite's table copies need foreign-key checks off meanwhile."""
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        driver = connection.connection.driver_connection
+        if sqlite:
+            driver.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config = alembic_config(engine)
+                config.attributes["connection"] = connection
+                command.downgrade(config, revision)
+        finally:
+            if sqlite:
+                driver.execute("PRAGMA foreign_keys=ON")
