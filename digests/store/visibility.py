@@ -8,10 +8,10 @@ another chat sent.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, exists, not_, or_
 from sqlmodel import col
 
-from digests.store.tables import Article, Source
+from digests.store.tables import Article, MutedSource, Source
 
 
 def visible_to(chat_id: int | None) -> ColumnElement[bool]:
@@ -48,4 +48,14 @@ def news_for(chat_id: int | None) -> ColumnElement[bool]:
     return or_(
         visible_to(None),
         and_(col(Article.owner_chat_id) == chat_id, col(Source.owner_chat_id) == chat_id),
+    )
+
+
+def kept_by(chat_id: int) -> ColumnElement[bool]:
+    """SQL condition on Article: its source is not one the chat turned off."""
+    return not_(
+        exists().where(
+            col(MutedSource.chat_id) == chat_id,
+            col(MutedSource.source_id) == col(Article.source_id),
+        )
     )

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from digests.store.tables import Article, Source, StoryDelivery, utcnow
+from digests.store.visibility import kept_by
 from digests.stories.summary import candidates, story_summary
 from digests.stories.views import as_report, source_name, summary_reports
 
@@ -44,12 +45,14 @@ def _group(items: Sequence[tuple[Article, Source]]) -> dict[int, list[Article]]:
     return grouped
 
 
-def _story_rows(session: Session, story_id: int) -> list[tuple[Article, Source]]:
+def _story_rows(session: Session, story_id: int, chat_id: int) -> list[tuple[Article, Source]]:
+    """The story's reports from the sources the chat keeps: a source it turned off tells it
+    nothing, not even inside a story another source reported too."""
     return list(
         session.exec(
             select(Article, Source)
             .join(Source, col(Source.id) == col(Article.source_id))
-            .where(Article.story_id == story_id)
+            .where(col(Article.story_id) == story_id, kept_by(chat_id))
             .order_by(col(Article.listed_at), col(Article.id))
         ).all()
     )
@@ -66,7 +69,7 @@ def story_entries(
             rows = [(new[0], sources_of[new[0].id])]
             delivery = None
         else:
-            rows = _story_rows(session, key)
+            rows = _story_rows(session, key, chat_id)
             delivery = session.exec(
                 select(StoryDelivery).where(
                     StoryDelivery.chat_id == chat_id, StoryDelivery.story_id == key

@@ -14,12 +14,11 @@ from digests.delivery.message import Button, Message, bold, esc, italic, pack_me
 from digests.delivery.outbox import Outgoing, enqueue
 from digests.store.enums import MessageKind, RhythmKind
 from digests.store.tables import Article, Chat, Source, Subscription
-from digests.store.visibility import news_for, visible_to
+from digests.store.visibility import kept_by, news_for, visible_to
 from digests.stories.deliveries import StoryEntry, story_entries
 from digests.stories.views import reported_by
 from digests.subscriptions.follows import FollowedStatement, take_new_statements
 from digests.subscriptions.schedule import in_quiet_hours, next_digest_at, quiet_hours_end
-from digests.subscriptions.sources import kept_by
 from digests.subscriptions.subscribers import rhythm_of
 from digests.text.summarize import LENGTHS
 

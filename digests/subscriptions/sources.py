@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, exists, func, not_
+from sqlalchemy import ColumnElement, exists, func
 from sqlmodel import Session, col, select
 
 from digests.errors import DigestsError
 from digests.store.enums import SourceKind
-from digests.store.tables import Article, MutedSource, Source
+from digests.store.tables import MutedSource, Source
 from digests.store.visibility import sources_visible_to
 
 PAGE_SIZE = 8  # sources per /sources page: one toggle each, and the keyboard stays a screen
@@ -105,16 +105,6 @@ def keep_source(session: Session, chat_id: int, source_id: int, *, keep: bool) -
     session.flush()
     return SourceChoice(
         source.id, source.title or source.url, keep, source.owner_chat_id is not None
-    )
-
-
-def kept_by(chat_id: int) -> ColumnElement[bool]:
-    """SQL condition on Article: its source is not one the chat turned off."""
-    return not_(
-        exists().where(
-            col(MutedSource.chat_id) == chat_id,
-            col(MutedSource.source_id) == col(Article.source_id),
-        )
     )
 
 
