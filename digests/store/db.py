@@ -83,6 +83,16 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     SQLite alters a table by copying it, which foreign-key checks would forbid mid-way, so
     they are off while migrating (a no-op elsewhere) and on again afterwards.
     """
+    _run_revisions(engine, command.upgrade, revision)
+    log.info("database schema is up to date")
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Step the schema back to `revision` (operators rolling back a release, and tests)."""
+    _run_revisions(engine, command.downgrade, revision)
+
+
+def _run_revisions(engine: Engine, step, revision: str) -> None:
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
         driver = connection.connection.driver_connection  # PRAGMAs must run outside a transaction
@@ -93,8 +103,7 @@ def migrate(engine: Engine, revision: str = "head") -> None:
             with connection.begin():
                 config = alembic_config(engine)
                 config.attributes["connection"] = connection
-                command.upgrade(config, revision)
+                step(config, revision)
         finally:
             if sqlite:
                 driver.execute("PRAGMA foreign_keys=ON")
-    log.info("database schema is up to date")

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel, select
 
-from digests.store.db import alembic_config, make_engine, migrate, session_scope
+from digests.store.db import alembic_config, downgrade, make_engine, migrate, session_scope
 from digests.store.enums import OutboxStatus, Priority
 from digests.store.tables import OutboxMessage
 
@@ -223,7 +223,7 @@ def test_chats_own_feeds_go_down_with_0012_and_one_address_may_be_several_chats_
             ],
         )
         connection.execute(insert(MutedSource), [{"chat_id": 7, "source_id": 1}])
-    _downgrade_keeping_rows(engine, "0011")
+    downgrade(engine, "0011")  # rows kept: foreign-key checks off while SQLite copies tables
     with engine.connect() as connection:
         assert _rows(connection, "source") == [(1,)] and _rows(connection, "article") == [(1,)]
     migrate(engine)
@@ -234,20 +234,3 @@ def test_chats_own_feeds_go_down_with_0012_and_one_address_may_be_several_chats_
     for owner in (None, 7):
         with pytest.raises(IntegrityError), engine.begin() as connection:
             connection.execute(insert(Source), [{"id": 30, "owner_chat_id": owner} | feed])
-
-
-def _downgrade_keeping_rows(engine, revision: str) -> None:
-    """As `migrate` upgrades: SQLite's table copies need foreign-key checks off meanwhile."""
-    sqlite = engine.dialect.name == "sqlite"
-    with engine.connect() as connection:
-        driver = connection.connection.driver_connection
-        if sqlite:
-            driver.execute("PRAGMA foreign_keys=OFF")
-        try:
-            with connection.begin():
-                config = alembic_config(engine)
-                config.attributes["connection"] = connection
-                command.downgrade(config, revision)
-        finally:
-            if sqlite:
-                driver.execute("PRAGMA foreign_keys=ON")
