@@ -6,7 +6,7 @@ those: a page one reader sent is no record of what anyone said.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -70,15 +70,15 @@ def _add_aliases(session: Session, actor: Actor, names: list[str]) -> None:
             session.add(ActorAlias(actor_id=actor.id, alias=name[:256], key=alias_key(name)))
 
 
-def _count_spelling(session: Session, actor: Actor, name: str, text: str) -> None:
-    """One more article named the actor `name`; show them under the name most articles use."""
-    surname = name.split()[-1] if name.split() else name
+def _count_spelling(session: Session, actor: Actor, name: str, references: int) -> None:
+    """One more article named the actor `name` (`references` times); show them under the name
+    most articles use."""
     session.exec(
         update(ActorAlias)
         .where(col(ActorAlias.actor_id) == actor.id, col(ActorAlias.alias) == name[:256])
         .values(
             articles=col(ActorAlias.articles) + 1,
-            occurrences=col(ActorAlias.occurrences) + text.count(surname),
+            occurrences=col(ActorAlias.occurrences) + references,
         )
     )
     favourite = session.exec(
@@ -95,7 +95,7 @@ def _count_spelling(session: Session, actor: Actor, name: str, text: str) -> Non
         actor.name = favourite
 
 
-def _store_actor(session: Session, ref, text: str) -> Actor:
+def _store_actor(session: Session, ref, references: int) -> Actor:
     names = [ref.name, *ref.aliases]
     candidates = _candidates(session, (alias_key(name) for name in names), ref.kind)
     actor_id = resolve_actor(names, candidates)
@@ -108,14 +108,20 @@ def _store_actor(session: Session, ref, text: str) -> Actor:
         actor.role = ref.role[:256]
     _add_aliases(session, actor, names)
     session.flush()
-    _count_spelling(session, actor, ref.name, text)
+    _count_spelling(session, actor, ref.name, references)
     return actor
 
 
 def record_actors(session: Session, article: Article, extraction: Extraction) -> None:
     """Store the actors extracted from the article (before the transaction), merging with
     people already known."""
-    actors = {ref.name: _store_actor(session, ref, article.text) for ref in extraction.actors}
+    # How often the article refers to each actor, read off the extraction: no scan of the text
+    # inside the transaction.
+    references = Counter(m.actor for m in extraction.mentions)
+    references.update(s.speaker for s in extraction.statements)
+    actors = {
+        ref.name: _store_actor(session, ref, references[ref.name]) for ref in extraction.actors
+    }
     for statement in extraction.statements:
         if statement.speaker in actors:
             session.add(
