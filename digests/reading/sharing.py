@@ -12,6 +12,9 @@ from digests.reading.articles import ArticleCard, find_articles, latest_articles
 
 # Telegram shows a few results at a time; more pages come with the query's offset.
 RESULTS_PER_PAGE = 10
+# Title searches page by reading the rows before the offset: a client asking for page 100,000
+# would make one query read a million rows, so scrolling stops here.
+MAX_OFFSET = 100
 # A summary is a few sentences; this bounds what a huge one adds to a result and its message.
 SUMMARY_CHARS = 1500
 DESCRIPTION_CHARS = 120
@@ -39,6 +42,8 @@ def share_page(session: Session, query: str, *, offset: int = 0) -> SharePage:
     Pages users sent for themselves never appear: an inline query may be typed into any chat,
     so it reads only articles for everyone (`chat_id=None`).
     """
+    if offset > MAX_OFFSET:
+        return SharePage(articles=[], next_offset=None)
     wanted = RESULTS_PER_PAGE + 1  # one more tells whether another page exists
     words = query.strip()
     if words:
