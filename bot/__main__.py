@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import functools
 import logging
 import signal
@@ -22,6 +23,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("command", nargs="?", choices=("run", "migrate"), default="run")
     parser.add_argument(
         "--console", action="store_true", help="use the local console even with a token"
+    )
+    parser.add_argument(
+        "--reader",
+        action="store_true",
+        help="in the console, be a reader rather than an admin (see what readers see)",
     )
     return parser.parse_args(argv)
 
@@ -64,7 +70,11 @@ def run(args: argparse.Namespace) -> None:
         from bot.console import Console
 
         startup_finished(succeeded=True)
-        asyncio.run(Console(runtime).run())
+        why = "--console" if settings.token else "no TELEGRAM_BOT_TOKEN set"
+        # Ctrl-C ends the console as 'quit' does: asyncio.run cancels it (its goodbye runs),
+        # then re-raises the interrupt here, where it is no error.
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(Console(runtime, as_admin=not args.reader, why=why).run())
         return
     log.info(
         "starting the Telegram bot (%s)", "webhook" if settings.webhook_url else "long polling"

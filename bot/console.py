@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import logging
 import re
 import sys
+import threading
+from collections import OrderedDict
 from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
@@ -28,13 +31,25 @@ from digests.subscriptions.subscribers import ChatInfo
 log = logging.getLogger(__name__)
 
 CONSOLE_CHAT = ChatInfo(id=1, kind="private", title="console")
-CONSOLE_USER = 0  # no Telegram user has id 0: the person at the console, an admin here
+CONSOLE_USER = 0  # no Telegram user has id 0: the person at the console
 PROMPT = "you> "
-BANNER = (
-    "Article digests — local console (no TELEGRAM_BOT_TOKEN set).\n"
-    "Type commands as in Telegram (/start, /help, /latest, /summary 3, /actor Putin, /subscribe);\n"
-    "type a number to press a button, @words to share an article (inline mode), 'quit' to leave.\n"
-)
+DRAIN_SECONDS = 1.0  # as the bot: queued messages go out within a second
+PRESSABLE_BUTTONS = 500  # the newest buttons keep their numbers; older ones are forgotten
+
+
+def banner(*, why: str, as_admin: bool) -> str:
+    """What the console is, why it opened instead of Telegram, and who the typist is."""
+    who = (
+        "You are an admin here; start with --reader to see what readers see."
+        if as_admin
+        else "You are a reader here: admin commands are refused (start without --reader for them)."
+    )
+    return (
+        f"Article digests — local console ({why}).\n"
+        "Type commands as in Telegram (/start, /help, /latest, /summary 3, /actor Putin,\n"
+        "/subscribe); type a button's number to press it, @words to share an article (inline\n"
+        f"mode), 'quit' or Ctrl-C to leave.\n{who}\n"
+    )
 
 
 def html_to_text(markup: str) -> str:
@@ -58,18 +73,33 @@ class ConsoleSender:
         return Delivery(DeliveryOutcome.SENT)
 
     async def edit(self, chat_id: int, message_id: int, message: Message) -> None:
-        self.console.show(message, heading="updated")
+        self.console.show(message, heading="updated", replacing=message_id)
 
 
 class Console:
-    def __init__(self, runtime: Runtime, *, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout):
-        admins = [*runtime.settings.admin_user_ids, CONSOLE_USER]
-        settings = runtime.settings.model_copy(update={"admin_user_ids": admins})
-        self.runtime = replace(runtime, settings=settings)
+    def __init__(
+        self,
+        runtime: Runtime,
+        *,
+        stdin: TextIO = sys.stdin,
+        stdout: TextIO = sys.stdout,
+        as_admin: bool = True,
+        why: str = "no TELEGRAM_BOT_TOKEN set",
+    ):
+        if as_admin:
+            admins = [*runtime.settings.admin_user_ids, CONSOLE_USER]
+            runtime = replace(
+                runtime, settings=runtime.settings.model_copy(update={"admin_user_ids": admins})
+            )
+        self.runtime = runtime
+        self.banner = banner(why=why, as_admin=as_admin)
         self.stdin, self.stdout = stdin, stdout
-        self.choices: list[Button] = []
+        # Every button shown gets a number of its own, so any message's buttons can be pressed,
+        # not only the newest one's: number -> (button, the message it is on).
+        self.buttons: OrderedDict[int, tuple[Button, int]] = OrderedDict()
+        self.numbered = 0
         self.shown = 0  # messages printed so far: their numbers stand in for message ids
-        self.choices_on = 0  # the message whose buttons are the current choices
+        self.waiting_for_input = False  # a message printed meanwhile puts the prompt back
         unlimited = Limits(overall_per_second=1000.0, private_interval=0.0, group_interval=0.0)
         self.identity = claim_identity(self.runtime.settings.database_url)
         self.ticker = Ticker(
@@ -81,23 +111,36 @@ class Console:
         self.stdout.write(text)
         self.stdout.flush()
 
-    def show(self, message: Message, *, heading: str | None = None) -> None:
-        """Print a message; its callback buttons become the numbered choices."""
+    def show(
+        self, message: Message, *, heading: str | None = None, replacing: int | None = None
+    ) -> None:
+        """Print a message with its buttons, each under a number not used before. An edit
+        (`replacing` the message it changes) takes that message's old buttons away, as
+        Telegram does."""
         label = f"--- {heading} ---\n" if heading else ""
         self.write(f"\n{label}{html_to_text(message.html)}\n")
-        self.shown += 1
-        buttons = [button for row in message.buttons for button in row]
-        if buttons:
-            self.choices, self.choices_on = buttons, self.shown
-            for number, button in enumerate(buttons, start=1):
+        if replacing is None:
+            self.shown += 1
+            replacing = self.shown
+        else:
+            for stale in [n for n, (_, on) in self.buttons.items() if on == replacing]:
+                del self.buttons[stale]
+        for row in message.buttons:
+            for button in row:
+                self.numbered += 1
+                self.buttons[self.numbered] = (button, replacing)
                 target = f" → {button.url}" if button.url else ""
-                self.write(f"  [{number}] {button.text}{target}\n")
+                self.write(f"  [{self.numbered}] {button.text}{target}\n")
+        while len(self.buttons) > PRESSABLE_BUTTONS:
+            self.buttons.popitem(last=False)
+        if self.waiting_for_input:
+            self.write(PROMPT)
 
-    def show_answer(self, answer: Answer) -> None:
+    def show_answer(self, answer: Answer, *, pressed_on: int) -> None:
         if answer.notice:
             self.write(f"({answer.notice})\n")
         if answer.edit is not None:
-            self.show(answer.edit, heading="updated")
+            self.show(answer.edit, heading="updated", replacing=pressed_on)
         for message in answer.send:
             self.show(message)
 
@@ -118,20 +161,24 @@ class Console:
         elif line.startswith("@"):
             self.share(line[1:].strip())
         elif is_number(line):
-            index = (parse_number(line) or 0) - 1
-            if not 0 <= index < len(self.choices):
-                self.write("There is no button with that number.\n")
-            elif self.choices[index].url:
-                self.write(f"Open {self.choices[index].url} in your browser.\n")
-            else:
-                pressing = replace(self.asker, message_id=self.choices_on)
-                self.show_answer(
-                    router.press_button(self.runtime, pressing, self.choices[index].data or "")
-                )
+            self.press(parse_number(line) or 0)
         else:
             post = router.summarize_post(self.runtime, self.asker, line, find_links(line))
             for message in asyncio.run(post):  # handle() runs in a thread: a loop of its own
                 self.show(message)
+
+    def press(self, number: int) -> None:
+        """Press a button by its number; an edited message's old buttons still reach it."""
+        if number not in self.buttons:
+            self.write("There is no button with that number.\n")
+            return
+        button, message_number = self.buttons[number]
+        if button.url:
+            self.write(f"Open {button.url} in your browser.\n")
+            return
+        pressing = replace(self.asker, message_id=message_number)
+        answer = router.press_button(self.runtime, pressing, button.data or "")
+        self.show_answer(answer, pressed_on=message_number)
 
     def share(self, query: str) -> None:
         """`@words` is Telegram's inline mode: the messages the bot offers to post elsewhere."""
@@ -156,15 +203,20 @@ class Console:
         return router.import_opml(self.runtime, self.asker, data)
 
     async def run(self) -> None:
-        """Read lines until quit; then step down as scheduler leader, so a bot sharing the
+        """Read lines until quit (or Ctrl-C, or the end of input) while the scheduler keeps its
+        own time, as the bot's does; then step down as scheduler leader, so a bot sharing the
         database takes over at once."""
-        self.write(BANNER)
+        self.write(self.banner)
+        lines = self.read_lines()
+        keeping_time = asyncio.create_task(self.keep_time())
         try:
             await self.ticker.tick()
             while True:
                 self.write(PROMPT)
-                line = await asyncio.to_thread(self.stdin.readline)
-                if not line:
+                self.waiting_for_input = True
+                line = await lines.get()
+                self.waiting_for_input = False
+                if line is None:
                     break
                 line = line.strip()
                 if line.lower() in ("quit", "exit", "/quit"):
@@ -173,6 +225,39 @@ class Console:
                     await asyncio.to_thread(self.handle, line)
                     await self.ticker.tick()
         finally:
+            self.waiting_for_input = False
+            keeping_time.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeping_time
             self.ticker.leadership.release()
             await asyncio.to_thread(self.runtime.cpu.close)
-        self.write("\nBye.\n")
+            self.write("\nBye.\n")
+
+    def read_lines(self) -> asyncio.Queue[str | None]:
+        """Lines typed, from a daemon thread: a blocked read never holds up leaving (Ctrl-C
+        quits at once instead of waiting for Enter). None marks the end of input."""
+        loop = asyncio.get_running_loop()
+        lines: asyncio.Queue[str | None] = asyncio.Queue()
+
+        def read() -> None:
+            for line in iter(self.stdin.readline, ""):
+                loop.call_soon_threadsafe(lines.put_nowait, line)
+            loop.call_soon_threadsafe(lines.put_nowait, None)
+
+        threading.Thread(target=read, name="console-input", daemon=True).start()
+        return lines
+
+    async def keep_time(self) -> None:
+        """The scheduler tick and the outbox drain on their own clocks, typed lines or not."""
+        tick_every = self.runtime.settings.scheduler_tick_seconds
+        next_tick = asyncio.get_running_loop().time() + tick_every
+        while True:
+            await asyncio.sleep(min(DRAIN_SECONDS, tick_every))
+            try:
+                if asyncio.get_running_loop().time() >= next_tick:
+                    next_tick += tick_every
+                    await self.ticker.tick()
+                else:
+                    await self.ticker.drain()
+            except Exception:
+                log.exception("the console's scheduler tick failed")

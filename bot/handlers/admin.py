@@ -7,7 +7,7 @@ from digests.delivery import broadcasts
 from digests.delivery.broadcasts import progress_message
 from digests.delivery.callbacks import BreakingAction
 from digests.delivery.message import Button, Message, bold, esc, italic
-from digests.ops.stats import collect
+from digests.ops.stats import RATE_WINDOW, collect
 from digests.runtime import Runtime
 
 
@@ -35,13 +35,23 @@ def breaking(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
 def on_breaking_button(runtime: Runtime, asker: Asker, pressed: BreakingAction) -> Answer:
     """Send queues the update; Cancel stops it."""
     with runtime.session() as session:
-        if pressed.send:
-            progress = broadcasts.confirm(
-                session, pressed.broadcast_id, message_id=asker.message_id, now=runtime.clock()
-            )
-        else:
+        if not pressed.send:
             progress = broadcasts.cancel(session, pressed.broadcast_id, now=runtime.clock())
-    return Answer(edit=progress_message(progress), notice="Queued." if pressed.send else None)
+            return Answer(edit=progress_message(progress))
+        progress, queued = broadcasts.confirm(
+            session, pressed.broadcast_id, message_id=asker.message_id, now=runtime.clock()
+        )
+    notice = "Queued." if queued else "Already sent or being sent: nothing was queued twice."
+    return Answer(edit=progress_message(progress), notice=notice)
+
+
+def delivery_line(sent: int) -> str:
+    """A handful of messages is a count, not "0.0 messages/s": the rate is shown to the
+    precision it has."""
+    minutes = RATE_WINDOW.total_seconds() / 60
+    rate = sent / RATE_WINDOW.total_seconds()
+    shown = f"{rate:.1f}" if rate >= 1 or rate == 0 else f"{rate:.2g}"
+    return f"Delivered in the last {minutes:g} minutes: {sent} ({shown} messages/s)"
 
 
 def stats(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
@@ -53,7 +63,7 @@ def stats(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
         f"{numbers.inactive_subscribers} inactive",
         f"Articles: {numbers.articles}",
         f"Queue: {numbers.queue_depth} messages waiting",
-        f"Delivery rate: {numbers.sent_per_second:.1f} messages/s (last 5 minutes)",
+        delivery_line(numbers.sent_recently),
     ]
     if numbers.failures:
         lines.append(bold("Failures (last 24 hours)"))

@@ -51,11 +51,13 @@ def progress_message(progress: Progress) -> Message:
         BroadcastStatus.CANCELLED: "Cancelled",
         BroadcastStatus.DRAFT: "Not sent",
     }[progress.status]
-    text = (
-        f"{bold(f'Breaking update #{progress.broadcast_id}: {state}')}\n"
-        f"{progress.sent} / {progress.total} sent, {progress.failed} failed"
-        + (f", {progress.cancelled} cancelled" if progress.cancelled else "")
-    )
+    if progress.status == BroadcastStatus.CANCELLED and progress.total == 0:
+        counts = "Cancelled before it was sent: nobody got it."
+    else:
+        counts = f"{progress.sent} / {progress.total} sent, {progress.failed} failed" + (
+            f", {progress.cancelled} cancelled" if progress.cancelled else ""
+        )
+    text = f"{bold(f'Breaking update #{progress.broadcast_id}: {state}')}\n{counts}"
     buttons: tuple[tuple[Button, ...], ...] = ()
     if progress.status == BroadcastStatus.SENDING:
         cancel = BreakingAction(progress.broadcast_id, send=False)
@@ -89,13 +91,18 @@ def draft(session: Session, *, admin_user_id: int, admin_chat_id: int, text: str
 
 def confirm(
     session: Session, broadcast_id: int, *, message_id: int | None, now: datetime
-) -> Progress:
-    """Queue the update to every active subscriber, once: a second press changes nothing."""
+) -> tuple[Progress, bool]:
+    """Queue the update to every active subscriber, once: a second press changes nothing
+    (the second value says whether this press queued it), and a cancelled one stays unsent."""
     broadcast = session.get(Broadcast, broadcast_id, with_for_update=True)
     if broadcast is None:
         raise BroadcastError("That update no longer exists.")
+    if broadcast.status == BroadcastStatus.CANCELLED and broadcast.total == 0:
+        raise BroadcastError(
+            "That update was cancelled before it was sent. Send /breaking again to write a new one."
+        )
     if broadcast.status != BroadcastStatus.DRAFT:
-        return progress(session, broadcast_id)
+        return progress(session, broadcast_id), False
     chats = (
         select(col(Subscription.chat_id))
         .join(Chat, col(Chat.id) == col(Subscription.chat_id))
@@ -116,7 +123,7 @@ def confirm(
     broadcast.status, broadcast.total = BroadcastStatus.SENDING, len(chat_ids)
     broadcast.progress_message_id = message_id
     session.flush()
-    return progress(session, broadcast_id)
+    return progress(session, broadcast_id), True
 
 
 def cancel(session: Session, broadcast_id: int, *, now: datetime) -> Progress:

@@ -24,7 +24,7 @@ from digests.ingest.polling import Poller, PollTarget, poll_interval
 from digests.ingest.sources.feed import ParsedFeed, parse_feed
 from digests.ingest.sources.opml import OpmlOutline, build_opml, parse_opml
 from digests.ingest.sources.webpage import discover_feeds
-from digests.ingest.urls import canonical_url, without_credentials
+from digests.ingest.urls import canonical_url, is_web_address, without_credentials
 from digests.runtime import Runtime
 from digests.store.enums import SourceKind
 from digests.store.ids import is_number, parse_number
@@ -35,6 +35,7 @@ MAX_CANDIDATES = 5  # feeds advertised by one page that are tried before giving 
 MAX_OPML_BYTES = 1024 * 1024
 OPML_TITLE = "Article digests bot: feeds"
 OPML_TOO_LARGE = "That file is too large for a subscription list (1 MB at most)."
+NOT_AN_ADDRESS = "“{text}” is not a web address. Send one like https://example.com/feed.xml."
 ALREADY_SHARED = "Everyone already gets “{title}”: /sources turns it on or off for this chat."
 QUOTA_REACHED = (
     "This chat already has as many feeds of its own as I keep for one chat ({limit}). "
@@ -187,6 +188,8 @@ def _address(text: str, owner_chat_id: int | None) -> str:
     """The feed's address; for a chat's own, without credentials, as for the links users send:
     a feed is polled, logged and listed for as long as it is kept."""
     url = web_address(text)
+    if not is_web_address(url):
+        raise FeedError(NOT_AN_ADDRESS.format(text=echo(text)))
     return url if owner_chat_id is None else without_credentials(url)
 
 
@@ -304,8 +307,7 @@ def _import_outline(
 ) -> bool:
     """True when the outline's feed was added."""
     address = outline.xml_url if owner_chat_id is None else without_credentials(outline.xml_url)
-    parts = urlsplit(address)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    if not is_web_address(address):
         report.invalid.append(address)
         return False
     url = canonical_url(address)

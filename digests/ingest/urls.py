@@ -4,6 +4,7 @@ to keep."""
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 import unicodedata
 from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
@@ -56,6 +57,36 @@ _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_medium", "at_campaign")
 _PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _WHITESPACE = re.compile(r"\s+")
+# One DNS label (already IDNA-encoded): letters, digits and inner hyphens, 63 at most.
+_HOST_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+
+
+def is_web_address(url: str) -> bool:
+    """An http(s) address whose host could exist: a dotted name of valid labels, localhost,
+    or an IP literal. Checked before any lookup, so "not a url" is answered as such rather
+    than with a DNS failure (and costs no query)."""
+    try:
+        parts = urlsplit(url)
+        host, _ = parts.hostname, parts.port  # a port that is not a number raises here
+    except ValueError:
+        return False
+    if parts.scheme.lower() not in _DEFAULT_PORTS or not host:
+        return False
+    if host == "localhost" or _is_ip_literal(host):
+        return True
+    try:
+        labels = host.encode("idna").decode("ascii").rstrip(".").split(".")
+    except UnicodeError:
+        return False
+    return len(labels) > 1 and all(_HOST_LABEL.fullmatch(label) for label in labels)
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def canonical_url(url: str) -> str:

@@ -23,7 +23,7 @@ class Stats:
     inactive_subscribers: int
     articles: int
     queue_depth: int
-    sent_per_second: float  # over the last RATE_WINDOW
+    sent_recently: int  # messages delivered over the last RATE_WINDOW
     failures: list[tuple[str, int]]  # reason, count over the last FAILURE_WINDOW
     muted_sources: list[MutedCount]  # the shared sources most chats turned off in /sources
     own_feeds: tuple[int, int]  # feeds chats added for themselves, and how many chats did
@@ -58,7 +58,7 @@ def collect(session: Session, *, now: datetime) -> Stats:
         inactive_subscribers=counts.get(False, 0),
         articles=session.exec(select(func.count(col(Article.id)))).one(),
         queue_depth=queue_depth(session),
-        sent_per_second=sent_recently / RATE_WINDOW.total_seconds(),
+        sent_recently=sent_recently,
         failures=[(reason or "unknown", n) for reason, n in failures],
         muted_sources=muted_counts(session),
         own_feeds=_own_feeds(session),

@@ -5,13 +5,19 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 from bot import router
-from bot.console import Console
+from bot.console import CONSOLE_CHAT, Console
 from bot.conversation import SOMETHING_WENT_WRONG
+from digests.ingest.pipeline import ensure_source, ingest_batch, prepare_batch
+from digests.ingest.sources.raw import RawArticle
+from digests.runtime import Runtime
+from digests.subscriptions.subscribers import change_setting
+from tests.conftest import make_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADLINES = (
@@ -20,7 +26,7 @@ HEADLINES = (
 )
 
 
-def run_console(tmp_path: Path, typed: str) -> str:
+def console_env(tmp_path: Path) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -28,13 +34,17 @@ def run_console(tmp_path: Path, typed: str) -> str:
     }
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'console.db'}"
     env["LOG_LEVEL"] = "WARNING"
+    return {**env, "PYTHONPATH": str(ROOT)}
+
+
+def run_console(tmp_path: Path, typed: str, *options: str, **env: str) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "bot"],
+        [sys.executable, "-m", "bot", *options],
         input=typed,
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        env={**env, "PYTHONPATH": str(ROOT)},
+        env={**console_env(tmp_path), **env},
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
@@ -51,10 +61,102 @@ def test_latest_shows_the_five_seed_articles_with_numbered_buttons(tmp_path):
 
 
 def test_a_number_presses_a_button_and_summaries_switch_length(tmp_path):
+    # /latest shows buttons 1-5; the summary's length buttons come next: 6 Short, 7 Medium.
+    screen = run_console(tmp_path, "/latest\n1\n7\nquit\n")
+    assert "[6] ✓ Short" in screen and "[7] Medium" in screen
+    updated = screen.split("--- updated ---")[1]
+    assert "✓ Medium" in updated
+
+
+def test_buttons_of_earlier_messages_can_still_be_pressed(tmp_path):
     screen = run_console(tmp_path, "/latest\n1\n2\nquit\n")
-    assert "[1] ✓ Short" in screen or "✓ Short" in screen
-    assert "--- updated ---" in screen
-    assert "✓ Medium" in screen
+    # Button 2 is on /latest, printed before the first summary: it opens a second summary.
+    summaries = screen.split("✓ Short")
+    assert len(summaries) == 3
+    assert "There is no button with that number." not in screen
+
+
+def test_an_edited_message_takes_its_old_buttons_away(tmp_path):
+    screen = run_console(tmp_path, "/sources\n1\n1\n2\nquit\n")
+    first, second = screen.split("--- updated ---")[1:]
+    assert "[2] ✗ Sample articles" in first and "There is no button with that number." in first
+    assert "[3] ✓ Sample articles" in second
+
+
+def test_the_reader_option_shows_what_readers_see(tmp_path):
+    screen = run_console(tmp_path, "/stats\n/help\nquit\n", "--reader")
+    assert "You are a reader here" in screen
+    assert "Sorry, only the bot's administrators can do that." in screen
+    assert "/breaking" not in screen
+    admin = run_console(tmp_path, "/stats\nquit\n")
+    assert "You are an admin here" in admin and "Bot statistics" in admin
+
+
+def test_the_banner_says_why_the_console_opened(tmp_path):
+    forced = run_console(tmp_path, "quit\n", "--console", TELEGRAM_BOT_TOKEN="123456:" + "A" * 35)
+    assert "local console (--console)" in forced
+    assert "no TELEGRAM_BOT_TOKEN" not in forced
+    assert "local console (no TELEGRAM_BOT_TOKEN set)" in run_console(tmp_path, "quit\n")
+
+
+def test_ctrl_c_leaves_at_once_without_a_traceback(tmp_path):
+    console = subprocess.Popen(
+        [sys.executable, "-m", "bot"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=console_env(tmp_path),
+    )
+    assert console.stdout is not None
+    screen = b""
+    while not screen.endswith(b"you> "):  # waiting at the prompt, with nothing typed
+        chunk = console.stdout.read1(4096)
+        assert chunk, console.stderr.read() if console.stderr else "the console ended"
+        screen += chunk
+    console.send_signal(signal.SIGINT)
+    out, err = console.communicate(timeout=30)  # no Enter needed
+    assert console.returncode == 0
+    assert b"Traceback" not in err and b"KeyboardInterrupt" not in err
+    assert (screen + out).rstrip().endswith(b"Bye.")
+
+
+async def test_the_console_keeps_time_on_its_own(engine, database_url, clock):
+    """An instant digest arrives while the console waits for a line, as in Telegram."""
+    settings = make_settings(database_url, scheduler_tick_seconds=0.2)
+    runtime = Runtime(settings=settings, engine=engine, clock=clock)
+    read_end, write_end = os.pipe()
+    typed, keyboard = os.fdopen(read_end, "r"), os.fdopen(write_end, "w")
+    screen = io.StringIO()
+    running = asyncio.create_task(Console(runtime, stdin=typed, stdout=screen).run())
+    keyboard.write("/subscribe\n")
+    keyboard.flush()
+    await wait_for(lambda: "Subscribed." in screen.getvalue())
+    with runtime.session() as session:
+        change_setting(session, CONSOLE_CHAT.id, "rhythm", "instant", now=clock())
+        source = ensure_source(session, kind="feed", url="https://news.example/feed", title="News")
+        ingest_batch(session, prepare_batch([fresh_article()]), source=source)
+    await wait_for(lambda: "Your digest" in screen.getvalue())  # nothing typed meanwhile
+    assert "A quiet arrival" in screen.getvalue()
+    keyboard.write("quit\n")
+    keyboard.close()
+    await asyncio.wait_for(running, 30)
+    typed.close()
+
+
+async def wait_for(condition, timeout: float = 30.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "not shown in time"
+        await asyncio.sleep(0.05)
+
+
+def fresh_article() -> RawArticle:
+    body = " ".join(
+        f"Sentence {n} of the quiet arrival tells readers about negotiations in Geneva."
+        for n in range(8)
+    )
+    return RawArticle(url="https://news.example/quiet", title="A quiet arrival", text=body)
 
 
 def test_summary_actor_subscribe_and_help(tmp_path):
@@ -131,5 +233,5 @@ def test_sources_toggle_by_number_and_the_settings_card_leads_there(tmp_path):
     assert "Sources for this chat's digests" in screen
     assert "[1] ✓ Sample articles" in screen
     updated = screen.split("--- updated ---")[1]
-    assert "0 of 1 kept" in updated and "[1] ✗ Sample articles" in updated
+    assert "0 of 1 kept" in updated and "[2] ✗ Sample articles" in updated
     assert "Choose sources" in updated  # the settings card, printed after it

@@ -10,7 +10,7 @@ from digests.ingest.seeding import ingest_seeds
 from digests.runtime import Runtime
 from digests.store.tables import Chat, OutboxMessage
 from tests.e2e.conftest import bot_settings, run_bot
-from tests.e2e.test_bot_e2e import eventually, say
+from tests.e2e.test_bot_e2e import answer_to, eventually, say
 
 ADMIN = 900
 READERS = (2001, 2002, 2003)
@@ -70,11 +70,45 @@ async def test_admin_can_cancel_before_sending(live_bot, emulator):
     assert all(len(emulator.sent(chat_id)) == 1 for chat_id in READERS)
 
 
+async def test_send_on_a_cancelled_preview_sends_nothing_and_says_so(live_bot, emulator):
+    await subscribe_readers(emulator)
+    [preview] = await say(emulator, "/breaking Never mind", chat_id=ADMIN)
+    cancel, send = (
+        next(b for b in preview.buttons if b["text"].startswith(word)) for word in ("Canc", "Send")
+    )
+    emulator.user_presses(ADMIN, preview.message_id, cancel["callback_data"], user_id=ADMIN)
+    edited = await emulator.wait_for_edit(ADMIN, preview.message_id)
+    assert "Cancelled before it was sent: nobody got it." in edited.plain_text
+    assert "0 / 0" not in edited.plain_text
+    # A stale Send (a double tap, or a client showing the old buttons) queues nothing.
+    pressed = emulator.user_presses(
+        ADMIN, preview.message_id, send["callback_data"], user_id=ADMIN, forged=True
+    )
+    answer = await answer_to(emulator, pressed)
+    assert answer.text is not None and "cancelled before it was sent" in answer.text
+    assert answer.text != "Queued."
+    await asyncio.sleep(1.5)  # a drain or two
+    assert all(len(emulator.sent(chat_id)) == 1 for chat_id in READERS)
+    with live_bot.session() as session:
+        assert session.exec(select(OutboxMessage)).all() == []
+
+
 async def test_stats_for_admins(live_bot, emulator):
     await subscribe_readers(emulator)
     [stats] = await say(emulator, "/stats", chat_id=ADMIN)
     assert "Subscribers: 3 active, 0 inactive" in stats.plain_text
     assert "Articles: 5" in stats.plain_text
+    assert "Delivered in the last 5 minutes: 0 (0.0 messages/s)" in stats.plain_text
+
+
+async def test_stats_count_a_few_deliveries_instead_of_rounding_them_to_zero(live_bot, emulator):
+    await subscribe_readers(emulator)
+    [preview] = await say(emulator, "/breaking Three readers", chat_id=ADMIN)
+    send = next(b for b in preview.buttons if b["text"].startswith("Send to 3"))
+    emulator.user_presses(ADMIN, preview.message_id, send["callback_data"], user_id=ADMIN)
+    await eventually_edited(emulator, preview.message_id, "Sent")
+    [stats] = await say(emulator, "/stats", chat_id=ADMIN)
+    assert "Delivered in the last 5 minutes: 3 (0.01 messages/s)" in stats.plain_text
 
 
 async def test_admin_commands_are_listed_only_for_admins(live_bot, emulator):

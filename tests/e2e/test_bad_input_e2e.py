@@ -8,7 +8,7 @@ from sqlmodel import select
 from bot.router import OUT_OF_DATE, REFUSAL
 from digests.store.tables import Broadcast, OutboxMessage
 from tests.e2e.test_admin_e2e import ADMIN, subscribe_readers
-from tests.e2e.test_bot_e2e import USER, eventually, say
+from tests.e2e.test_bot_e2e import USER, answer_to, say
 
 HUGE = "99999999999999999999"
 FORGED = [
@@ -21,14 +21,6 @@ FORGED = [
     f"sum:{2**31}",
     "brk",
 ]
-
-
-async def answer_to(emulator, query_id: str):
-    def answered() -> bool:
-        return any(a.callback_query_id == query_id for a in emulator.callback_answers)
-
-    await eventually(answered)
-    return next(a for a in emulator.callback_answers if a.callback_query_id == query_id)
 
 
 async def test_forged_buttons_are_answered_politely_and_the_bot_carries_on(live_bot, emulator):

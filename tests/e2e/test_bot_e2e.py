@@ -28,6 +28,16 @@ async def eventually(condition, timeout: float = 5.0) -> None:
         await asyncio.sleep(0.05)
 
 
+async def answer_to(emulator, query_id: str):
+    """The bot's answer to one button press (its notice), once it came."""
+
+    def answered() -> bool:
+        return any(a.callback_query_id == query_id for a in emulator.callback_answers)
+
+    await eventually(answered)
+    return next(a for a in emulator.callback_answers if a.callback_query_id == query_id)
+
+
 def button(message, text_part: str) -> dict:
     return next(b for b in message.buttons if text_part in b["text"])
 

@@ -159,6 +159,24 @@ async def test_strangers_cannot_manage_feeds(live_bot, emulator, site):
         assert session.exec(select(Source).where(Source.kind == "feed")).all() == []
 
 
+async def test_addfeed_of_something_that_is_no_web_address_says_so_without_a_lookup(
+    live_bot, emulator, monkeypatch
+):
+    looked_up: list[str] = []
+
+    async def resolve(host, port):
+        looked_up.append(host)
+        raise AssertionError("no lookup for what is not an address")
+
+    monkeypatch.setattr("digests.ingest.fetch.resolve_host", resolve)
+    for typed in ("not a url", "ftp://example.com/feed", "https://exa_mple..com/x", "news"):
+        [reply] = await say(emulator, f"/addfeed {typed}", chat_id=ADMIN)
+        assert reply.plain_text == (
+            f"“{typed}” is not a web address. Send one like https://example.com/feed.xml."
+        )
+    assert looked_up == []
+
+
 # --- links from users ---------------------------------------------------------------------------
 
 
