@@ -88,7 +88,7 @@ def test_unsubscribed_chats_are_never_due(seeded, clock):
 
 
 def test_quiet_hours_hold_instant_digests(seeded, clock):
-    subscribe_chat(seeded, rhythm="instant", quiet_start="11:00", quiet_end="13:00")
+    subscribe_chat(seeded, rhythm="instant", quiet_hours="11:00-13:00")
     assert compose_due(seeded) == 0
     clock.advance(hours=1, minutes=1)
     assert compose_due(seeded) == 1
