@@ -43,12 +43,12 @@ TYPED_SETTINGS = {
     "time": "digest_time",
     "weekday": "weekday",
     "timezone": "timezone",
-    "tz": "timezone",
     "length": "summary_length",
     "include": "include_keywords",
     "exclude": "exclude_keywords",
     "quiet": "quiet_hours",
 }
+SHORTHANDS = {"tz": "timezone"}
 SETTINGS_HELP = (
     "Type a setting to change it:\n"
     "/settings rhythm weekly (instant, hourly, daily or weekly)\n"
@@ -202,11 +202,12 @@ def unsubscribe_command(runtime: Runtime, asker: Asker, args: str) -> list[Messa
 
 def _typed_change(args: str) -> tuple[str, str]:
     word, _, value = args.strip().partition(" ")
-    name = TYPED_SETTINGS.get(word.casefold())
+    typed = word.casefold()
+    name = TYPED_SETTINGS.get(SHORTHANDS.get(typed, typed))
     if name is None:
         raise SettingError(
             f"I don't know the setting “{echo(word)}”. "
-            f"The settings are: {', '.join(dict.fromkeys(TYPED_SETTINGS))}."
+            f"The settings are: {', '.join(TYPED_SETTINGS)}."
         )
     return name, value.strip()
 

@@ -234,3 +234,34 @@ def test_chats_own_feeds_go_down_with_0012_and_one_address_may_be_several_chats_
     for owner in (None, 7):
         with pytest.raises(IntegrityError), engine.begin() as connection:
             connection.execute(insert(Source), [{"id": 30, "owner_chat_id": owner} | feed])
+
+
+def test_topics_saved_as_off_or_none_become_no_topics(engine):
+    """0013 on SQLite and PostgreSQL: `/settings include off` once kept "off" as a topic."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert, text
+
+    from digests.store.tables import Chat, Subscription
+
+    now = datetime(2026, 12, 2, tzinfo=UTC)
+    downgrade(engine, "0012")
+    topics = [("off", "none"), ("kursk", "off"), ("offer", "sports")]
+    with engine.begin() as connection:
+        connection.execute(insert(Chat), [{"id": 7 + i, "created_at": now} for i in range(3)])
+        connection.execute(
+            insert(Subscription),
+            [
+                {"id": 1 + i, "chat_id": 7 + i, "created_at": now}
+                | {"include_keywords": include, "exclude_keywords": exclude}
+                for i, (include, exclude) in enumerate(topics)
+            ],
+        )
+    migrate(engine)
+    downgrade(engine, "0012")
+    migrate(engine)
+    with engine.connect() as connection:
+        kept = connection.execute(
+            text("SELECT include_keywords, exclude_keywords FROM subscription ORDER BY id")
+        ).all()
+    assert [tuple(row) for row in kept] == [("", ""), ("kursk", ""), ("offer", "sports")]
