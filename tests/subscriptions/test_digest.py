@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-
 from sqlmodel import select
 
 from digests.store.tables import OutboxMessage, Subscription
