@@ -236,8 +236,9 @@ def test_chats_own_feeds_go_down_with_0012_and_one_address_may_be_several_chats_
             connection.execute(insert(Source), [{"id": 30, "owner_chat_id": owner} | feed])
 
 
-def test_topics_saved_as_off_or_none_become_no_topics(engine):
-    """0013 on SQLite and PostgreSQL: `/settings include off` once kept "off" as a topic."""
+def test_settings_that_meant_nothing_become_none(engine):
+    """0013 on SQLite and PostgreSQL: `/settings include off` once kept "off" as a topic, and
+    `/settings quiet 07:00-07:00` a window that held nothing back."""
     from datetime import UTC, datetime
 
     from sqlalchemy import insert, text
@@ -246,15 +247,19 @@ def test_topics_saved_as_off_or_none_become_no_topics(engine):
 
     now = datetime(2026, 12, 2, tzinfo=UTC)
     downgrade(engine, "0012")
-    topics = [("off", "none"), ("kursk", "off"), ("offer", "sports")]
+    rows = [
+        ("off", "none", "07:00", "07:00"),
+        ("kursk", "off", "22:00", "07:00"),
+        ("offer", "sports", None, None),
+    ]
     with engine.begin() as connection:
         connection.execute(insert(Chat), [{"id": 7 + i, "created_at": now} for i in range(3)])
         connection.execute(
             insert(Subscription),
             [
                 {"id": 1 + i, "chat_id": 7 + i, "created_at": now}
-                | {"include_keywords": include, "exclude_keywords": exclude}
-                for i, (include, exclude) in enumerate(topics)
+                | dict(zip(COLUMNS, row, strict=True))
+                for i, row in enumerate(rows)
             ],
         )
     migrate(engine)
@@ -262,6 +267,13 @@ def test_topics_saved_as_off_or_none_become_no_topics(engine):
     migrate(engine)
     with engine.connect() as connection:
         kept = connection.execute(
-            text("SELECT include_keywords, exclude_keywords FROM subscription ORDER BY id")
+            text(f"SELECT {', '.join(COLUMNS)} FROM subscription ORDER BY id")
         ).all()
-    assert [tuple(row) for row in kept] == [("", ""), ("kursk", ""), ("offer", "sports")]
+    assert [tuple(row) for row in kept] == [
+        ("", "", None, None),
+        ("kursk", "", "22:00", "07:00"),
+        ("offer", "sports", None, None),
+    ]
+
+
+COLUMNS = ("include_keywords", "exclude_keywords", "quiet_start", "quiet_end")
