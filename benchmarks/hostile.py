@@ -33,6 +33,7 @@ from digests.ingest.sources.opml import OpmlError, parse_opml
 from digests.ingest.sources.webpage import extract_page
 from digests.ingest.urls import canonical_url, content_hash
 from digests.ingest.user_links import find_links
+from digests.subscriptions.topics import TopicFilter
 from digests.text.language import detect_language
 from digests.text.sentences import split_sentences
 from digests.text.summarize import summarize
@@ -135,6 +136,11 @@ def _user_text(text: str) -> None:
     derive_title(text, language=language)
 
 
+# A digest's topics, every one a candidate in the texts above: words inside longer words,
+# phrases whose first word recurs, a phrase of a one-letter word repeated.
+TOPICS = TopicFilter.of("official, said, aa bb cc zz, a a a a a a b, kowalska said x", "zz")
+
+
 # stage name -> (what it does to a text of the size wanted, how an adversarial text is fed to it)
 STAGES: dict[str, Callable[[str], object]] = {
     "sentences": split_sentences,
@@ -151,6 +157,7 @@ STAGES: dict[str, Callable[[str], object]] = {
     "content hash": content_hash,
     "links": find_links,
     "render": _render,
+    "topics": lambda text: TOPICS.passes("Title", text),
 }
 
 

@@ -65,7 +65,15 @@ COMMANDS: tuple[Command, ...] = (
     Command("actors", "The most mentioned people", actors.actors_list),
     Command("subscribe", "Get digests of new articles", subscribing.subscribe_command),
     Command("unsubscribe", "Stop digests", subscribing.unsubscribe_command),
-    Command("settings", "Digest time, time zone, length, topics", subscribing.settings_command),
+    Command(
+        "settings",
+        "Rhythm, time, weekday, time zone, summary length, topics, quiet hours",
+        subscribing.settings_command,
+        "[setting value]",
+    ),
+    Command(
+        "digest", "Your digest now: what is new since the last one", subscribing.digest_command
+    ),
     Command("sources", "Choose the sources of your digests", sources.sources_command),
     Command(
         "breaking", "Send a breaking update to all subscribers", admin.breaking, "<text>", True
@@ -92,6 +100,7 @@ BUTTONS: dict[type, ButtonRoute] = {
     callbacks.ChangeSetting: ButtonRoute(subscribing.on_settings_button),
     callbacks.UnfollowFromSettings: ButtonRoute(subscribing.on_unfollow_button),
     callbacks.Subscribe: ButtonRoute(subscribing.on_subscribe_button),
+    callbacks.SendDigestNow: ButtonRoute(subscribing.on_digest_now_button),
     callbacks.SourcesPage: ButtonRoute(sources.on_sources_page),
     callbacks.ToggleSource: ButtonRoute(sources.on_toggle_source),
     callbacks.BreakingAction: ButtonRoute(admin.on_breaking_button, admin_only=True),

@@ -3,43 +3,65 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from bot.conversation import Answer, Asker
 from bot.handlers.sources import open_button
-from digests.delivery.callbacks import ChangeSetting, Subscribe, UnfollowFromSettings
+from digests.delivery.callbacks import (
+    ChangeSetting,
+    SendDigestNow,
+    Subscribe,
+    UnfollowFromSettings,
+)
 from digests.delivery.message import Button, Message, bold, esc, italic
 from digests.errors import echo
 from digests.runtime import Runtime
 from digests.store.enums import RhythmKind
 from digests.store.tables import Subscription
+from digests.subscriptions.digest_now import send_digest_now
 from digests.subscriptions.follows import followed_actors, unfollow
-from digests.subscriptions.schedule import WEEKDAYS
+from digests.subscriptions.schedule import WEEKDAYS, held_back_to, local_time
 from digests.subscriptions.subscribers import (
     SettingError,
     change_setting,
     get_subscription,
+    rhythm_of,
     subscribe,
     unsubscribe,
 )
+from digests.subscriptions.topics import stored_topics
 from digests.text.summarize import LENGTHS
 
 COMMON_TIMES = ("07:00", "08:00", "12:00", "18:00", "21:00")
 COMMON_ZONES = ("UTC", "Europe/London", "Europe/Berlin", "Europe/Kyiv", "America/New_York")
 NOT_ALLOWED = "Only the chat's administrators can change its digest."
-# `/settings <word> <value>` for values a keyboard cannot offer.
+NOTHING_NEW = "Nothing new since your last digest."
+ON_ITS_WAY = "Your digest is on its way."
+# `/settings <word> <value>`: every setting can be typed, the ones a keyboard cannot offer too.
 TYPED_SETTINGS = {
+    "rhythm": "rhythm",
     "time": "digest_time",
+    "weekday": "weekday",
     "timezone": "timezone",
-    "tz": "timezone",
+    "length": "summary_length",
     "include": "include_keywords",
     "exclude": "exclude_keywords",
+    "quiet": "quiet_hours",
 }
+SHORTHANDS = {"tz": "timezone"}
 SETTINGS_HELP = (
     "Type a setting to change it:\n"
-    "/settings time 07:30\n/settings timezone Europe/Berlin\n"
+    "/settings rhythm weekly (instant, hourly, daily or weekly)\n"
+    "/settings time 07:30\n/settings weekday friday\n"
+    "/settings timezone Berlin (a city or a zone: Europe/Berlin)\n"
+    "/settings length medium (short, medium or long)\n"
     "/settings include ceasefire, nato\n/settings exclude sports\n"
-    "/settings quiet 22:00-07:00 (or: /settings quiet off)"
+    "/settings quiet 22:00-07:00\n"
+    "off clears topics or quiet hours: /settings include off\n"
+    "/digest sends your digest now"
 )
+# Rhythms whose digest comes at a chosen time of day: the others get no time buttons.
+TIMED = (RhythmKind.DAILY, RhythmKind.WEEKLY)
 
 
 def describe(subscription: Subscription) -> str:
@@ -54,17 +76,45 @@ def describe(subscription: Subscription) -> str:
     return f"{when} ({subscription.timezone})"
 
 
+def next_digest(subscription: Subscription, now: datetime) -> str:
+    """When the next digest comes, in the reader's own time and zone abbreviation."""
+    if not subscription.active or subscription.next_digest_at is None:
+        return "none while paused"
+    if subscription.rhythm == RhythmKind.INSTANT:
+        return "as soon as articles arrive"
+    if subscription.next_digest_at <= now:
+        return "now"
+    local = local_time(subscription.next_digest_at, subscription.timezone)
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M} {local.tzname()}"
+
+
 def settings_message(
-    subscription: Subscription, note: str | None = None, followed: Sequence[tuple[int, str]] = ()
+    subscription: Subscription,
+    *,
+    now: datetime,
+    note: str | None = None,
+    followed: Sequence[tuple[int, str]] = (),
 ) -> Message:
     """The settings card: current values, then one keyboard row per setting."""
     state = "on" if subscription.active else "paused (/subscribe resumes it)"
+    topics = ", ".join(stored_topics(subscription.include_keywords)) or "anything"
+    never = ", ".join(stored_topics(subscription.exclude_keywords)) or "nothing"
     lines = [
         bold("Digest settings"),
         f"Digest: {esc(state)}, {esc(describe(subscription))}",
+        f"Next digest: {esc(next_digest(subscription, now))}",
+    ]
+    if held := held_back_to(rhythm_of(subscription)):
+        lines.append(
+            esc(
+                f"⚠️ {subscription.digest_time} falls in your quiet hours, so the digest "
+                f"arrives at {held} instead."
+            )
+        )
+    lines += [
         f"Summary length: {esc(subscription.summary_length)}",
-        f"Only articles about: {esc(subscription.include_keywords or 'anything')}",
-        f"Never articles about: {esc(subscription.exclude_keywords or 'nothing')}",
+        f"Only articles about: {esc(topics)}",
+        f"Never articles about: {esc(never)}",
         "Quiet hours: "
         + esc(
             f"{subscription.quiet_start}–{subscription.quiet_end}"
@@ -91,21 +141,27 @@ def settings_message(
     rows = [
         row("rhythm", tuple(RhythmKind), subscription.rhythm, str.capitalize),
         row("summary_length", tuple(LENGTHS), subscription.summary_length, str.capitalize),
-        row("digest_time", COMMON_TIMES, subscription.digest_time),
-        row("timezone", COMMON_ZONES, subscription.timezone, lambda z: z.split("/")[-1]),
     ]
+    if subscription.rhythm in TIMED:
+        rows.append(row("digest_time", COMMON_TIMES, subscription.digest_time))
+    rows.append(row("timezone", COMMON_ZONES, subscription.timezone, lambda z: z.split("/")[-1]))
     if subscription.rhythm == RhythmKind.WEEKLY:
         rows.append(row("weekday", range(7), subscription.weekday, lambda d: WEEKDAYS[d][:3]))
     rows += [
         (Button.calling(f"Unfollow {name}", UnfollowFromSettings(actor_id)),)
         for actor_id, name in followed
     ]
+    if subscription.active:
+        rows.append((Button.calling("Send my digest now", SendDigestNow()),))
     rows.append((open_button(),))
     return Message(html=text, buttons=tuple(rows))
 
 
-def settings_card(session, subscription: Subscription, note: str | None = None) -> Message:
-    return settings_message(subscription, note, followed_actors(session, subscription.id))
+def settings_card(
+    session, subscription: Subscription, *, now: datetime, note: str | None = None
+) -> Message:
+    followed = followed_actors(session, subscription.id)
+    return settings_message(subscription, now=now, note=note, followed=followed)
 
 
 def do_subscribe(runtime: Runtime, asker: Asker) -> Message:
@@ -144,19 +200,16 @@ def unsubscribe_command(runtime: Runtime, asker: Asker, args: str) -> list[Messa
     return [Message(html=esc(text))]
 
 
-def _typed_change(args: str) -> list[tuple[str, str]]:
+def _typed_change(args: str) -> tuple[str, str]:
     word, _, value = args.strip().partition(" ")
-    word, value = word.lower(), value.strip()
-    if word == "quiet":
-        if value.lower() in ("off", "none", ""):
-            return [("quiet_start", ""), ("quiet_end", "")]
-        start, _, end = value.replace("–", "-").partition("-")
-        if not end:
-            raise SettingError("Give quiet hours as HH:MM-HH:MM, e.g. 22:00-07:00.")
-        return [("quiet_start", start), ("quiet_end", end)]
-    if word in TYPED_SETTINGS:
-        return [(TYPED_SETTINGS[word], value)]
-    raise SettingError(f"I don't know the setting “{echo(word)}”.")
+    typed = word.casefold()
+    name = TYPED_SETTINGS.get(SHORTHANDS.get(typed, typed))
+    if name is None:
+        raise SettingError(
+            f"I don't know the setting “{echo(word)}”. "
+            f"The settings are: {', '.join(TYPED_SETTINGS)}."
+        )
+    return name, value.strip()
 
 
 def settings_command(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
@@ -169,12 +222,10 @@ def settings_command(runtime: Runtime, asker: Asker, args: str) -> list[Message]
         if args.strip():
             if not asker.can_manage_chat:
                 return [Message(html=esc(NOT_ALLOWED))]
-            for name, value in _typed_change(args):
-                subscription = change_setting(
-                    session, asker.chat.id, name, value, now=runtime.clock()
-                )
+            name, value = _typed_change(args)
+            subscription = change_setting(session, asker.chat.id, name, value, now=runtime.clock())
             note = "Saved."
-        return [settings_card(session, subscription, note)]
+        return [settings_card(session, subscription, now=runtime.clock(), note=note)]
 
 
 def on_settings_button(runtime: Runtime, asker: Asker, pressed: ChangeSetting) -> Answer:
@@ -185,7 +236,26 @@ def on_settings_button(runtime: Runtime, asker: Asker, pressed: ChangeSetting) -
         subscription = change_setting(
             session, asker.chat.id, pressed.name, pressed.value, now=runtime.clock()
         )
-        return Answer(edit=settings_card(session, subscription), notice="Saved.")
+        return Answer(
+            edit=settings_card(session, subscription, now=runtime.clock()), notice="Saved."
+        )
+
+
+def digest_now(runtime: Runtime, asker: Asker) -> str:
+    """The asking chat's own digest, composed at once as the scheduler would."""
+    if not asker.can_manage_chat:
+        return NOT_ALLOWED
+    with runtime.session() as session:
+        queued = send_digest_now(session, asker.chat.id, now=runtime.clock())
+    return ON_ITS_WAY if queued else NOTHING_NEW
+
+
+def digest_command(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
+    return [Message(html=esc(digest_now(runtime, asker)))]
+
+
+def on_digest_now_button(runtime: Runtime, asker: Asker, pressed: SendDigestNow) -> Answer:
+    return Answer(notice=digest_now(runtime, asker))
 
 
 def on_unfollow_button(runtime: Runtime, asker: Asker, pressed: UnfollowFromSettings) -> Answer:
@@ -197,7 +267,9 @@ def on_unfollow_button(runtime: Runtime, asker: Asker, pressed: UnfollowFromSett
         subscription = get_subscription(session, asker.chat.id)
         if subscription is None:
             return Answer(notice="You are not subscribed: /subscribe starts digests.", alert=True)
-        return Answer(edit=settings_card(session, subscription), notice="Saved.")
+        return Answer(
+            edit=settings_card(session, subscription, now=runtime.clock()), notice="Saved."
+        )
 
 
 def on_subscribe_button(runtime: Runtime, asker: Asker, pressed: Subscribe) -> Answer:

@@ -203,6 +203,21 @@ class Subscribe:
 
 
 @dataclass(frozen=True, slots=True)
+class SendDigestNow:
+    """The settings card's "Send my digest now": it names no chat, so a press sends the digest
+    of the chat it was pressed in, whoever's card it copied."""
+
+    prefix: ClassVar[str] = "digest"
+
+    def fields(self) -> tuple[str, ...]:
+        return ("now",)
+
+    @classmethod
+    def parse(cls, fields: list[str]) -> SendDigestNow | None:
+        return cls() if fields == ["now"] else None
+
+
+@dataclass(frozen=True, slots=True)
 class SourcesPage:
     """A page of /sources, in place; `new` sends the first page afresh (the settings card's)."""
 
@@ -272,6 +287,7 @@ Callback = (
     | ChangeSetting
     | UnfollowFromSettings
     | Subscribe
+    | SendDigestNow
     | SourcesPage
     | ToggleSource
     | BreakingAction
@@ -286,6 +302,7 @@ _PARSERS: dict[str, Callable[[list[str]], Callback | None]] = {
     FollowActor.prefix: FollowActor.parse,
     ChangeSetting.prefix: _parse_settings_button,
     Subscribe.prefix: Subscribe.parse,
+    SendDigestNow.prefix: SendDigestNow.parse,
     SourcesPage.prefix: _parse_sources_button,
     BreakingAction.prefix: BreakingAction.parse,
 }

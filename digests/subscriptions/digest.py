@@ -20,6 +20,7 @@ from digests.stories.views import reported_by
 from digests.subscriptions.follows import FollowedStatement, take_new_statements
 from digests.subscriptions.schedule import in_quiet_hours, next_digest_at, quiet_hours_end
 from digests.subscriptions.subscribers import rhythm_of
+from digests.subscriptions.topics import TopicFilter
 from digests.text.summarize import LENGTHS
 
 log = logging.getLogger(__name__)
@@ -77,13 +78,6 @@ def _due(session: Session, limit: int, *conditions) -> list[Subscription]:
     )
 
 
-def _matches(article: Article, include: list[str], exclude: list[str]) -> bool:
-    haystack = f"{article.title}\n{article.text}".lower()
-    if exclude and any(word in haystack for word in exclude):
-        return False
-    return not include or any(word in haystack for word in include)
-
-
 def new_articles_for(
     session: Session, subscription: Subscription
 ) -> tuple[list[tuple[Article, Source]], int]:
@@ -91,8 +85,7 @@ def new_articles_for(
     and their own feeds) that pass their filters (oldest first), and the newest article id
     looked at, which becomes the new watermark. Pages readers sent are not news, not even for
     the reader who sent them."""
-    include = [w for w in subscription.include_keywords.split(",") if w]
-    exclude = [w for w in subscription.exclude_keywords.split(",") if w]
+    topics = TopicFilter.of(subscription.include_keywords, subscription.exclude_keywords)
     rows = session.exec(
         select(Article, Source, kept_by(subscription.chat_id))
         .join(Source, col(Source.id) == col(Article.source_id))
@@ -102,7 +95,7 @@ def new_articles_for(
     ).all()
     # The articles of sources turned off are looked at (and passed) like any filtered out, so
     # the watermark moves past them and an instant digest never waits on them.
-    matching = [(a, s) for a, s, kept in rows if kept and _matches(a, include, exclude)]
+    matching = [(a, s) for a, s, kept in rows if kept and topics.passes(a.title, a.text)]
     newest_seen = rows[0][0].id if rows else subscription.last_article_id
     return list(reversed(matching[:MAX_ARTICLES_PER_DIGEST])), newest_seen
 
@@ -164,15 +157,18 @@ def read_button(article: Article) -> Button:
     return Button.calling(label, ReadArticle(article.id))
 
 
-def compose_digest(session: Session, subscription: Subscription, *, now: datetime) -> int:
-    """Queue this subscriber's digest (if anything is new) and move their schedule on.
+def compose_digest(
+    session: Session, subscription: Subscription, *, now: datetime, asked: bool = False
+) -> int:
+    """Queue this subscriber's digest (if anything is new) and move their schedule on; one the
+    reader `asked` for comes even in their quiet hours.
 
     The outbox rows, the watermark and the next slot are written in one transaction, and the
     idempotency key names the subscription and the watermark it starts from, so composing the
     same digest twice can never queue it twice.
     """
     rhythm = rhythm_of(subscription)
-    if subscription.rhythm == RhythmKind.INSTANT and in_quiet_hours(now, rhythm):
+    if not asked and subscription.rhythm == RhythmKind.INSTANT and in_quiet_hours(now, rhythm):
         subscription.next_digest_at = quiet_hours_end(now, rhythm)  # not due again until then
         session.flush()
         return 0

@@ -34,14 +34,30 @@ def _local_slot(day: datetime, at: time, zone: ZoneInfo) -> datetime:
     return wall.astimezone(UTC).astimezone(zone)
 
 
-def in_quiet_hours(moment: datetime, rhythm: Rhythm) -> bool:
+def _quiet_at(local: time, rhythm: Rhythm) -> bool:
     if not (rhythm.quiet_start and rhythm.quiet_end):
         return False
-    local = moment.astimezone(ZoneInfo(rhythm.timezone)).time()
     start, end = parse_hhmm(rhythm.quiet_start), parse_hhmm(rhythm.quiet_end)
     if start <= end:
         return start <= local < end
     return local >= start or local < end  # the window wraps past midnight
+
+
+def in_quiet_hours(moment: datetime, rhythm: Rhythm) -> bool:
+    return _quiet_at(moment.astimezone(ZoneInfo(rhythm.timezone)).time(), rhythm)
+
+
+def held_back_to(rhythm: Rhythm) -> str | None:
+    """The local time a daily or weekly digest really comes at when its own time falls in
+    quiet hours (their end); None when it comes at its time. Hourly and instant digests are
+    meant to skip the quiet hours, so they are never held back in this sense."""
+    if rhythm.kind not in (RhythmKind.DAILY, RhythmKind.WEEKLY):
+        return None
+    return rhythm.quiet_end if _quiet_at(parse_hhmm(rhythm.at), rhythm) else None
+
+
+def local_time(moment: datetime, timezone: str) -> datetime:
+    return moment.astimezone(ZoneInfo(timezone))
 
 
 def quiet_hours_end(moment: datetime, rhythm: Rhythm) -> datetime:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,9 +13,10 @@ from digests.errors import DigestsError, echo
 from digests.store.enums import RhythmKind
 from digests.store.ids import parse_number
 from digests.store.tables import Chat, Subscription
-from digests.subscriptions.schedule import Rhythm, next_digest_at
+from digests.subscriptions.schedule import WEEKDAYS, Rhythm, next_digest_at
+from digests.subscriptions.topics import CLEARING, parse_topics
 from digests.text.summarize import LENGTHS
-from digests.timezones import zone_named
+from digests.timezones import ZoneMatch, find_zone
 
 HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -92,44 +94,86 @@ def _check_time(value: str) -> str:
 
 
 def _check_timezone(value: str) -> str:
-    name = value.strip()
-    if zone_named(name) is None:
-        quoted = f"“{echo(name)}”" if name else "That"  # a pasted page is echoed cut short
+    typed = value.strip()
+    if not typed:
         raise SettingError(
-            f"{quoted} is not a time zone I know: name a city zone, for example "
-            "Europe/Berlin or America/New_York."
+            "Name a time zone or a city, for example /settings timezone Europe/Berlin "
+            "or /settings timezone New York."
         )
-    return name
+    found = find_zone(typed)
+    if found.name is not None:
+        return found.name
+    quoted = f"“{echo(typed)}”"  # a pasted page is echoed cut short
+    if found.suggestions:
+        raise SettingError(f"{quoted} is not a time zone I know. Did you mean {_or(found)}?")
+    raise SettingError(
+        f"{quoted} is not a time zone I know: name a city zone, for example "
+        "Europe/Berlin or America/New_York."
+    )
 
 
-def _check_keywords(value: str) -> str:
-    words = [w.strip().lower() for w in value.split(",") if w.strip()]
-    if any(not re.fullmatch(r"[\w' -]{1,40}", word) for word in words):
-        raise SettingError("Keywords are plain words separated by commas.")
-    return ",".join(dict.fromkeys(words))[:1024]
+def _or(found: ZoneMatch) -> str:
+    *first, last = found.suggestions
+    return f"{', '.join(first)} or {last}" if first else last
 
 
-SETTERS = {
-    "rhythm": lambda v: (
-        RhythmKind(v)
-        if v in tuple(RhythmKind)
-        else _raise(f"Rhythm must be one of {', '.join(RhythmKind)}.")
-    ),
-    "digest_time": _check_time,
-    "weekday": lambda v: (
-        day if (day := parse_number(str(v), maximum=6)) is not None else _raise("Bad weekday.")
-    ),
-    "timezone": _check_timezone,
-    "summary_length": lambda v: v if v in LENGTHS else _raise("Length is short, medium or long."),
-    "include_keywords": _check_keywords,
-    "exclude_keywords": _check_keywords,
-    "quiet_start": lambda v: _check_time(v) if v else None,
-    "quiet_end": lambda v: _check_time(v) if v else None,
+def _check_rhythm(value: str) -> RhythmKind:
+    typed = value.strip().casefold()
+    if typed not in tuple(RhythmKind):
+        raise SettingError(f"The rhythm is one of {', '.join(RhythmKind)}.")
+    return RhythmKind(typed)
+
+
+def _check_weekday(value: str) -> int:
+    """A button's 0 (Monday) to 6, or a day typed by name, whole or its first three letters."""
+    typed = value.strip().casefold()
+    if (number := parse_number(typed, maximum=6)) is not None:
+        return number
+    for number, day in enumerate(WEEKDAYS):
+        if len(typed) >= 3 and day.casefold().startswith(typed):
+            return number
+    raise SettingError("Name a weekday, for example Monday or fri.")
+
+
+def _check_length(value: str) -> str:
+    typed = value.strip().casefold()
+    if typed not in LENGTHS:
+        raise SettingError(f"The summary length is one of {', '.join(LENGTHS)}.")
+    return typed
+
+
+def _quiet_hours(value: str) -> dict[str, object]:
+    """Both ends at once, so the window is checked whole: equal ends would hold nothing."""
+    typed = value.strip()
+    if typed.casefold() in CLEARING:
+        return {"quiet_start": None, "quiet_end": None}
+    start, dash, end = typed.replace("–", "-").partition("-")
+    if not dash:
+        raise SettingError("Give quiet hours as HH:MM-HH:MM, for example 22:00-07:00.")
+    start, end = _check_time(start), _check_time(end)
+    if start == end:
+        raise SettingError(
+            f"Quiet hours from {start} to {end} hold back nothing: give two different times, "
+            "for example 22:00-07:00 (or /settings quiet off)."
+        )
+    return {"quiet_start": start, "quiet_end": end}
+
+
+def _one(field: str, check: Callable[[str], object]) -> Callable[[str], dict[str, object]]:
+    return lambda value: {field: check(value)}
+
+
+# Each setting's check, and the fields it sets.
+SETTERS: dict[str, Callable[[str], dict[str, object]]] = {
+    "rhythm": _one("rhythm", _check_rhythm),
+    "digest_time": _one("digest_time", _check_time),
+    "weekday": _one("weekday", _check_weekday),
+    "timezone": _one("timezone", _check_timezone),
+    "summary_length": _one("summary_length", _check_length),
+    "include_keywords": _one("include_keywords", parse_topics),
+    "exclude_keywords": _one("exclude_keywords", parse_topics),
+    "quiet_hours": _quiet_hours,
 }
-
-
-def _raise(message: str):
-    raise SettingError(message)
 
 
 def change_setting(
@@ -141,7 +185,8 @@ def change_setting(
         raise SettingError("This chat has no subscription yet: send /subscribe first.")
     if name not in SETTERS:
         raise SettingError(f"Unknown setting {name!r}.")
-    setattr(subscription, name, SETTERS[name](value))
+    for field, checked in SETTERS[name](value).items():
+        setattr(subscription, field, checked)
     if subscription.active:
         subscription.next_digest_at = next_digest_at(rhythm_of(subscription), after=now)
     session.flush()

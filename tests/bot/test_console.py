@@ -235,3 +235,12 @@ def test_sources_toggle_by_number_and_the_settings_card_leads_there(tmp_path):
     updated = screen.split("--- updated ---")[1]
     assert "0 of 1 kept" in updated and "[2] ✗ Sample articles" in updated
     assert "Choose sources" in updated  # the settings card, printed after it
+
+
+def test_the_digest_comes_at_once_from_the_cards_button_and_then_nothing_is_new(tmp_path):
+    screen = run_console(tmp_path, "/subscribe\n/settings\n18\n/digest\nquit\n")
+    assert "[18] Send my digest now" in screen
+    pressed = screen.split("[18] Send my digest now", 1)[1]
+    digest, after = pressed.split("Your digest: 5 new articles", 1)
+    assert "(Your digest is on its way.)" in digest
+    assert "Nothing new since your last digest." in after

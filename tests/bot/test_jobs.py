@@ -15,8 +15,7 @@ def test_one_tick_composes_every_due_subscriber_across_pages(seeded, clock, monk
                 session, ChatInfo(id=chat_id), now=clock(), timezone="UTC", digest_time="08:00"
             )
         change_setting(session, 7000, "rhythm", "instant", now=clock())
-        change_setting(session, 7000, "quiet_start", "00:00", now=clock())
-        change_setting(session, 7000, "quiet_end", "23:59", now=clock())
+        change_setting(session, 7000, "quiet_hours", "00:00-23:59", now=clock())
     clock.advance(days=1)
     assert jobs.compose_due_digests(seeded) == 11  # everyone but the one in quiet hours
     with seeded.session() as session:

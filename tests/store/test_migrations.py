@@ -234,3 +234,46 @@ def test_chats_own_feeds_go_down_with_0012_and_one_address_may_be_several_chats_
     for owner in (None, 7):
         with pytest.raises(IntegrityError), engine.begin() as connection:
             connection.execute(insert(Source), [{"id": 30, "owner_chat_id": owner} | feed])
+
+
+def test_settings_that_meant_nothing_become_none(engine):
+    """0013 on SQLite and PostgreSQL: `/settings include off` once kept "off" as a topic, and
+    `/settings quiet 07:00-07:00` a window that held nothing back."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert, text
+
+    from digests.store.tables import Chat, Subscription
+
+    now = datetime(2026, 12, 2, tzinfo=UTC)
+    downgrade(engine, "0012")
+    rows = [
+        ("off", "none", "07:00", "07:00"),
+        ("kursk", "off", "22:00", "07:00"),
+        ("offer", "sports", None, None),
+    ]
+    with engine.begin() as connection:
+        connection.execute(insert(Chat), [{"id": 7 + i, "created_at": now} for i in range(3)])
+        connection.execute(
+            insert(Subscription),
+            [
+                {"id": 1 + i, "chat_id": 7 + i, "created_at": now}
+                | dict(zip(COLUMNS, row, strict=True))
+                for i, row in enumerate(rows)
+            ],
+        )
+    migrate(engine)
+    downgrade(engine, "0012")
+    migrate(engine)
+    with engine.connect() as connection:
+        kept = connection.execute(
+            text(f"SELECT {', '.join(COLUMNS)} FROM subscription ORDER BY id")
+        ).all()
+    assert [tuple(row) for row in kept] == [
+        ("", "", None, None),
+        ("kursk", "", "22:00", "07:00"),
+        ("offer", "sports", None, None),
+    ]
+
+
+COLUMNS = ("include_keywords", "exclude_keywords", "quiet_start", "quiet_end")

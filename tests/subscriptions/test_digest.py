@@ -2,11 +2,19 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from digests.store.tables import OutboxMessage, Subscription
 from digests.subscriptions.digest import compose_digest, due_subscriptions
-from digests.subscriptions.subscribers import ChatInfo, change_setting, subscribe, unsubscribe
+from digests.subscriptions.digest_now import send_digest_now
+from digests.subscriptions.subscribers import (
+    ChatInfo,
+    SettingError,
+    change_setting,
+    subscribe,
+    unsubscribe,
+)
 
 CHAT = ChatInfo(id=5001)
 
@@ -88,10 +96,54 @@ def test_unsubscribed_chats_are_never_due(seeded, clock):
 
 
 def test_quiet_hours_hold_instant_digests(seeded, clock):
-    subscribe_chat(seeded, rhythm="instant", quiet_start="11:00", quiet_end="13:00")
+    subscribe_chat(seeded, rhythm="instant", quiet_hours="11:00-13:00")
     assert compose_due(seeded) == 0
     clock.advance(hours=1, minutes=1)
     assert compose_due(seeded) == 1
+
+
+def test_a_digest_asked_for_comes_even_in_quiet_hours_and_keeps_the_schedule(seeded, clock):
+    subscribe_chat(seeded, rhythm="instant", quiet_hours="11:00-13:00")
+    with seeded.session() as session:
+        assert send_digest_now(session, CHAT.id, now=clock()) == 1
+        assert send_digest_now(session, CHAT.id, now=clock()) == 0  # nothing new since
+    [row] = outbox(seeded)
+    assert "Your digest: 5 new articles" in row.text
+    clock.advance(hours=1, minutes=1)
+    assert compose_due(seeded) == 0  # the scheduled one has nothing left to bring
+
+
+def test_a_digest_asked_for_moves_the_watermark_and_not_the_daily_slot(seeded, clock):
+    subscribe_chat(seeded)
+    with seeded.session() as session:
+        assert send_digest_now(session, CHAT.id, now=clock()) == 1
+        row = session.exec(select(Subscription)).one()
+        assert row.next_digest_at == (clock.now + timedelta(days=1)).replace(hour=8)
+    clock.advance(days=1)
+    assert compose_due(seeded) == 0
+
+
+def test_only_an_active_subscription_is_sent_at_once(seeded, clock):
+    with seeded.session() as session, pytest.raises(SettingError, match="not subscribed"):
+        send_digest_now(session, CHAT.id, now=clock())
+    subscribe_chat(seeded)
+    with seeded.session() as session:
+        unsubscribe(session, CHAT.id)
+    with seeded.session() as session, pytest.raises(SettingError, match="paused"):
+        send_digest_now(session, CHAT.id, now=clock())
+    assert outbox(seeded) == []
+
+
+def test_topics_typed_off_clear_and_the_rest_match_as_words(seeded, clock):
+    subscribe_chat(seeded, include_keywords="kursk", exclude_keywords="off")
+    with seeded.session() as session:
+        row = session.exec(select(Subscription)).one()
+        assert (row.include_keywords, row.exclude_keywords) == ("kursk", "")
+    subscribe_chat(seeded, include_keywords="official")  # inside "officials" everywhere
+    clock.advance(days=1)
+    compose_due(seeded)
+    [row] = outbox(seeded)
+    assert "Your digest: 1 new article" in row.text
 
 
 def test_digest_schedule_is_stored_on_the_row(seeded, clock):

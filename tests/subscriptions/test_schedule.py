@@ -2,7 +2,9 @@
 
 from datetime import UTC, datetime
 
-from digests.subscriptions.schedule import Rhythm, in_quiet_hours, next_digest_at
+import pytest
+
+from digests.subscriptions.schedule import Rhythm, held_back_to, in_quiet_hours, next_digest_at
 
 
 def at(*args):
@@ -48,3 +50,23 @@ def test_quiet_hours_push_the_digest_to_their_end():
     assert in_quiet_hours(at(2026, 11, 22, 23, 30), rhythm)
     assert not in_quiet_hours(at(2026, 11, 22, 12, 0), rhythm)
     assert next_digest_at(rhythm, after=at(2026, 11, 22, 12, 0)) == at(2026, 11, 23, 7, 0)
+
+
+@pytest.mark.parametrize(
+    ("kind", "at_time", "held"),
+    [
+        ("daily", "23:00", "07:00"),
+        ("weekly", "06:59", "07:00"),
+        ("daily", "07:00", None),  # the window ends as the digest comes
+        ("daily", "21:59", None),
+        ("hourly", "23:00", None),  # hourly and instant digests skip quiet hours by design
+        ("instant", "23:00", None),
+    ],
+)
+def test_a_digest_timed_inside_quiet_hours_is_known_to_come_at_their_end(kind, at_time, held):
+    rhythm = Rhythm(kind, at_time, timezone="UTC", quiet_start="22:00", quiet_end="07:00")
+    assert held_back_to(rhythm) == held
+
+
+def test_no_quiet_hours_hold_nothing_back():
+    assert held_back_to(Rhythm("daily", "23:00", timezone="UTC")) is None
