@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import func, not_
 from sqlmodel import Session, col, select
 
 from digests.errors import DigestsError
@@ -98,7 +98,8 @@ def is_following(session: Session, chat_id: int, actor_id: int) -> bool:
 
 def take_new_statements(session: Session, subscription: Subscription) -> list[FollowedStatement]:
     """New statements by followed actors in articles for everyone, oldest first; moves the
-    watermarks past them. A page some reader sent never puts words in anyone's mouth."""
+    watermarks past them. A page some reader sent never puts words in anyone's mouth, and
+    what a new feed listed already is no news of them."""
     follows = session.exec(
         select(ActorFollow).where(col(ActorFollow.subscription_id) == subscription.id)
     ).all()
@@ -112,6 +113,7 @@ def take_new_statements(session: Session, subscription: Subscription) -> list[Fo
                 col(Statement.actor_id) == followed.actor_id,
                 col(Statement.id) > followed.last_statement_id,
                 visible_to(None),
+                not_(col(Article.backlog)),  # a feed's past: in /actor, not news of anyone
             )
             .order_by(col(Statement.id))
         ).all()
