@@ -8,6 +8,8 @@ every article is a story of its own however many there are.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from xml.sax.saxutils import escape
 
 from digests.ingest.pipeline import ensure_source, ingest_batch, prepare_batch
 from digests.ingest.sources.raw import RawArticle
@@ -34,13 +36,8 @@ def event_title(n: int) -> str:
 
 def event(n: int, *, published: datetime | None = None) -> RawArticle:
     """Article n: five sentences about people and places found in no other article."""
-    sentences = [
-        " ".join(
-            [f"{_word(n, 3 + 6 * s)} {_word(n, 4 + 6 * s)} of {_word(n, 5 + 6 * s)}"]
-            + [f"and {_word(n, 6 + 6 * s)} of {_word(n, 7 + 6 * s)} {_word(n, 8 + 6 * s)}."]
-        )
-        for s in range(5)
-    ]
+    words = [_word(n, i) for i in range(3, 33)]
+    sentences = ["{} {} of {} and {} of {} {}.".format(*words[6 * s : 6 * s + 6]) for s in range(5)]
     return RawArticle(
         title=event_title(n),
         text=" ".join(sentences),
@@ -69,3 +66,15 @@ def arrive(runtime: Runtime, raws: list[RawArticle], *, url: str = WIRE) -> list
 def seeds_arrive(runtime: Runtime) -> list[int]:
     """The five sample articles, as news from a feed (in a database not seeded yet)."""
     return arrive(runtime, list(read_seed_files()))
+
+
+def event_item(n: int, published: datetime | None = None) -> str:
+    """Event n as an RSS item that carries its whole text (no page to fetch); undated without
+    `published`."""
+    raw = event(n)
+    date = f"<pubDate>{format_datetime(published)}</pubDate>" if published else ""
+    return (
+        f"<item><title>{escape(raw.title)}</title><link>{raw.url}</link>"
+        f"<guid isPermaLink='false'>event-{n}</guid>{date}"
+        f"<description>{escape(raw.text)}</description></item>"
+    )

@@ -5,9 +5,7 @@ from __future__ import annotations
 from bot.conversation import Answer, Asker
 from digests.delivery.callbacks import MoreDigest
 from digests.runtime import Runtime
-from digests.subscriptions.digest import more_of_digest
-
-NOTHING_MORE = "That was all of this digest."
+from digests.subscriptions.digest import ALL_OF_IT, more_of_digest
 
 
 def on_more_button(runtime: Runtime, asker: Asker, pressed: MoreDigest) -> Answer:
@@ -16,5 +14,5 @@ def on_more_button(runtime: Runtime, asker: Asker, pressed: MoreDigest) -> Answe
             session, asker.chat.id, pressed, default_zone=runtime.settings.default_timezone
         )
     if not messages:
-        return Answer(notice=NOTHING_MORE)
+        return Answer(notice=ALL_OF_IT)
     return Answer(send=messages)

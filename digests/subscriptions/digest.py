@@ -29,6 +29,7 @@ from digests.timezones import shown_time, zone_or_utc
 
 log = logging.getLogger(__name__)
 
+ALL_OF_IT = "That was all of this digest."
 # Written into the SQL, not bound: the due indexes are partial on the rhythm (see models).
 INSTANT: ColumnElement[str] = literal_column(f"'{RhythmKind.INSTANT}'")
 
@@ -142,6 +143,8 @@ def render_digest(
         count, button = more
         line = italic(f"And {_plural(count, 'more new article')}.")
         blocks.append((line, (Button.calling("More", button),)))
+    elif continued:
+        blocks.append((italic(ALL_OF_IT), ()))
     return pack_messages(blocks)
 
 

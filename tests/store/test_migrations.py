@@ -234,3 +234,38 @@ def test_chats_own_feeds_go_down_with_0012_and_one_address_may_be_several_chats_
     for owner in (None, 7):
         with pytest.raises(IntegrityError), engine.begin() as connection:
             connection.execute(insert(Source), [{"id": 30, "owner_chat_id": owner} | feed])
+
+
+def test_rows_from_before_0013_are_news_from_feeds_read_up_to_now_and_go_down_whole(engine):
+    """0013 on SQLite and PostgreSQL: articles stored before it are news (no backlog) and their
+    feeds were read up to now; down again, the flags go and every row stays."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert, inspect, text
+
+    from digests.store.tables import Article, Source
+
+    now = datetime(2026, 12, 2, tzinfo=UTC)
+    downgrade(engine, "0012")
+    with engine.begin() as connection:
+        connection.execute(
+            insert(Source), [{"id": 1, "kind": "feed", "url": "https://e.org/f", "created_at": now}]
+        )
+        connection.execute(
+            insert(Article),
+            [
+                {"id": 1, "source_id": 1, "content_hash": "a", "title": "T", "text": "Text."}
+                | {"language": "en", "ingested_at": now, "listed_at": now}
+            ],
+        )
+    migrate(engine)
+    with engine.begin() as connection:
+        assert connection.execute(text("SELECT backlog FROM article")).scalar_one() in (False, 0)
+        assert connection.execute(text("SELECT fill FROM source")).scalar_one() == "current"
+        connection.execute(text("UPDATE article SET backlog = true"))
+    downgrade(engine, "0012")
+    with engine.connect() as connection:
+        assert "backlog" not in {c["name"] for c in inspect(connection).get_columns("article")}
+        assert "fill" not in {c["name"] for c in inspect(connection).get_columns("source")}
+        assert _rows(connection, "article") == [(1,)] and _rows(connection, "source") == [(1,)]
+    migrate(engine)
