@@ -91,11 +91,14 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word[:-1]}ies" if word.endswith("y") else f"{count} {word}s"
 
 
-def _statement_block(statements: Sequence[FollowedStatement]) -> str:
+def _statement_block(statements: Sequence[FollowedStatement], more: int) -> str:
     lines = [bold("From people you follow")]
     for item in statements:
         said = f"“{esc(item.text)}”" if item.kind == "quote" else esc(item.text)
         lines.append(f"{bold(item.actor_name)}: {said}\n{italic(item.article_title)}")
+    if more:
+        rest = _plural(more, "more statement")
+        lines.append(italic(f"And {rest} from them: /actor and a name shows what each said."))
     return "\n\n".join(lines)
 
 
@@ -120,6 +123,7 @@ def render_digest(
     statements: Sequence[FollowedStatement] = (),
     *,
     zone: ZoneInfo,
+    more_statements: int = 0,
     more: tuple[int, MoreDigest] | None = None,
     continued: bool = False,
 ) -> list[Message]:
@@ -138,7 +142,7 @@ def render_digest(
     ]
     blocks += [(_story_block(entry, zone), _story_buttons(entry)) for entry in entries]
     if statements:
-        blocks.append((_statement_block(statements), ()))
+        blocks.append((_statement_block(statements, more_statements), ()))
     if more is not None:
         count, button = more
         line = italic(f"And {_plural(count, 'more new article')}.")
@@ -183,7 +187,7 @@ def compose_digest(session: Session, subscription: Subscription, *, now: datetim
         after=subscription.last_article_id,
         upto=upto,
     )
-    statements = take_new_statements(session, subscription)
+    statements, more_statements = take_new_statements(session, subscription)
     entries = story_entries(
         session,
         chat_id=subscription.chat_id,
@@ -193,7 +197,11 @@ def compose_digest(session: Session, subscription: Subscription, *, now: datetim
     queued = 0
     if entries or statements or part.more:
         messages = render_digest(
-            entries, statements, zone=zone_or_utc(subscription.timezone), more=_more(part)
+            entries,
+            statements,
+            zone=zone_or_utc(subscription.timezone),
+            more_statements=more_statements,
+            more=_more(part),
         )
         newest_statement = statements[-1].statement_id if statements else 0
         base_key = f"{subscription.id}:{subscription.last_article_id}:{newest_statement}"

@@ -89,3 +89,28 @@ async def test_a_page_someone_sent_never_reaches_followers_as_a_statement(
     with seeded_intranet.session() as session:
         texts = [row.text for row in session.exec(select(OutboxMessage)).all()]
     assert texts == []  # nothing new since they subscribed, not even a statement
+
+
+def test_more_statements_than_a_digest_holds_are_counted_not_dropped(seeded, clock):
+    with seeded.session() as session:
+        subscribe(session, CHAT, now=clock(), timezone="UTC", digest_time="08:00")
+        follow(session, CHAT.id, putin_id(session))
+    said = "“We will study every line of this document before we answer,”"
+    raws = [
+        RawArticle(
+            title=f"Kremlin answers proposal {n}",
+            text=NEW_ARTICLE.text.replace(said, f"“We will answer proposal {n} in time,”"),
+            url=f"https://news.example/kremlin/{n}",
+        )
+        for n in range(12)
+    ]
+    with seeded.session() as session:
+        source = ensure_source(session, kind="feed", url="https://news.example/feed", title="News")
+        ingest_batch(session, prepare_batch(raws), source=source)
+    clock.advance(days=1)
+    compose_due(seeded)
+    with seeded.session() as session:
+        text = "\n".join(session.exec(select(OutboxMessage.text)).all())
+    assert "10 new statements from people you follow" in text
+    assert "And 2 more statements from them: /actor and a name shows what each said." in text
+    assert "We will answer proposal 11 in time" in text  # the newest are the ones shown
