@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.conversation import Answer, Asker
-from bot.handlers import actors, admin, feeds, reading, sources, stories, subscribing
+from bot.handlers import actors, admin, digest, feeds, reading, sources, stories, subscribing
 from digests.config import Settings
 from digests.delivery import callbacks
 from digests.delivery.message import Message, bold, esc, shorten
@@ -95,6 +95,7 @@ BUTTONS: dict[type, ButtonRoute] = {
     callbacks.LatestPage: ButtonRoute(reading.on_latest_button),
     callbacks.ReadArticle: ButtonRoute(reading.on_read_button),
     callbacks.ShowStory: ButtonRoute(stories.on_story_button),
+    callbacks.MoreDigest: ButtonRoute(digest.on_more_button),
     callbacks.ActorProfile: ButtonRoute(actors.on_actor_button),
     callbacks.FollowActor: ButtonRoute(actors.on_follow_button),
     callbacks.ChangeSetting: ButtonRoute(subscribing.on_settings_button),

@@ -3,6 +3,7 @@
 Readers type `europe/berlin`, `Berlin` or `new york` as often as `Europe/Berlin`, so `find_zone`
 reads any case and a city alone, and names the closest zones when it cannot tell. The index of
 names is built once, on the first lookup that needs it (reading the zone list takes ~50 ms).
+Times are shown as readers read them, on their own clock (`shown_time`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -148,3 +150,22 @@ def _closest(key: str, index: _Index) -> tuple[str, ...]:
         return tuple(index.full[name] for name in names)
     names = difflib.get_close_matches(key, index.cities, SUGGESTIONS, SUGGESTION_CUTOFF)
     return tuple(dict.fromkeys(index.cities[name][0] for name in names))
+
+
+UTC_ZONE = ZoneInfo("UTC")
+
+
+def zone_or_utc(name: str | None) -> ZoneInfo:
+    """The zone a reader chose; UTC for none, or for a name no longer known (stored rows
+    outlive tzdata releases)."""
+    return (zone_named(name) if name else None) or UTC_ZONE
+
+
+def shown_time(moment: datetime, zone: ZoneInfo, *, with_time: bool = True) -> str:
+    """A moment as a reader reads it, on their clock: "01 Dec 2026 07:49 CET", the zone named
+    by its abbreviation (or its offset, "+04", where it has none); a date alone for lists,
+    still the reader's date (08:00 in Tokyo is the day before in UTC)."""
+    local = moment.astimezone(zone)
+    if not with_time:
+        return f"{local:%d %b %Y}"
+    return f"{local:%d %b %Y %H:%M} {local.tzname()}"

@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from bot.conversation import Answer, Asker
+from bot.handlers.reading import reader_zone
 from digests.actors.store import ActorPage, actor_page, lookup_actors, top_actors
 from digests.delivery.callbacks import ActorProfile, FollowActor
 from digests.delivery.message import Button, Message, bold, esc, italic
 from digests.errors import echo
 from digests.runtime import Runtime
 from digests.subscriptions.follows import follow, is_following, unfollow
+from digests.timezones import shown_time
 
 PAGE_SIZE = 5
 CONFIDENT_MATCH = 0.8
 
 
-def _line(line) -> str:
-    where = italic(f"{line.article_title} · {line.article_date.strftime('%d %b %Y')}")
+def _line(line, zone: ZoneInfo) -> str:
+    when = shown_time(line.article_date, zone, with_time=False)
+    where = italic(f"{line.article_title} · {when}")
     if line.kind == "quote":
         return f"“{esc(line.text)}”\n{where}"
     return f"{esc(line.text)}\n{where}"
 
 
-def profile_page(page: ActorPage, *, following: bool = False) -> Message:
+def profile_page(page: ActorPage, *, zone: ZoneInfo, following: bool = False) -> Message:
     """Statements first, then other mentions, PAGE_SIZE lines a page, with paging buttons."""
     header = bold(page.name) + (f" — {esc(page.role)}" if page.role else "")
     counts = f"{page.statement_count} statements, mentioned {page.mention_count} times"
@@ -32,7 +37,7 @@ def profile_page(page: ActorPage, *, following: bool = False) -> Message:
         if heading != shown_heading:
             blocks.append(bold(heading))
             shown_heading = heading
-        blocks.append(_line(line))
+        blocks.append(_line(line, zone))
     if not page.lines:
         blocks.append(esc("Nothing recorded yet."))
     paging = []
@@ -54,7 +59,9 @@ def _profile_message(runtime: Runtime, chat_id: int, actor_id: int, page: int) -
     with runtime.session() as session:
         found = actor_page(session, actor_id, page=page, size=PAGE_SIZE)
         following = found is not None and is_following(session, chat_id, actor_id)
-    return profile_page(found, following=following) if found else None
+    if found is None:
+        return None
+    return profile_page(found, following=following, zone=reader_zone(runtime, chat_id))
 
 
 def actors_list(runtime: Runtime, asker: Asker, args: str) -> list[Message]:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.conversation import Asker
-from bot.handlers.reading import preferred_length, summary_message
+from bot.handlers.reading import preferred_length, reader_zone, summary_message
 from bot.handlers.reading import summary as summary_by_title
 from digests.delivery.message import Message, bold, esc, italic, pack_blocks
 from digests.ingest import feeds as feed_admin
@@ -28,6 +29,7 @@ from digests.ingest.user_links import (
 )
 from digests.runtime import Runtime
 from digests.store.tables import Source
+from digests.timezones import shown_time
 
 IMPORT_PROMPT = (
     "Send me the OPML file as a reply to this message, or with /importopml as its caption."
@@ -113,7 +115,7 @@ def _added_text(added: AddedFeed, interval: timedelta, *, own: bool) -> str:
         f"{bold(heading)}: {esc(added.title)} (#{added.source_id})",
         esc(added.url),
         esc(
-            f"First poll: {_count(added.added, 'new article')}"
+            f"First poll: {_first_poll(added)}"
             + (f", {added.duplicates} already known" if added.duplicates else "")
             + f". I check it every {round(interval.total_seconds() / 60)} min."
         ),
@@ -121,6 +123,15 @@ def _added_text(added: AddedFeed, interval: timedelta, *, own: bool) -> str:
     if added.error:
         lines.append(esc(f"The first poll had a problem: {added.error}"))
     return "\n".join(lines)
+
+
+def _first_poll(added: AddedFeed) -> str:
+    """What the first poll brought; what the feed listed already is no news for digests."""
+    if not added.backlog:
+        return _count(added.added, "new article")
+    older = _count(added.backlog, "older one")
+    only = "for /latest and /summary only: digests start from now"
+    return f"{_count(added.added, 'article')} ({older} {only})"
 
 
 def _count(number: int, noun: str) -> str:
@@ -148,18 +159,20 @@ def feeds_list(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
         heading += f" ({len(statuses)} of {runtime.settings.user_feed_limit})"
     else:
         heading += f" ({len(statuses)})"
-    blocks = [bold(heading), *map(_status_block, statuses)]
+    zone = reader_zone(runtime, asker.chat.id)
+    blocks = [bold(heading), *(_status_block(status, zone) for status in statuses)]
     return [Message(html=part) for part in pack_blocks(blocks)]
 
 
-def _status_block(status: FeedStatus) -> str:
+def _status_block(status: FeedStatus, zone: ZoneInfo) -> str:
     lines = [
         bold(f"#{status.id} {status.title}"),
         esc(status.url),
         esc(
-            f"Last fetched: {_when(status.last_fetched_at)} · {_count(status.articles, 'article')}"
+            f"Last fetched: {_when(status.last_fetched_at, zone)} · "
+            + _count(status.articles, "article")
         ),
-        esc(f"Next poll: {_when(status.next_poll_at, 'at the next tick')}"),
+        esc(f"Next poll: {_when(status.next_poll_at, zone, 'at the next tick')}"),
     ]
     if status.last_error:
         failures = _count(status.error_count, "failure")
@@ -167,8 +180,8 @@ def _status_block(status: FeedStatus) -> str:
     return "\n".join(lines)
 
 
-def _when(moment: datetime | None, otherwise: str = "never") -> str:
-    return moment.strftime("%d %b %Y %H:%M UTC") if moment else otherwise
+def _when(moment: datetime | None, zone: ZoneInfo, otherwise: str = "never") -> str:
+    return shown_time(moment, zone) if moment else otherwise
 
 
 # --- OPML -----------------------------------------------------------------------------------

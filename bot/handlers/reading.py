@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from bot.conversation import Answer, Asker
 from digests.delivery.callbacks import LatestPage, ReadArticle, ShowStory, ShowSummary, Subscribe
 from digests.delivery.message import Button, Message, bold, esc, italic, shorten
@@ -18,18 +20,26 @@ from digests.reading.articles import (
 from digests.runtime import Runtime
 from digests.store.ids import is_number, parse_number
 from digests.stories.views import StoryCard, latest_stories, reported_by
-from digests.subscriptions.subscribers import get_subscription
+from digests.subscriptions.subscribers import chat_zone, get_subscription
 from digests.text.summarize import LENGTHS
+from digests.timezones import shown_time
 
 LATEST_PAGE = 5
 BUTTON_TITLE_CHARS = 28
 
 
-def date_line(card: ArticleCard) -> str:
-    """Source and date; an article its source did not date shows when it was added instead."""
+def date_line(card: ArticleCard, zone: ZoneInfo) -> str:
+    """Source and date (the reader's); an article its source did not date shows when it was
+    added instead."""
     if card.published_at is not None:
-        return f"{card.source} · {card.published_at.strftime('%d %b %Y')}"
-    return f"{card.source} · added {card.ingested_at.strftime('%d %b %Y')}"
+        return f"{card.source} · {shown_time(card.published_at, zone, with_time=False)}"
+    return f"{card.source} · added {shown_time(card.ingested_at, zone, with_time=False)}"
+
+
+def reader_zone(runtime: Runtime, chat_id: int) -> ZoneInfo:
+    """The zone every time shown to this chat is in."""
+    with runtime.session() as session:
+        return chat_zone(session, chat_id, default=runtime.settings.default_timezone)
 
 
 def start(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
@@ -49,9 +59,9 @@ def start(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     return [Message(html=text, buttons=buttons)]
 
 
-def _story_line(card: StoryCard) -> str:
+def _story_line(card: StoryCard, zone: ZoneInfo) -> str:
     reported = reported_by(card.sources)
-    when = card.listed_at.strftime("%d %b %Y")
+    when = shown_time(card.listed_at, zone, with_time=False)
     return f"{bold(f'#{card.id}')} {esc(card.title)}\n{italic(f'{reported} · {when}')}"
 
 
@@ -63,14 +73,14 @@ def _story_button(card: StoryCard) -> Button:
     return Button.calling(f"Get a summary: {title}", ShowSummary(card.newest_article_id))
 
 
-def latest_page(runtime: Runtime, offset: int) -> Message:
+def latest_page(runtime: Runtime, offset: int, *, zone: ZoneInfo) -> Message:
     """The newest stories, each once with how many sources reported it."""
     with runtime.session() as session:
         cards = latest_stories(session, limit=LATEST_PAGE, offset=offset)
         has_more = bool(latest_stories(session, limit=1, offset=offset + LATEST_PAGE))
     if not cards:
         return Message(html="No articles yet. New ones arrive as the feeds are polled.")
-    lines = [bold("Latest articles"), *(_story_line(card) for card in cards)]
+    lines = [bold("Latest articles"), *(_story_line(card, zone) for card in cards)]
     lines.append(italic("/story and a number shows a story's timeline."))
     rows: list[tuple[Button, ...]] = [(_story_button(card),) for card in cards]
     paging: list[Button] = []
@@ -84,7 +94,7 @@ def latest_page(runtime: Runtime, offset: int) -> Message:
 
 
 def latest(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
-    return [latest_page(runtime, 0)]
+    return [latest_page(runtime, 0, zone=reader_zone(runtime, asker.chat.id))]
 
 
 def preferred_length(runtime: Runtime, chat_id: int) -> str:
@@ -93,12 +103,12 @@ def preferred_length(runtime: Runtime, chat_id: int) -> str:
     return subscription.summary_length if subscription else DEFAULT_LENGTH
 
 
-def render_summary(view: SummaryView) -> Message:
+def render_summary(view: SummaryView, zone: ZoneInfo) -> Message:
     card = view.article
     body = "\n".join(f"• {esc(sentence)}" for sentence in view.sentences) or esc(
         "This article has no text to summarize."
     )
-    html = f"{bold(card.title)}\n{italic(date_line(card))}\n\n{body}"
+    html = f"{bold(card.title)}\n{italic(date_line(card, zone))}\n\n{body}"
     lengths = tuple(
         Button.calling(
             ("✓ " if name == view.length else "") + name.capitalize(), ShowSummary(card.id, name)
@@ -115,7 +125,7 @@ def summary_message(runtime: Runtime, asker: Asker, article_id: int, length: str
     """The summary, if the asking chat may read that article (a button's id is re-checked)."""
     with runtime.session() as session:
         view = summary_of(session, article_id, chat_id=asker.chat.id, length=length)
-    return render_summary(view) if view else None
+    return render_summary(view, reader_zone(runtime, asker.chat.id)) if view else None
 
 
 def summary(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
@@ -123,8 +133,9 @@ def summary(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     query = args.strip().lstrip("#")
     length = preferred_length(runtime, asker.chat.id)
     if not query:
+        zone = reader_zone(runtime, asker.chat.id)
         usage = "Send /summary followed by an article number from /latest, e.g. /summary 3."
-        return [Message(html=esc(usage)), latest_page(runtime, 0)]
+        return [Message(html=esc(usage)), latest_page(runtime, 0, zone=zone)]
     if is_number(query):
         article_id = parse_number(query)
         message = (
@@ -159,9 +170,10 @@ def on_summary_button(runtime: Runtime, asker: Asker, pressed: ShowSummary) -> A
 
 
 def on_latest_button(runtime: Runtime, asker: Asker, pressed: LatestPage) -> Answer:
+    zone = reader_zone(runtime, asker.chat.id)
     if pressed.new:
-        return Answer(send=[latest_page(runtime, 0)])
-    return Answer(edit=latest_page(runtime, pressed.offset))
+        return Answer(send=[latest_page(runtime, 0, zone=zone)])
+    return Answer(edit=latest_page(runtime, pressed.offset, zone=zone))
 
 
 def on_read_button(runtime: Runtime, asker: Asker, pressed: ReadArticle) -> Answer:
@@ -172,5 +184,6 @@ def on_read_button(runtime: Runtime, asker: Asker, pressed: ReadArticle) -> Answ
     if card is None or text is None:
         return Answer(notice="That article is no longer available.", alert=True)
     paragraphs = [esc(p) for p in text.split("\n") if p.strip()]
-    html = "\n\n".join([bold(card.title), italic(date_line(card)), *paragraphs])
+    zone = reader_zone(runtime, asker.chat.id)
+    html = "\n\n".join([bold(card.title), italic(date_line(card, zone)), *paragraphs])
     return Answer(send=[Message(html=html)])

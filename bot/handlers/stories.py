@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from bot.conversation import Answer, Asker
-from bot.handlers.reading import preferred_length
+from bot.handlers.reading import preferred_length, reader_zone
 from digests.delivery.callbacks import ShowStory
 from digests.delivery.message import Button, Message, bold, esc, italic, pack_messages, shorten
 from digests.runtime import Runtime
 from digests.store.ids import parse_number
 from digests.stories.views import StoryTimeline, reported_by, story_timeline
 from digests.text.summarize import LENGTHS
+from digests.timezones import shown_time
 
 READ_BUTTONS = 3
 BUTTON_TITLE_CHARS = 28
 
 
-def render_timeline(view: StoryTimeline) -> list[Message]:
+def render_timeline(view: StoryTimeline, zone: ZoneInfo) -> list[Message]:
     card = view.card
     header = f"{bold(card.title)}\n{italic(reported_by(card.sources))}"
     timeline = [bold("Timeline")] + [
-        f"{entry.listed_at.strftime('%d %b %H:%M')} · {italic(entry.source)}\n{esc(entry.title)}"
+        f"{shown_time(entry.listed_at, zone)} · {italic(entry.source)}\n{esc(entry.title)}"
         for entry in view.entries
     ]
     summary = [bold("Summary")] + [f"• {esc(sentence)}" for sentence in view.summary]
@@ -42,7 +45,7 @@ def timeline_messages(runtime: Runtime, asker: Asker, story_id: int) -> list[Mes
     sentences = LENGTHS[preferred_length(runtime, asker.chat.id)]
     with runtime.session() as session:
         view = story_timeline(session, story_id, sentences=sentences)
-    return render_timeline(view) if view else None
+    return render_timeline(view, reader_zone(runtime, asker.chat.id)) if view else None
 
 
 def story(runtime: Runtime, asker: Asker, args: str) -> list[Message]:

@@ -112,6 +112,28 @@ class ShowStory:
 
 
 @dataclass(frozen=True, slots=True)
+class MoreDigest:
+    """The next part of a digest: its news with ids above `after`, up to `upto`, as new
+    messages. Only ids travel: what they cover is chosen again for the chat that presses."""
+
+    prefix: ClassVar[str] = "more"
+    after: int
+    upto: int
+
+    def fields(self) -> tuple[str, ...]:
+        return (str(self.after), str(self.upto))
+
+    @classmethod
+    def parse(cls, fields: list[str]) -> MoreDigest | None:
+        match fields:
+            case [raw_after, raw_upto]:
+                after, upto = parse_number(raw_after), parse_number(raw_upto)
+                if after is not None and upto is not None and after < upto:
+                    return cls(after, upto)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
 class ActorProfile:
     """A page of what a person said, in place; `new` sends the first page afresh."""
 
@@ -282,6 +304,7 @@ Callback = (
     | LatestPage
     | ReadArticle
     | ShowStory
+    | MoreDigest
     | ActorProfile
     | FollowActor
     | ChangeSetting
@@ -298,6 +321,7 @@ _PARSERS: dict[str, Callable[[list[str]], Callback | None]] = {
     LatestPage.prefix: LatestPage.parse,
     ReadArticle.prefix: ReadArticle.parse,
     ShowStory.prefix: ShowStory.parse,
+    MoreDigest.prefix: MoreDigest.parse,
     ActorProfile.prefix: ActorProfile.parse,
     FollowActor.prefix: FollowActor.parse,
     ChangeSetting.prefix: _parse_settings_button,

@@ -26,7 +26,7 @@ from digests.ingest.sources.opml import OpmlOutline, build_opml, parse_opml
 from digests.ingest.sources.webpage import discover_feeds
 from digests.ingest.urls import canonical_url, is_web_address, without_credentials
 from digests.runtime import Runtime
-from digests.store.enums import SourceKind
+from digests.store.enums import SourceFill, SourceKind
 from digests.store.ids import is_number, parse_number
 from digests.store.tables import Article, Source
 from digests.store.visibility import sources_of
@@ -53,6 +53,7 @@ class AddedFeed:
     title: str
     url: str
     added: int  # articles ingested by the first poll
+    backlog: int = 0  # of those, the ones it listed already: for reading, never digests
     duplicates: int = 0
     already_polled: bool = False
     error: str | None = None  # the first poll's complaint, if it had one
@@ -121,6 +122,7 @@ async def add_feed(
         outcome.title or title,
         target.url,
         len(outcome.added),
+        outcome.backlog,
         outcome.duplicates,
         error=outcome.error,
     )
@@ -325,7 +327,8 @@ def _import_outline(
 
 
 def _activate(source: Source, *, title: str | None, site_url: str | None = None) -> None:
-    """A feed (re)added starts afresh: due now, no old failure streak; an admin's is trusted."""
+    """A feed (re)added starts afresh: due now, no old failure streak, what it lists already
+    is its past (not news for anyone); an admin's is trusted."""
     trusted = source.owner_chat_id is None
     source.kind, source.active, source.trusted, source.next_poll_at = (
         SourceKind.FEED,
@@ -333,6 +336,7 @@ def _activate(source: Source, *, title: str | None, site_url: str | None = None)
         trusted,
         None,
     )
+    source.fill = SourceFill.NEW
     source.error_count, source.last_error, source.admins_told = 0, None, False
     source.title = source.title or title
     source.site_url = source.site_url or site_url

@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import or_
@@ -40,6 +41,7 @@ class IngestReport:
     """What one batch did, for logs, admins and tests."""
 
     added: list[int] = field(default_factory=list)
+    backlog: int = 0  # of those added, how many are the source's past (see PreparedArticle)
     duplicates: int = 0
     rejected: list[str] = field(default_factory=list)
 
@@ -112,6 +114,8 @@ class PreparedArticle:
     extraction: Extraction = NO_ACTORS
     terms: Counter[str] = field(default_factory=Counter)  # what the story index matches on
     rejection: str | None = None
+    # Listed before its source was first read: stored for reading, never sent as news.
+    backlog: bool = False
 
     @property
     def label(self) -> str:
@@ -157,6 +161,25 @@ def prepare_batch(raws: list[RawArticle]) -> list[PreparedArticle]:
     return [prepare_article(raw) for raw in raws]
 
 
+def recency(dates: Sequence[datetime | None]) -> list[tuple]:
+    """Sort keys (older first) for a source's items listed oldest first: by date when every
+    item has one, else by position (feeds list their newest first and are read in reverse)."""
+    if any(date is None for date in dates):
+        return [(position,) for position in range(len(dates))]
+    return [(date, position) for position, date in enumerate(dates)]
+
+
+def first_read(prepared: list[PreparedArticle]) -> list[PreparedArticle]:
+    """A source read for the first time (its batch oldest first): everything but its newest
+    article is its past, kept for reading but never news, so its readers start from now."""
+    keys = recency([article.raw.published_at for article in prepared])
+    newest = max(range(len(keys)), key=keys.__getitem__, default=-1)
+    return [
+        article if position == newest else replace(article, backlog=True)
+        for position, article in enumerate(prepared)
+    ]
+
+
 def ingest_article(
     session: Session,
     prepared: PreparedArticle,
@@ -196,6 +219,7 @@ def ingest_article(
         language=prepared.language,
         published_at=raw.published_at,
         listed_at=listed_time(raw.published_at, now=utcnow()),
+        backlog=prepared.backlog,
     )
     session.add(article)
     session.flush()
@@ -206,6 +230,7 @@ def ingest_article(
         if source.kind in STORY_SOURCE_KINDS:  # a reader's own page joins no story
             assign_story(session, article, prepared.terms)
     report.added.append(article.id)
+    report.backlog += article.backlog
     return article
 
 

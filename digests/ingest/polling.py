@@ -25,14 +25,20 @@ from digests.ingest.fetch import (
     fetch,
     fetch_policy,
 )
-from digests.ingest.pipeline import PreparedArticle, find_source, ingest_batch, prepare_article
+from digests.ingest.pipeline import (
+    PreparedArticle,
+    find_source,
+    ingest_batch,
+    prepare_article,
+    recency,
+)
 from digests.ingest.sources.feed import NOT_A_FEED, FeedEntry, ParsedFeed, parse_feed
 from digests.ingest.sources.raw import RawArticle
 from digests.ingest.sources.webpage import extract_page
 from digests.ingest.urls import canonical_url
 from digests.redaction import redact
 from digests.runtime import Runtime
-from digests.store.enums import MessageKind, SourceKind
+from digests.store.enums import MessageKind, SourceFill, SourceKind
 from digests.store.tables import Article, Source
 from digests.store.visibility import visible_to
 
@@ -89,6 +95,7 @@ class PollOutcome:
     source_id: int
     title: str | None = None
     added: list[int] = field(default_factory=list)
+    backlog: int = 0  # of those added, how many the feed listed before it was first read
     duplicates: int = 0
     not_modified: bool = False
     error: str | None = None
@@ -188,19 +195,23 @@ class Poller:
         entries = [_scoped(entry, target.url) for entry in reversed(parsed.entries)]
         fresh, elsewhere = await asyncio.to_thread(_unknown_entries, self.runtime, entries, target)
         raws, complete = await self._full_articles(fresh, target.policy(self.runtime.settings))
-        prepared = [await self.runtime.cpu.run(prepare_article, raw) for raw in raws]
+        prepared = [
+            replace(await self.runtime.cpu.run(prepare_article, raw), backlog=backlog)
+            for raw, backlog in raws
+        ]
         return await self._write(_store, target, result, parsed, prepared, complete, elsewhere)
 
     async def _full_articles(
-        self, entries: list[FeedEntry], policy: FetchPolicy
-    ) -> tuple[list[RawArticle], bool]:
-        """Entries oldest first, teasers replaced by their pages; False when the pages of older
-        teasers were left for the next poll."""
-        teasers = [entry for entry in entries if entry.is_teaser]
+        self, entries: list[tuple[FeedEntry, bool]], policy: FetchPolicy
+    ) -> tuple[list[tuple[RawArticle, bool]], bool]:
+        """Entries oldest first (each with whether it is backlog), teasers replaced by their
+        pages; False when the pages of older teasers were left for the next poll."""
+        teasers = [entry for entry, _ in entries if entry.is_teaser]
         deferred = {id(entry) for entry in teasers[: max(0, len(teasers) - MAX_PAGES_PER_POLL)]}
-        kept = [entry for entry in entries if id(entry) not in deferred]
-        articles = await asyncio.gather(*(self._article(entry, policy) for entry in kept))
-        return list(articles), not deferred
+        kept = [(entry, backlog) for entry, backlog in entries if id(entry) not in deferred]
+        articles = await asyncio.gather(*(self._article(entry, policy) for entry, _ in kept))
+        flagged = [(article, backlog) for article, (_, backlog) in zip(articles, kept, strict=True)]
+        return flagged, not deferred
 
     async def _article(self, entry: FeedEntry, policy: FetchPolicy) -> RawArticle:
         teaser = entry.article
@@ -251,34 +262,62 @@ def _merged(teaser: RawArticle, page: RawArticle | None) -> RawArticle:
 
 def _unknown_entries(
     runtime: Runtime, entries: list[FeedEntry], target: PollTarget
-) -> tuple[list[FeedEntry], int]:
-    """Entries not stored yet, so known stories cost no page download on every poll; and how
-    many of the known ones another source brought first (the same story twice), so that count
-    does not depend on which of two feeds polled at once was stored first. Only articles the
-    feed's readers may read count: for a shared feed those for everyone (a page a reader sent
-    first must not keep the story from the others), for a chat's own feed that chat's too."""
+) -> tuple[list[tuple[FeedEntry, bool]], int]:
+    """Entries not stored yet (oldest first, each with whether it is the feed's backlog), so
+    known stories cost no page download on every poll; and how many of the known ones another
+    source brought first (the same story twice), so that count does not depend on which of two
+    feeds polled at once was stored first. Only articles the feed's readers may read count: for
+    a shared feed those for everyone (a page a reader sent first must not keep the story from
+    the others), for a chat's own feed that chat's too."""
     source_id = target.id
     guids = [e.article.guid for e in entries if e.article.guid]
     links = [canonical_url(e.article.url) for e in entries if e.article.url]
-    if not guids and not links:
-        return entries, 0
     with runtime.session() as session:
-        rows = session.exec(
-            select(col(Article.guid), col(Article.canonical_url), col(Article.source_id)).where(
-                or_(col(Article.guid).in_(guids), col(Article.canonical_url).in_(links)),
-                visible_to(target.owner_chat_id),
-            )
-        ).all()
+        fill = session.get_one(Source, source_id).fill
+        rows = (
+            session.exec(
+                select(col(Article.guid), col(Article.canonical_url), col(Article.source_id)).where(
+                    or_(col(Article.guid).in_(guids), col(Article.canonical_url).in_(links)),
+                    visible_to(target.owner_chat_id),
+                )
+            ).all()
+            if guids or links
+            else []
+        )
     owner = {value: source for *values, source in rows for value in values if value}
-    fresh, elsewhere = [], 0
-    for entry in entries:
+    fresh: list[int] = []
+    ours: list[int] = []
+    elsewhere = 0
+    for position, entry in enumerate(entries):
         keys = [entry.article.guid, entry.article.url and canonical_url(entry.article.url)]
         sources = {owner[key] for key in keys if key in owner}
         if not sources:
-            fresh.append(entry)
-        elif source_id not in sources:
+            fresh.append(position)
+        elif source_id in sources:
+            ours.append(position)
+        else:
             elsewhere += 1
-    return fresh, elsewhere
+    backlog = _backlog(entries, fresh, ours, fill)
+    return [(entries[position], position in backlog) for position in fresh], elsewhere
+
+
+def _backlog(
+    entries: list[FeedEntry], fresh: list[int], ours: list[int], fill: SourceFill
+) -> set[int]:
+    """Which fresh entries (positions, oldest first) the feed listed before it was first read.
+
+    A feed just added keeps only its newest entry as news. One whose first poll left older
+    teasers for later compares with what it stored then: older than its newest stored entry
+    is the past still coming in, newer is news that arrived since.
+    """
+    if fill is SourceFill.CURRENT:
+        return set()
+    age = recency([entry.article.published_at for entry in entries])
+    if fill is SourceFill.FILLING and ours:
+        newest_stored = max(age[position] for position in ours)
+        return {position for position in fresh if age[position] < newest_stored}
+    newest = max(range(len(age)), key=age.__getitem__, default=-1)
+    return {position for position in fresh if position != newest}
 
 
 def _store(
@@ -299,6 +338,8 @@ def _store(
             source.site_url = parsed.site_url or source.site_url
         if complete:  # else the next poll must get the whole feed again, not a 304
             source.etag, source.last_modified = result.etag, result.last_modified
+        if source.fill is not SourceFill.CURRENT:
+            source.fill = SourceFill.CURRENT if complete else SourceFill.FILLING
         _reset_failures(session, source, _told_of_failures(source, runtime.settings), now)
         source.last_fetched_at = now
         source.next_poll_at = now + poll_interval(source, runtime.settings)
@@ -309,6 +350,7 @@ def _store(
         target.id,
         title=title,
         added=report.added,
+        backlog=report.backlog,
         duplicates=report.duplicates + known_elsewhere,
         not_modified=result.not_modified,
     )

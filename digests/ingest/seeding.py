@@ -8,6 +8,7 @@ from digests.ingest.pipeline import (
     IngestReport,
     ensure_source,
     find_source,
+    first_read,
     ingest_batch,
     prepare_batch,
 )
@@ -23,7 +24,8 @@ def ingest_seeds(runtime: Runtime) -> IngestReport | None:
     with runtime.session() as session:
         if find_source(session, SEED_SOURCE_URL):
             return None
-    prepared = prepare_batch(list(read_seed_files()))
+    # Turned on in an installation that has subscribers, the samples are no news but the newest.
+    prepared = first_read(prepare_batch(list(read_seed_files())))
     with runtime.session() as session:
         if find_source(session, SEED_SOURCE_URL) is not None:
             return None  # another instance seeded meanwhile

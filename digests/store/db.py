@@ -49,6 +49,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+    # SQLite's own lower() folds ASCII letters only, so "ПУТИН" never matched "путин" in title
+    # searches and keyword filters; PostgreSQL's folds every letter (in a UTF-8 locale).
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
 
 
 def _sqlite_begin(connection) -> None:

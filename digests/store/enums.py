@@ -45,6 +45,17 @@ class SourceKind(StrEnum):
     FILE = "file"  # a local folder
 
 
+class SourceFill(StrEnum):
+    """How much of a feed's past the bot has read: what a feed listed before it was added is
+    its backlog (stored and readable, never sent in digests), so a new feed starts from now."""
+
+    NEW = "new"  # not read since it was added: its first poll keeps only the newest entry as news
+    # The first poll left older teasers' pages for later polls: entries older than the newest
+    # one already stored are backlog, newer ones news.
+    FILLING = "filling"
+    CURRENT = "current"  # read up to now: every entry it lists from here on is news
+
+
 class MessageKind(StrEnum):
     """Why a message is in the outbox; it names the idempotency keys and fixes the priority."""
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Index,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlmodel import Field, SQLModel
@@ -30,6 +32,7 @@ from digests.store.enums import (
     OutboxStatus,
     Priority,
     RhythmKind,
+    SourceFill,
 )
 
 
@@ -181,6 +184,14 @@ class Source(SQLModel, table=True):
     last_error: str | None = bounded(512, default=None)
     error_count: int = 0
     admins_told: bool = False  # failing source: admins were told once
+    # A source the bot creates starts NEW; rows stored before this state existed (the server
+    # default) were read up to now.
+    fill: SourceFill = Field(
+        default=SourceFill.NEW,
+        sa_column=Column(
+            StrEnumType(SourceFill, 8), nullable=False, server_default=SourceFill.CURRENT.value
+        ),
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
 
 
@@ -234,6 +245,11 @@ class Article(SQLModel, table=True):
     listed_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
     # The event it reports (digests.stories); none for pages a reader sent, which stay theirs.
     story_id: int | None = Field(default=None, foreign_key="story.id", index=True)
+    # Listed by its feed before the feed was added (see SourceFill): stored for /latest,
+    # /summary, /story and /actor, never news in a digest.
+    backlog: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
 
 
 class Story(SQLModel, table=True):

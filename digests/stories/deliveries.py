@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import not_
 from sqlmodel import Session, col, select
 
 from digests.store.tables import Article, Source, StoryDelivery, utcnow
@@ -47,12 +48,13 @@ def _group(items: Sequence[tuple[Article, Source]]) -> dict[int, list[Article]]:
 
 def _story_rows(session: Session, story_id: int, chat_id: int) -> list[tuple[Article, Source]]:
     """The story's reports from the sources the chat keeps: a source it turned off tells it
-    nothing, not even inside a story another source reported too."""
+    nothing, not even inside a story another source reported too. A feed's backlog is no news
+    in a digest either: it neither heads nor tells a story there (/story shows it)."""
     return list(
         session.exec(
             select(Article, Source)
             .join(Source, col(Source.id) == col(Article.source_id))
-            .where(col(Article.story_id) == story_id, kept_by(chat_id))
+            .where(col(Article.story_id) == story_id, kept_by(chat_id), not_(col(Article.backlog)))
             .order_by(col(Article.listed_at), col(Article.id))
         ).all()
     )

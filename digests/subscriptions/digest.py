@@ -1,31 +1,35 @@
-"""Due subscribers -> digest messages in the outbox, in one transaction with the watermark."""
+"""Due subscribers -> digest messages in the outbox, in one transaction with the watermark; and
+the rest of a digest, part by part, when its reader presses More."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, exists, func, literal_column, or_
+from sqlalchemy import ColumnElement, exists, func, literal_column, not_, or_
 from sqlmodel import Session, col, select
 
-from digests.delivery.callbacks import ReadArticle, ShowStory
+from digests.delivery.callbacks import MoreDigest, ReadArticle, ShowStory
 from digests.delivery.message import Button, Message, bold, esc, italic, pack_messages, shorten
 from digests.delivery.outbox import Outgoing, enqueue
+from digests.reading.articles import DEFAULT_LENGTH
 from digests.store.enums import MessageKind, RhythmKind
 from digests.store.tables import Article, Chat, Source, Subscription
-from digests.store.visibility import kept_by, news_for, visible_to
+from digests.store.visibility import visible_to
 from digests.stories.deliveries import StoryEntry, story_entries
 from digests.stories.views import reported_by
 from digests.subscriptions.follows import FollowedStatement, take_new_statements
+from digests.subscriptions.news import Filters, NewsPart, newest_article_id, news_part
 from digests.subscriptions.schedule import in_quiet_hours, next_digest_at, quiet_hours_end
-from digests.subscriptions.subscribers import rhythm_of
-from digests.subscriptions.topics import TopicFilter
+from digests.subscriptions.subscribers import chat_zone, get_subscription, rhythm_of
 from digests.text.summarize import LENGTHS
+from digests.timezones import shown_time, zone_or_utc
 
 log = logging.getLogger(__name__)
 
-MAX_ARTICLES_PER_DIGEST = 10
+ALL_OF_IT = "That was all of this digest."
 # Written into the SQL, not bound: the due indexes are partial on the rhythm (see models).
 INSTANT: ColumnElement[str] = literal_column(f"'{RhythmKind.INSTANT}'")
 
@@ -39,7 +43,9 @@ def due_subscriptions(session: Session, *, now: datetime, limit: int = 500) -> l
     for each page, and in a peak minute that is a large share of everyone.
     """
     # The newest news: a reader's page would keep every instant subscriber due, tick after tick.
-    newest = session.exec(select(func.max(col(Article.id))).where(visible_to(None))).one() or 0
+    # A feed's backlog is no news either: it would make them due for an empty digest.
+    news = (visible_to(None), not_(col(Article.backlog)))
+    newest = session.exec(select(func.max(col(Article.id))).where(*news)).one() or 0
     scheduled = _due(
         session, limit, col(Subscription.rhythm) != INSTANT, col(Subscription.next_digest_at) <= now
     )
@@ -61,6 +67,7 @@ def _own_feeds_have_news() -> ColumnElement[bool]:
     return exists().where(
         col(Article.owner_chat_id) == col(Subscription.chat_id),
         col(Article.id) > col(Subscription.last_article_id),
+        not_(col(Article.backlog)),
         col(Source.id) == col(Article.source_id),
         col(Source.owner_chat_id) == col(Subscription.chat_id),
     )
@@ -78,45 +85,27 @@ def _due(session: Session, limit: int, *conditions) -> list[Subscription]:
     )
 
 
-def new_articles_for(
-    session: Session, subscription: Subscription
-) -> tuple[list[tuple[Article, Source]], int]:
-    """Articles above the subscriber's watermark from the sources they keep (the shared ones
-    and their own feeds) that pass their filters (oldest first), and the newest article id
-    looked at, which becomes the new watermark. Pages readers sent are not news, not even for
-    the reader who sent them."""
-    topics = TopicFilter.of(subscription.include_keywords, subscription.exclude_keywords)
-    rows = session.exec(
-        select(Article, Source, kept_by(subscription.chat_id))
-        .join(Source, col(Source.id) == col(Article.source_id))
-        .where(col(Article.id) > subscription.last_article_id, news_for(subscription.chat_id))
-        .order_by(col(Article.id).desc())
-        .limit(MAX_ARTICLES_PER_DIGEST * 5)
-    ).all()
-    # The articles of sources turned off are looked at (and passed) like any filtered out, so
-    # the watermark moves past them and an instant digest never waits on them.
-    matching = [(a, s) for a, s, kept in rows if kept and topics.passes(a.title, a.text)]
-    newest_seen = rows[0][0].id if rows else subscription.last_article_id
-    return list(reversed(matching[:MAX_ARTICLES_PER_DIGEST])), newest_seen
-
-
 def _plural(count: int, word: str) -> str:
     if count == 1:
         return f"{count} {word}"
     return f"{count} {word[:-1]}ies" if word.endswith("y") else f"{count} {word}s"
 
 
-def _statement_block(statements: Sequence[FollowedStatement]) -> str:
+def _statement_block(statements: Sequence[FollowedStatement], more: int) -> str:
     lines = [bold("From people you follow")]
     for item in statements:
         said = f"“{esc(item.text)}”" if item.kind == "quote" else esc(item.text)
         lines.append(f"{bold(item.actor_name)}: {said}\n{italic(item.article_title)}")
+    if more:
+        rest = _plural(more, "more statement")
+        lines.append(italic(f"And {rest} from them: /actor and a name shows what each said."))
     return "\n\n".join(lines)
 
 
-def _story_block(entry: StoryEntry) -> str:
-    """Headline (marked when it updates a story the reader has), who reported it, its summary."""
-    when = entry.when.strftime("%d %b %Y %H:%M UTC")
+def _story_block(entry: StoryEntry, zone: ZoneInfo) -> str:
+    """Headline (marked when it updates a story the reader has), who reported it and when (on
+    the reader's clock), its summary."""
+    when = shown_time(entry.when, zone)
     reported = reported_by(entry.sources)
     title = f"Update: {entry.title}" if entry.update else entry.title
     return f"{bold(title)}\n{italic(f'{reported} · {when}')}\n" + esc(" ".join(entry.sentences))
@@ -130,9 +119,16 @@ def _story_buttons(entry: StoryEntry) -> tuple[Button, ...]:
 
 
 def render_digest(
-    entries: list[StoryEntry], statements: Sequence[FollowedStatement] = ()
+    entries: list[StoryEntry],
+    statements: Sequence[FollowedStatement] = (),
+    *,
+    zone: ZoneInfo,
+    more_statements: int = 0,
+    more: tuple[int, bool, MoreDigest] | None = None,
+    continued: bool = False,
 ) -> list[Message]:
-    """One block per story (headline, sources, time, summary); split only between blocks."""
+    """One block per story (headline, sources, time, summary); split only between blocks. With
+    `more`, how many more new articles there are and the button that shows the next ones."""
     heading = []
     if entries:
         articles = sum(entry.new_articles for entry in entries)
@@ -140,13 +136,29 @@ def render_digest(
         heading.append(_plural(articles, "new article") + stories)
     if statements:
         heading.append(_plural(len(statements), "new statement") + " from people you follow")
+    title = "More of your digest" if continued else "Your digest"
     blocks: list[tuple[str, tuple[Button, ...]]] = [
-        (bold("Your digest: " + ", ".join(heading)), ())
+        (bold(f"{title}: {', '.join(heading)}" if heading else title), ())
     ]
-    blocks += [(_story_block(entry), _story_buttons(entry)) for entry in entries]
+    blocks += [(_story_block(entry, zone), _story_buttons(entry)) for entry in entries]
     if statements:
-        blocks.append((_statement_block(statements), ()))
+        blocks.append((_statement_block(statements, more_statements), ()))
+    if more is not None:
+        count, at_least, button = more
+        rest = _plural(count, "more new article")
+        line = italic(f"And at least {rest}." if at_least else f"And {rest}.")
+        blocks.append((line, (Button.calling("More", button),)))
+    elif continued:
+        blocks.append((italic(ALL_OF_IT), ()))
     return pack_messages(blocks)
+
+
+def _more(part: NewsPart) -> tuple[int, bool, MoreDigest] | None:
+    """What is left of the digest after this part: the count (a floor, or exact), and the
+    button that goes on."""
+    if not part.more:
+        return None
+    return part.more, part.more_at_least, MoreDigest(part.after, part.next_upto)
 
 
 def read_button(article: Article) -> Button:
@@ -172,17 +184,32 @@ def compose_digest(
         subscription.next_digest_at = quiet_hours_end(now, rhythm)  # not due again until then
         session.flush()
         return 0
-    items, newest_seen = new_articles_for(session, subscription)
-    statements = take_new_statements(session, subscription)
+    # The digest covers everything stored so far: its first part goes now, More reaches the
+    # rest, so the watermark may pass all of it.
+    upto = max(subscription.last_article_id, newest_article_id(session))
+    part = news_part(
+        session,
+        subscription.chat_id,
+        Filters.of(subscription),
+        after=subscription.last_article_id,
+        upto=upto,
+    )
+    statements, more_statements = take_new_statements(session, subscription)
     entries = story_entries(
         session,
         chat_id=subscription.chat_id,
-        items=items,
+        items=part.items,
         sentences=LENGTHS[subscription.summary_length],
     )
     queued = 0
-    if entries or statements:
-        messages = render_digest(entries, statements)
+    if entries or statements or part.more:
+        messages = render_digest(
+            entries,
+            statements,
+            zone=zone_or_utc(subscription.timezone),
+            more_statements=more_statements,
+            more=_more(part),
+        )
         newest_statement = statements[-1].statement_id if statements else 0
         base_key = f"{subscription.id}:{subscription.last_article_id}:{newest_statement}"
         queued = enqueue(
@@ -194,7 +221,25 @@ def compose_digest(
             ),
             now=now,
         )
-    subscription.last_article_id = newest_seen
+    subscription.last_article_id = upto
     subscription.next_digest_at = next_digest_at(rhythm, after=now)
     session.flush()
     return queued
+
+
+def more_of_digest(
+    session: Session, chat_id: int, pressed: MoreDigest, *, default_zone: str
+) -> list[Message]:
+    """The next part of a digest, for whichever chat pressed its More button: chosen again
+    from what that chat may read, keeps and wants, so a button copied from another chat's
+    digest shows nothing of that chat's own. Empty when nothing is left."""
+    subscription = get_subscription(session, chat_id)
+    part = news_part(
+        session, chat_id, Filters.of(subscription), after=pressed.after, upto=pressed.upto
+    )
+    length = subscription.summary_length if subscription else DEFAULT_LENGTH
+    entries = story_entries(session, chat_id=chat_id, items=part.items, sentences=LENGTHS[length])
+    if not entries and not part.more:
+        return []
+    zone = chat_zone(session, chat_id, default=default_zone)
+    return render_digest(entries, zone=zone, more=_more(part), continued=True)

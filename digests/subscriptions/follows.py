@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import func, not_
 from sqlmodel import Session, col, select
 
 from digests.errors import DigestsError
@@ -96,30 +96,46 @@ def is_following(session: Session, chat_id: int, actor_id: int) -> bool:
     )
 
 
-def take_new_statements(session: Session, subscription: Subscription) -> list[FollowedStatement]:
-    """New statements by followed actors in articles for everyone, oldest first; moves the
-    watermarks past them. A page some reader sent never puts words in anyone's mouth."""
+def take_new_statements(
+    session: Session, subscription: Subscription
+) -> tuple[list[FollowedStatement], int]:
+    """The newest MAX_STATEMENTS_PER_DIGEST new statements by followed actors in articles for
+    everyone (oldest first), and how many more there were (counted, not read: /actor shows
+    them); moves the watermarks past all of them. A page some reader sent never puts words in
+    anyone's mouth, and what a new feed listed already is no news of them."""
     follows = session.exec(
         select(ActorFollow).where(col(ActorFollow.subscription_id) == subscription.id)
     ).all()
     found: list[FollowedStatement] = []
+    total = 0
     for followed in follows:
+        conditions = (
+            col(Statement.actor_id) == followed.actor_id,
+            col(Statement.id) > followed.last_statement_id,
+            visible_to(None),
+            not_(col(Article.backlog)),  # a feed's past: in /actor, not news of anyone
+        )
         rows = session.exec(
             select(Statement, col(Actor.name), col(Article.title))
             .join(Actor, col(Actor.id) == col(Statement.actor_id))
             .join(Article, col(Article.id) == col(Statement.article_id))
-            .where(
-                col(Statement.actor_id) == followed.actor_id,
-                col(Statement.id) > followed.last_statement_id,
-                visible_to(None),
-            )
-            .order_by(col(Statement.id))
+            .where(*conditions)
+            .order_by(col(Statement.id).desc())
+            .limit(MAX_STATEMENTS_PER_DIGEST)
         ).all()
-        for statement, name, title in rows:
-            found.append(
-                FollowedStatement(statement.id, name, statement.kind, statement.text, title)
-            )
-            followed.last_statement_id = max(followed.last_statement_id, statement.id)
+        if not rows:
+            continue
+        total += session.exec(
+            select(func.count(col(Statement.id)))
+            .join(Article, col(Article.id) == col(Statement.article_id))
+            .where(*conditions)
+        ).one()
+        found += [
+            FollowedStatement(statement.id, name, statement.kind, statement.text, title)
+            for statement, name, title in rows
+        ]
+        followed.last_statement_id = max(followed.last_statement_id, rows[0][0].id)
     found.sort(key=lambda item: item.statement_id)
     session.flush()
-    return found[-MAX_STATEMENTS_PER_DIGEST:]
+    kept = found[-MAX_STATEMENTS_PER_DIGEST:]
+    return kept, total - len(kept)

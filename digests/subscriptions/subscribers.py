@@ -6,17 +6,19 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from digests.errors import DigestsError, echo
 from digests.store.enums import RhythmKind
 from digests.store.ids import parse_number
-from digests.store.tables import Chat, Subscription
+from digests.store.tables import ActorFollow, Article, Chat, Statement, Subscription
 from digests.subscriptions.schedule import WEEKDAYS, Rhythm, next_digest_at
 from digests.subscriptions.topics import CLEARING, parse_topics
 from digests.text.summarize import LENGTHS
-from digests.timezones import ZoneMatch, find_zone
+from digests.timezones import ZoneMatch, find_zone, zone_or_utc
 
 HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -58,21 +60,50 @@ def get_subscription(session: Session, chat_id: int) -> Subscription | None:
     return session.exec(select(Subscription).where(col(Subscription.chat_id) == chat_id)).first()
 
 
+def chat_zone(session: Session, chat_id: int, *, default: str) -> ZoneInfo:
+    """The zone a chat reads times in: its subscription's, else the installation's default."""
+    subscription = get_subscription(session, chat_id)
+    return zone_or_utc(subscription.timezone if subscription else default)
+
+
 def subscribe(
     session: Session, info: ChatInfo, *, now: datetime, timezone: str, digest_time: str
 ) -> tuple[Subscription, bool]:
-    """Start (or resume) digests for a chat; returns the subscription and whether it is new."""
+    """Start (or resume) digests for a chat; returns the subscription and whether it starts
+    now (new, resumed, or back after blocking the bot).
+
+    A chat that starts (or comes back, after /unsubscribe or blocking the bot) starts from
+    now: what was stored before is in /latest, not in its first digest.
+    """
+    chat = session.get(Chat, info.id)
+    returning = chat is None or not chat.active
     chat = ensure_chat(session, info)
     chat.active, chat.inactive_reason = True, None
     subscription = get_subscription(session, info.id)
-    created = subscription is None or not subscription.active
+    starts = returning or subscription is None or not subscription.active
     if subscription is None:
         subscription = Subscription(chat_id=info.id, timezone=timezone, digest_time=digest_time)
         session.add(subscription)
+        session.flush()
+    if starts:
+        _start_from_now(session, subscription)
     subscription.active = True
     subscription.next_digest_at = next_digest_at(rhythm_of(subscription), after=now)
     session.flush()
-    return subscription, created
+    return subscription, starts
+
+
+def _start_from_now(session: Session, subscription: Subscription) -> None:
+    """Articles and followed people's statements stored so far are no news to this chat."""
+    subscription.last_article_id = session.exec(select(func.max(col(Article.id)))).one() or 0
+    follows = session.exec(
+        select(ActorFollow).where(col(ActorFollow.subscription_id) == subscription.id)
+    ).all()
+    for followed in follows:
+        newest = session.exec(
+            select(func.max(col(Statement.id))).where(col(Statement.actor_id) == followed.actor_id)
+        ).one()
+        followed.last_statement_id = max(followed.last_statement_id, newest or 0)
 
 
 def unsubscribe(session: Session, chat_id: int) -> bool:

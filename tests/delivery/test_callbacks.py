@@ -14,6 +14,7 @@ from digests.delivery.callbacks import (
     ChangeSetting,
     FollowActor,
     LatestPage,
+    MoreDigest,
     ReadArticle,
     SendDigestNow,
     ShowSummary,
@@ -33,6 +34,8 @@ EVERY_KIND = [
     LatestPage(0),
     LatestPage(25),
     ReadArticle(7),
+    MoreDigest(0, 1),
+    MoreDigest(MAX_ID - 1, MAX_ID),
     ActorProfile(12, new=True),
     ActorProfile(12, 4),
     FollowActor(12),
@@ -123,6 +126,12 @@ def test_values_that_would_not_read_back_are_never_written():
         "src:on:4:-1",
         "brk:send:",
         "brk:launch:1",
+        "more:5",
+        "more:5:5",  # an empty range: no digest writes it
+        "more:9:5",
+        f"more:1:{MAX_ID + 1}",
+        "more:²:9",
+        "more:1:9:0",
         "nonsense:1",
         "read:1" + "0" * 60,
     ],
@@ -134,7 +143,8 @@ def test_forged_or_malformed_data_reads_as_nothing(data):
 def garbage(seed: int) -> str:
     """Data a client could forge: known prefixes, separators, digits of every script, junk."""
     rng = random.Random(seed)
-    pieces = ["sum", "latest", "read", "actor", "follow", "set", "sub", "brk", ":", "new", "on"]
+    pieces = ["sum", "latest", "read", "actor", "follow", "set", "sub", "brk", "more", ":", "new"]
+    pieces += ["on"]
     pieces += ["9" * 20, "2147483648", "²", "٣", "-1", "short", "weekday", "unfollow", "é", " "]
     return "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
 

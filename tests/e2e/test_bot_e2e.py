@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import replace
 
 from sqlmodel import select
 
 from digests.ingest.pipeline import ensure_source, ingest_batch, prepare_batch
 from digests.ingest.sources.raw import RawArticle
 from digests.store.tables import Article, OutboxMessage
+from tests.news import arrive, event, events
 
 USER = 1001
 
@@ -102,9 +104,10 @@ async def test_subscribe_then_the_digest_arrives_once(live_bot, emulator, clock)
     [reply] = await say(emulator, "/subscribe")
     assert "Subscribed" in reply.plain_text
     before = len(emulator.sent(USER))
+    await asyncio.to_thread(arrive, live_bot, [replace(raw, url=None) for raw in events(0, 5)])
     clock.advance(days=1)
     [digest] = (await emulator.wait_for_messages(USER, before + 1))[before:]
-    assert "Your digest: 5 new articles" in digest.plain_text
+    assert "Your digest: 5 new articles" in digest.plain_text  # the news, not the seeds before
 
     def statuses():
         with live_bot.session() as session:
@@ -118,7 +121,7 @@ async def test_subscribe_then_the_digest_arrives_once(live_bot, emulator, clock)
     assert len(read_buttons) == 5
     emulator.user_presses(USER, digest.message_id, read_buttons[0]["callback_data"])
     [full_text] = (await emulator.wait_for_messages(USER, before + 2))[before + 1 :]
-    assert "Bundestag member from the Left Party" in full_text.plain_text
+    assert event(0).text in full_text.plain_text
 
 
 async def test_a_failure_tells_the_user_without_internals(live_bot, emulator):

@@ -59,11 +59,13 @@ async def message_containing(emulator, chat_id: int, text: str, timeout: float =
 
 
 async def become_instant_subscriber(emulator, chat_id: int) -> None:
+    """Subscribed, instant; from now on: what the bot had before is no news to them."""
     [reply] = await say(emulator, "/subscribe", chat_id=chat_id)
     assert "Subscribed" in reply.plain_text
     [card] = await say(emulator, "/settings", chat_id=chat_id)
     emulator.user_presses(chat_id, card.message_id, button(card, "Instant")["callback_data"])
-    await message_containing(emulator, chat_id, "Your digest: 5 new articles")
+    edited = await emulator.wait_for_edit(chat_id, card.message_id)
+    assert "✓ Instant" in [b["text"] for b in edited.buttons]
 
 
 def sentences_of(n: int) -> list[str]:

@@ -3,8 +3,15 @@ meant it or answered with what to type instead, and the card says when the next 
 
 from __future__ import annotations
 
-from tests.e2e.test_bad_input_e2e import answer_to
-from tests.e2e.test_bot_e2e import USER, button, say
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from digests.runtime import Runtime
+from tests.e2e.conftest import bot_settings, run_bot
+from tests.e2e.test_bot_e2e import USER, answer_to, button, say
+from tests.news import seeds_arrive
 
 CARD_BUTTONS = ("07:00", "08:00", "12:00", "18:00", "21:00")
 # Seed headlines: "official" is a word of the second article only, and inside a longer word
@@ -24,6 +31,19 @@ async def press(emulator, card, label: str, *, chat_id: int = USER, user_id: int
     return emulator.user_presses(chat_id, card.message_id, data, user_id=user_id)
 
 
+@pytest.fixture
+async def live_bot(engine, database_url, clock, emulator) -> AsyncIterator[Runtime]:
+    """The bot with nothing stored yet: the sample articles come as news once a test's reader
+    has subscribed (readers start from now), through `news_arrives`."""
+    runtime = Runtime(settings=bot_settings(database_url, emulator), engine=engine, clock=clock)
+    async for running in run_bot(runtime):
+        yield running
+
+
+async def news_arrives(runtime: Runtime) -> None:
+    await asyncio.to_thread(seeds_arrive, runtime)
+
+
 async def digest_now(emulator, card) -> str | None:
     query_id = await press(emulator, card, "Send my digest now")
     return (await answer_to(emulator, query_id)).text
@@ -35,6 +55,7 @@ async def test_topics_match_whole_words_and_off_clears_them(live_bot, emulator):
     assert "Only articles about: anything" in saved.plain_text
     [saved] = await say(emulator, "/settings include Official")
     assert "Only articles about: official" in saved.plain_text
+    await news_arrives(live_bot)
     before = len(emulator.sent(USER))
     assert await digest_now(emulator, card) == "Your digest is on its way."
     [digest] = (await emulator.wait_for_messages(USER, before + 1))[before:]
@@ -131,6 +152,7 @@ async def test_an_unknown_setting_lists_the_real_ones_and_help_names_them(live_b
 
 async def test_send_my_digest_now_then_nothing_new(live_bot, emulator):
     card = await subscribed(emulator)
+    await news_arrives(live_bot)
     before = len(emulator.sent(USER))
     assert await digest_now(emulator, card) == "Your digest is on its way."
     [digest] = (await emulator.wait_for_messages(USER, before + 1))[before:]

@@ -28,6 +28,7 @@ from tests.ingest.test_polling import (
     rss,
     source_row,
     stored_articles,
+    story_title,
 )
 
 site = test_polling.site
@@ -96,11 +97,13 @@ async def test_adding_a_feed_reports_its_title_and_first_poll(feed_runtime, site
     url = site.put("/feed", rss(item(1), item(2)))
     reply = await send(feed_runtime, ADMIN, f"/addfeed {url}")
     assert "Feed added: Harbour News (#" in reply
-    assert "First poll: 2 new articles" in reply
+    older = "1 older one for /latest and /summary only: digests start from now"
+    assert f"First poll: 2 articles ({older})." in reply
     [source] = sources(feed_runtime)
     assert (source.url, source.kind, source.trusted, source.active) == (url, "feed", True, True)
     assert source.next_poll_at == clock.now + timedelta(seconds=900)
-    assert len(stored_articles(feed_runtime)) == 2
+    backlog = {a.title: a.backlog for a in stored_articles(feed_runtime)}
+    assert backlog == {story_title(1): True, story_title(2): False}  # 2 is newer: 02:00
     assert site.hits["/feed"] == 1
 
 

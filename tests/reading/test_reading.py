@@ -23,6 +23,17 @@ def test_find_articles_by_title_words(seeded):
     assert found[0].title.startswith("Diplomatic Efforts Intensify")
 
 
+def test_title_words_match_whatever_the_case_in_any_alphabet(runtime):
+    from digests.ingest.sources.raw import RawArticle
+    from tests.news import arrive
+
+    text = "Путин прибыл в Пекин на переговоры о прекращении огня во вторник утром. " * 4
+    arrive(runtime, [RawArticle(title="ПУТИН в Пекине", text=text, language="ru")])
+    with runtime.session() as session:
+        found = find_articles(session, "путин пекине", chat_id=None)
+    assert [card.title for card in found] == ["ПУТИН в Пекине"]
+
+
 def summaries_of(session, article_id: int) -> int:
     return session.exec(
         select(func.count(Summary.id)).where(Summary.article_id == article_id)

@@ -104,7 +104,7 @@ async def test_addfeed_of_a_feed_with_an_overlong_title_answers(feed_runtime, si
     url = site.put("/feed", rss(item(1), item(2), title=LONG_TITLE), ETag=LONG_ETAG)
     reply = await send(feed_runtime, ADMIN, f"/addfeed {url}")
     assert "Feed added: Harbour Harbour" in reply
-    assert "First poll: 2 new articles" in reply
+    assert "First poll: 2 articles" in reply
     [source] = sources(feed_runtime)
     assert source.title.endswith("…")
 

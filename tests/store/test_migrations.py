@@ -277,3 +277,38 @@ def test_settings_that_meant_nothing_become_none(engine):
 
 
 COLUMNS = ("include_keywords", "exclude_keywords", "quiet_start", "quiet_end")
+
+
+def test_rows_from_before_0014_are_news_from_feeds_read_up_to_now_and_go_down_whole(engine):
+    """0014 on SQLite and PostgreSQL: articles stored before it are news (no backlog) and their
+    feeds were read up to now; down again, the flags go and every row stays."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert, inspect, text
+
+    from digests.store.tables import Article, Source
+
+    now = datetime(2026, 12, 2, tzinfo=UTC)
+    downgrade(engine, "0013")
+    with engine.begin() as connection:
+        connection.execute(
+            insert(Source), [{"id": 1, "kind": "feed", "url": "https://e.org/f", "created_at": now}]
+        )
+        connection.execute(
+            insert(Article),
+            [
+                {"id": 1, "source_id": 1, "content_hash": "a", "title": "T", "text": "Text."}
+                | {"language": "en", "ingested_at": now, "listed_at": now}
+            ],
+        )
+    migrate(engine)
+    with engine.begin() as connection:
+        assert connection.execute(text("SELECT backlog FROM article")).scalar_one() in (False, 0)
+        assert connection.execute(text("SELECT fill FROM source")).scalar_one() == "current"
+        connection.execute(text("UPDATE article SET backlog = true"))
+    downgrade(engine, "0013")
+    with engine.connect() as connection:
+        assert "backlog" not in {c["name"] for c in inspect(connection).get_columns("article")}
+        assert "fill" not in {c["name"] for c in inspect(connection).get_columns("source")}
+        assert _rows(connection, "article") == [(1,)] and _rows(connection, "source") == [(1,)]
+    migrate(engine)

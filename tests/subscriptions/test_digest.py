@@ -15,6 +15,7 @@ from digests.subscriptions.subscribers import (
     subscribe,
     unsubscribe,
 )
+from tests.news import seeds_arrive
 
 CHAT = ChatInfo(id=5001)
 
@@ -39,39 +40,62 @@ def outbox(runtime) -> list[OutboxMessage]:
         return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all())
 
 
-def test_a_daily_digest_is_due_at_its_time_and_composed_once(seeded, clock):
-    subscribe_chat(seeded)
-    assert compose_due(seeded) == 0  # 12:00, next digest tomorrow 08:00
+def test_a_daily_digest_is_due_at_its_time_and_composed_once(runtime, clock):
+    subscribe_chat(runtime)
+    seeds_arrive(runtime)
+    assert compose_due(runtime) == 0  # 12:00, next digest tomorrow 08:00
     clock.advance(hours=20)
-    assert compose_due(seeded) == 1
-    assert compose_due(seeded) == 0  # rescheduled, and nothing new anyway
-    [row] = outbox(seeded)
+    assert compose_due(runtime) == 1
+    assert compose_due(runtime) == 0  # rescheduled, and nothing new anyway
+    [row] = outbox(runtime)
     assert "Your digest: 5 new articles" in row.text
     assert "Calls for a Ukraine ceasefire" in row.text
 
 
-def test_nothing_is_sent_when_nothing_is_new(seeded, clock):
-    subscribe_chat(seeded)
+def test_nothing_is_sent_when_nothing_is_new(runtime, clock):
+    subscribe_chat(runtime)
+    seeds_arrive(runtime)
     clock.advance(days=1)
-    compose_due(seeded)
+    compose_due(runtime)
     clock.advance(days=1)
+    assert compose_due(runtime) == 0
+    assert len(outbox(runtime)) == 1
+
+
+def test_a_new_subscriber_starts_from_now(seeded, clock):
+    """What was stored before is in /latest, not in a first digest of old news."""
+    subscribe_chat(seeded, rhythm="instant")
     assert compose_due(seeded) == 0
-    assert len(outbox(seeded)) == 1
-
-
-def test_keyword_filters_choose_articles(seeded, clock):
-    subscribe_chat(seeded, include_keywords="kursk", exclude_keywords="bundestag")
     clock.advance(days=1)
-    compose_due(seeded)
-    [row] = outbox(seeded)
+    assert compose_due(seeded) == 0 and outbox(seeded) == []
+
+
+def test_a_returning_subscriber_starts_from_now_too(runtime, clock):
+    subscribe_chat(runtime, rhythm="instant")
+    with runtime.session() as session:
+        assert unsubscribe(session, CHAT.id)
+    seeds_arrive(runtime)  # while they were away
+    subscribe_chat(runtime)
+    clock.advance(days=1)
+    assert compose_due(runtime) == 0 and outbox(runtime) == []
+
+
+def test_keyword_filters_choose_articles(runtime, clock):
+    subscribe_chat(runtime, include_keywords="kursk", exclude_keywords="bundestag")
+    seeds_arrive(runtime)
+    clock.advance(days=1)
+    compose_due(runtime)
+    [row] = outbox(runtime)
     assert "Diplomatic Efforts Intensify" in row.text
     assert "Calls for a Ukraine ceasefire" not in row.text
 
 
-def test_instant_subscribers_get_new_articles_at_the_next_tick(seeded):
-    subscribe_chat(seeded, rhythm="instant")
-    assert compose_due(seeded) == 1
-    assert compose_due(seeded) == 0
+def test_instant_subscribers_get_new_articles_at_the_next_tick(runtime):
+    subscribe_chat(runtime, rhythm="instant")
+    assert compose_due(runtime) == 0
+    seeds_arrive(runtime)
+    assert compose_due(runtime) == 1
+    assert compose_due(runtime) == 0
 
 
 def test_a_page_a_reader_sent_makes_no_instant_subscriber_due(seeded):
@@ -79,7 +103,6 @@ def test_a_page_a_reader_sent_makes_no_instant_subscriber_due(seeded):
     from digests.ingest.sources.raw import RawArticle
 
     subscribe_chat(seeded, rhythm="instant")
-    assert compose_due(seeded) == 1
     with seeded.session() as session:
         page = ensure_source(session, kind="page", url="https://blog.example", title="blog")
         memo = RawArticle(text="The board meets on Thursday. " * 20, title="Memo")
@@ -87,40 +110,44 @@ def test_a_page_a_reader_sent_makes_no_instant_subscriber_due(seeded):
         assert due_subscriptions(session, now=seeded.clock()) == []
 
 
-def test_unsubscribed_chats_are_never_due(seeded, clock):
-    subscribe_chat(seeded)
-    with seeded.session() as session:
+def test_unsubscribed_chats_are_never_due(runtime, clock):
+    subscribe_chat(runtime)
+    with runtime.session() as session:
         assert unsubscribe(session, CHAT.id)
+    seeds_arrive(runtime)
     clock.advance(days=2)
-    assert compose_due(seeded) == 0
+    assert compose_due(runtime) == 0
 
 
-def test_quiet_hours_hold_instant_digests(seeded, clock):
-    subscribe_chat(seeded, rhythm="instant", quiet_hours="11:00-13:00")
-    assert compose_due(seeded) == 0
+def test_quiet_hours_hold_instant_digests(runtime, clock):
+    subscribe_chat(runtime, rhythm="instant", quiet_hours="11:00-13:00")
+    seeds_arrive(runtime)
+    assert compose_due(runtime) == 0
     clock.advance(hours=1, minutes=1)
-    assert compose_due(seeded) == 1
+    assert compose_due(runtime) == 1
 
 
-def test_a_digest_asked_for_comes_even_in_quiet_hours_and_keeps_the_schedule(seeded, clock):
-    subscribe_chat(seeded, rhythm="instant", quiet_hours="11:00-13:00")
-    with seeded.session() as session:
+def test_a_digest_asked_for_comes_even_in_quiet_hours_and_keeps_the_schedule(runtime, clock):
+    subscribe_chat(runtime, rhythm="instant", quiet_hours="11:00-13:00")
+    seeds_arrive(runtime)
+    with runtime.session() as session:
         assert send_digest_now(session, CHAT.id, now=clock()) == 1
         assert send_digest_now(session, CHAT.id, now=clock()) == 0  # nothing new since
-    [row] = outbox(seeded)
+    [row] = outbox(runtime)
     assert "Your digest: 5 new articles" in row.text
     clock.advance(hours=1, minutes=1)
-    assert compose_due(seeded) == 0  # the scheduled one has nothing left to bring
+    assert compose_due(runtime) == 0  # the scheduled one has nothing left to bring
 
 
-def test_a_digest_asked_for_moves_the_watermark_and_not_the_daily_slot(seeded, clock):
-    subscribe_chat(seeded)
-    with seeded.session() as session:
+def test_a_digest_asked_for_moves_the_watermark_and_not_the_daily_slot(runtime, clock):
+    subscribe_chat(runtime)
+    seeds_arrive(runtime)
+    with runtime.session() as session:
         assert send_digest_now(session, CHAT.id, now=clock()) == 1
         row = session.exec(select(Subscription)).one()
         assert row.next_digest_at == (clock.now + timedelta(days=1)).replace(hour=8)
     clock.advance(days=1)
-    assert compose_due(seeded) == 0
+    assert compose_due(runtime) == 0
 
 
 def test_only_an_active_subscription_is_sent_at_once(seeded, clock):
@@ -134,15 +161,16 @@ def test_only_an_active_subscription_is_sent_at_once(seeded, clock):
     assert outbox(seeded) == []
 
 
-def test_topics_typed_off_clear_and_the_rest_match_as_words(seeded, clock):
-    subscribe_chat(seeded, include_keywords="kursk", exclude_keywords="off")
-    with seeded.session() as session:
+def test_topics_typed_off_clear_and_the_rest_match_as_words(runtime, clock):
+    subscribe_chat(runtime, include_keywords="kursk", exclude_keywords="off")
+    with runtime.session() as session:
         row = session.exec(select(Subscription)).one()
         assert (row.include_keywords, row.exclude_keywords) == ("kursk", "")
-    subscribe_chat(seeded, include_keywords="official")  # inside "officials" everywhere
+    subscribe_chat(runtime, include_keywords="official")  # inside "officials" everywhere
+    seeds_arrive(runtime)
     clock.advance(days=1)
-    compose_due(seeded)
-    [row] = outbox(seeded)
+    compose_due(runtime)
+    [row] = outbox(runtime)
     assert "Your digest: 1 new article" in row.text
 
 
@@ -154,46 +182,49 @@ def test_digest_schedule_is_stored_on_the_row(seeded, clock):
     assert row.next_digest_at - clock.now < timedelta(days=1)
 
 
-def test_pages_readers_asked_about_stay_out_of_lists_and_digests(seeded, clock):
+def test_pages_readers_asked_about_stay_out_of_lists_and_digests(runtime, clock):
     from digests.ingest.pipeline import ensure_source, ingest_batch, prepare_batch
     from digests.ingest.sources.raw import RawArticle
     from digests.reading.articles import latest_articles
 
-    with seeded.session() as session:
+    subscribe_chat(runtime)  # not even the reader who sent it gets it as news
+    with runtime.session() as session:
         page = ensure_source(session, kind="page", url="https://blog.example", title="blog")
         spam = RawArticle(text="Buy cheap watches today. " * 20, title="Cheap watches")
         ingest_batch(session, prepare_batch([spam]), source=page, owner_chat_id=CHAT.id)
         assert "Cheap watches" not in [c.title for c in latest_articles(session, limit=20)]
-    subscribe_chat(seeded)  # not even the reader who sent it gets it as news
+    seeds_arrive(runtime)
     clock.advance(days=1)
-    compose_due(seeded)
-    [row] = outbox(seeded)
+    compose_due(runtime)
+    [row] = outbox(runtime)
     assert "Cheap watches" not in row.text
     assert "Your digest: 5 new articles" in row.text
 
 
-def test_the_longest_waiting_come_first_whatever_their_rhythm(seeded, clock):
-    with seeded.session() as session:
+def test_the_longest_waiting_come_first_whatever_their_rhythm(runtime, clock):
+    with runtime.session() as session:
         for chat_id, at in ((1, "13:00"), (2, "08:00"), (3, "12:30")):
             subscribe(session, ChatInfo(id=chat_id), now=clock(), timezone="UTC", digest_time=at)
         change_setting(session, 2, "rhythm", "instant", now=clock())  # due since 12:00
+    seeds_arrive(runtime)
     clock.advance(hours=2)
-    with seeded.session() as session:
+    with runtime.session() as session:
         first_page = due_subscriptions(session, now=clock(), limit=2)
         everyone = due_subscriptions(session, now=clock())
     assert [s.chat_id for s in first_page] == [2, 3]
     assert [s.chat_id for s in everyone] == [2, 3, 1]
 
 
-def test_a_full_page_of_scheduled_digests_keeps_later_instant_ones_for_the_next(seeded, clock):
-    with seeded.session() as session:
+def test_a_full_page_of_scheduled_digests_keeps_later_instant_ones_for_the_next(runtime, clock):
+    with runtime.session() as session:
         for chat_id, at in ((1, "13:00"), (3, "12:30"), (2, "08:00")):
             subscribe(session, ChatInfo(id=chat_id), now=clock(), timezone="UTC", digest_time=at)
+    seeds_arrive(runtime)
     clock.advance(hours=1, minutes=10)
-    with seeded.session() as session:
+    with runtime.session() as session:
         change_setting(session, 2, "rhythm", "instant", now=clock())  # due since 13:10
     clock.advance(minutes=50)
-    with seeded.session() as session:
+    with runtime.session() as session:
         first_page = due_subscriptions(session, now=clock(), limit=2)
         everyone = due_subscriptions(session, now=clock())
     assert [s.chat_id for s in first_page] == [3, 1]

@@ -92,9 +92,9 @@ def test_an_instant_subscriber_is_not_kept_waiting_by_a_source_they_turned_off(r
 
 
 def test_one_chats_choice_is_not_anothers(runtime, clock):
-    harbour = publish(runtime, "https://harbour.example/feed", "Harbour opens")
     instant(runtime, CHAT)
     instant(runtime, OTHER)
+    harbour = publish(runtime, "https://harbour.example/feed", "Harbour opens")
     keep(runtime, CHAT.id, harbour, False)
     compose_due(runtime)
     assert digest_texts(runtime, CHAT.id) == []
