@@ -28,6 +28,7 @@ from digests.ingest.user_links import (
 )
 from digests.runtime import Runtime
 from digests.store.tables import Source
+from digests.text.plurals import plural
 
 IMPORT_PROMPT = (
     "Send me the OPML file as a reply to this message, or with /importopml as its caption."
@@ -113,7 +114,7 @@ def _added_text(added: AddedFeed, interval: timedelta, *, own: bool) -> str:
         f"{bold(heading)}: {esc(added.title)} (#{added.source_id})",
         esc(added.url),
         esc(
-            f"First poll: {_count(added.added, 'new article')}"
+            f"First poll: {plural(added.added, 'new article', 'new articles')}"
             + (f", {added.duplicates} already known" if added.duplicates else "")
             + f". I check it every {round(interval.total_seconds() / 60)} min."
         ),
@@ -121,10 +122,6 @@ def _added_text(added: AddedFeed, interval: timedelta, *, own: bool) -> str:
     if added.error:
         lines.append(esc(f"The first poll had a problem: {added.error}"))
     return "\n".join(lines)
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def removefeed(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
@@ -153,16 +150,15 @@ def feeds_list(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
 
 
 def _status_block(status: FeedStatus) -> str:
+    articles = plural(status.articles, "article", "articles")
     lines = [
         bold(f"#{status.id} {status.title}"),
         esc(status.url),
-        esc(
-            f"Last fetched: {_when(status.last_fetched_at)} · {_count(status.articles, 'article')}"
-        ),
+        esc(f"Last fetched: {_when(status.last_fetched_at)} · {articles}"),
         esc(f"Next poll: {_when(status.next_poll_at, 'at the next tick')}"),
     ]
     if status.last_error:
-        failures = _count(status.error_count, "failure")
+        failures = plural(status.error_count, "failure", "failures")
         lines.append(esc(f"Last error: {status.last_error} ({failures} in a row)"))
     return "\n".join(lines)
 
@@ -196,7 +192,7 @@ def import_opml_file(runtime: Runtime, asker: Asker, data: bytes) -> list[Messag
 
 def _import_text(report: ImportReport) -> str:
     text = (
-        f"OPML imported: {_count(len(report.added), 'feed')} added, "
+        f"OPML imported: {plural(len(report.added), 'feed', 'feeds')} added, "
         f"{len(report.skipped)} skipped (already polled)"
     )
     if report.invalid:

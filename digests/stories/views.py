@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from digests.store.tables import Actor, Article, Source, Statement, Story
 from digests.stories.summary import Report, story_summary
 from digests.text.language import language_name
+from digests.text.plurals import plural
 
 # A story's summary reads this many of its reports: the first and the newest ones.
 SUMMARY_REPORTS = 8
@@ -58,7 +59,7 @@ class StoryTimeline:
 def reported_by(sources: list[str]) -> str:
     """'3 sources: A, B, C', or the one source's name."""
     named = ", ".join(sources)
-    return f"{len(sources)} sources: {named}" if len(sources) > 1 else named
+    return f"{plural(len(sources), 'source', 'sources')}: {named}" if len(sources) > 1 else named
 
 
 def source_name(source: Source) -> str:

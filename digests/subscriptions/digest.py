@@ -20,6 +20,7 @@ from digests.stories.views import reported_by
 from digests.subscriptions.follows import FollowedStatement, take_new_statements
 from digests.subscriptions.schedule import in_quiet_hours, next_digest_at, quiet_hours_end
 from digests.subscriptions.subscribers import rhythm_of
+from digests.text.plurals import plural
 from digests.text.summarize import LENGTHS
 
 log = logging.getLogger(__name__)
@@ -107,12 +108,6 @@ def new_articles_for(
     return list(reversed(matching[:MAX_ARTICLES_PER_DIGEST])), newest_seen
 
 
-def _plural(count: int, word: str) -> str:
-    if count == 1:
-        return f"{count} {word}"
-    return f"{count} {word[:-1]}ies" if word.endswith("y") else f"{count} {word}s"
-
-
 def _statement_block(statements: Sequence[FollowedStatement]) -> str:
     lines = [bold("From people you follow")]
     for item in statements:
@@ -143,10 +138,12 @@ def render_digest(
     heading = []
     if entries:
         articles = sum(entry.new_articles for entry in entries)
-        stories = "" if len(entries) == articles else f" in {_plural(len(entries), 'story')}"
-        heading.append(_plural(articles, "new article") + stories)
+        stories = plural(len(entries), "story", "stories")
+        within = "" if len(entries) == articles else f" in {stories}"
+        heading.append(plural(articles, "new article", "new articles") + within)
     if statements:
-        heading.append(_plural(len(statements), "new statement") + " from people you follow")
+        said = plural(len(statements), "new statement", "new statements")
+        heading.append(f"{said} from people you follow")
     blocks: list[tuple[str, tuple[Button, ...]]] = [
         (bold("Your digest: " + ", ".join(heading)), ())
     ]
