@@ -93,7 +93,7 @@ def test_a_summary_never_opens_with_the_sentence_its_headline_is_made_of():
     text = f"{LONG} Moscow has said so before. Kyiv answered on Monday. Talks may follow soon."
     title = derive_title(text, language="english")
     assert not any(s.startswith("Russian President") for s in summarize(text, title=title))
-    given = "The harbour authority reopened the northern quay on Friday after three weeks"
+    given = PASTED.split(". ")[0]  # a feed's title that is the article's first sentence
     assert not any("northern quay" in s for s in summarize(PASTED, title=given))
 
 
