@@ -42,9 +42,9 @@ def press(runtime: Runtime, asker: Asker, data: str) -> Answer:
 
 
 @pytest.mark.parametrize("number", [HUGE, JUST_PAST, "0"])
-def test_summary_of_a_number_no_article_has(bot, number):
+def test_summary_of_a_number_no_story_has(bot, number):
     assert say(bot, READER, f"/summary {number}") == (
-        f"There is no article #{number}. See /latest for the list."
+        f"There is no story #{number}. See /latest for the list."
     )
 
 
