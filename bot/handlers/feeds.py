@@ -108,10 +108,10 @@ def addfeed(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
 
 def _added_text(added: AddedFeed, interval: timedelta, *, own: bool) -> str:
     if added.already_polled:
-        return esc(f"I already poll “{added.title}” (#{added.source_id}).")
+        return esc(f"I already poll “{added.title}”.")
     heading = "Feed added for this chat only" if own else "Feed added"
     lines = [
-        f"{bold(heading)}: {esc(added.title)} (#{added.source_id})",
+        f"{bold(heading)}: {esc(added.title)}",
         esc(added.url),
         esc(
             f"First poll: {plural(added.added, 'new article', 'new articles')}"
@@ -152,7 +152,7 @@ def feeds_list(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
 def _status_block(status: FeedStatus) -> str:
     articles = plural(status.articles, "article", "articles")
     lines = [
-        bold(f"#{status.id} {status.title}"),
+        bold(f"{status.number}. {status.title}"),
         esc(status.url),
         esc(f"Last fetched: {_when(status.last_fetched_at)} · {articles}"),
         esc(f"Next poll: {_when(status.next_poll_at, 'at the next tick')}"),
