@@ -225,7 +225,7 @@ def still_working() -> list[Message]:
 
 
 def summary(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
-    """/summary <link> summarizes that page; a number or title words find a stored article."""
+    """/summary <link> summarizes that page; a story number or title words find a stored one."""
     links = find_links(args)
     if not links:
         return summary_by_title(runtime, asker, args)
