@@ -7,6 +7,7 @@ import contextlib
 import html
 import logging
 import re
+import string
 import sys
 import threading
 from collections import OrderedDict
@@ -25,7 +26,6 @@ from digests.ingest.user_links import find_links
 from digests.reading.sharing import share_page
 from digests.runtime import Runtime
 from digests.store.enums import DeliveryOutcome
-from digests.store.ids import is_number, parse_number
 from digests.subscriptions.subscribers import ChatInfo
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,19 @@ CONSOLE_CHAT = ChatInfo(id=1, kind="private", title="console")
 CONSOLE_USER = 0  # no Telegram user has id 0: the person at the console
 PROMPT = "you> "
 DRAIN_SECONDS = 1.0  # as the bot: queued messages go out within a second
-PRESSABLE_BUTTONS = 500  # the newest buttons keep their numbers; older ones are forgotten
+PRESSABLE_BUTTONS = 500  # the newest buttons keep their letters; older ones are forgotten
+# Buttons are lettered, never numbered: the only numbers on screen are the stories' own.
+_LETTERS = string.ascii_lowercase
+_ONE_LETTER = re.compile(r"[A-Za-z]")  # a line of one letter means a button, shown or not
+
+
+def button_key(index: int) -> str:
+    """a, b, … z, then aa, ab, …: the letters that press the button shown `index`-th."""
+    key = _LETTERS[index % 26]
+    while index >= 26:
+        index = index // 26 - 1
+        key = _LETTERS[index % 26] + key
+    return key
 
 
 def banner(*, why: str, as_admin: bool) -> str:
@@ -47,7 +59,7 @@ def banner(*, why: str, as_admin: bool) -> str:
     return (
         f"Article digests — local console ({why}).\n"
         "Type commands as in Telegram (/start, /help, /latest, /summary 3, /actor Putin,\n"
-        "/subscribe); type a button's number to press it, @words to share an article (inline\n"
+        "/subscribe); type a button's letter to press it, @words to share an article (inline\n"
         f"mode), 'quit' or Ctrl-C to leave.\n{who}\n"
     )
 
@@ -94,10 +106,10 @@ class Console:
         self.runtime = runtime
         self.banner = banner(why=why, as_admin=as_admin)
         self.stdin, self.stdout = stdin, stdout
-        # Every button shown gets a number of its own, so any message's buttons can be pressed,
-        # not only the newest one's: number -> (button, the message it is on).
-        self.buttons: OrderedDict[int, tuple[Button, int]] = OrderedDict()
-        self.numbered = 0
+        # Every button shown gets letters of its own, so any message's buttons can be pressed,
+        # not only the newest one's: letters -> (button, the message it is on).
+        self.buttons: OrderedDict[str, tuple[Button, int]] = OrderedDict()
+        self.buttons_shown = 0
         self.shown = 0  # messages printed so far: their numbers stand in for message ids
         self.waiting_for_input = False  # a message printed meanwhile puts the prompt back
         unlimited = Limits(overall_per_second=1000.0, private_interval=0.0, group_interval=0.0)
@@ -114,7 +126,7 @@ class Console:
     def show(
         self, message: Message, *, heading: str | None = None, replacing: int | None = None
     ) -> None:
-        """Print a message with its buttons, each under a number not used before. An edit
+        """Print a message with its buttons, each under letters not used before. An edit
         (`replacing` the message it changes) takes that message's old buttons away, as
         Telegram does."""
         label = f"--- {heading} ---\n" if heading else ""
@@ -127,10 +139,11 @@ class Console:
                 del self.buttons[stale]
         for row in message.buttons:
             for button in row:
-                self.numbered += 1
-                self.buttons[self.numbered] = (button, replacing)
+                key = button_key(self.buttons_shown)
+                self.buttons_shown += 1
+                self.buttons[key] = (button, replacing)
                 target = f" → {button.url}" if button.url else ""
-                self.write(f"  [{self.numbered}] {button.text}{target}\n")
+                self.write(f"  [{key}] {button.text}{target}\n")
         while len(self.buttons) > PRESSABLE_BUTTONS:
             self.buttons.popitem(last=False)
         if self.waiting_for_input:
@@ -153,26 +166,26 @@ class Console:
             self.write(f"{SOMETHING_WENT_WRONG}\n")
 
     def answer(self, line: str) -> None:
-        """A command, the number of a button to press, or a link or text."""
+        """A command, the letters of a button to press, or a link or text."""
         if line.startswith("/"):
             word, _, args = line[1:].partition(" ")
             for message in self.run_command(word.split("@")[0], args):
                 self.show(message)
         elif line.startswith("@"):
             self.share(line[1:].strip())
-        elif is_number(line):
-            self.press(parse_number(line) or 0)
+        elif line.lower() in self.buttons or _ONE_LETTER.fullmatch(line):
+            self.press(line.lower())
         else:
             post = router.summarize_post(self.runtime, self.asker, line, find_links(line))
             for message in asyncio.run(post):  # handle() runs in a thread: a loop of its own
                 self.show(message)
 
-    def press(self, number: int) -> None:
-        """Press a button by its number; an edited message's old buttons still reach it."""
-        if number not in self.buttons:
-            self.write("There is no button with that number.\n")
+    def press(self, key: str) -> None:
+        """Press a button by its letters; an edited message's old buttons still reach it."""
+        if key not in self.buttons:
+            self.write(f"There is no button [{key}].\n")
             return
-        button, message_number = self.buttons[number]
+        button, message_number = self.buttons[key]
         if button.url:
             self.write(f"Open {button.url} in your browser.\n")
             return
@@ -187,7 +200,7 @@ class Console:
         if not page.articles:
             self.write("No article to share matches that.\n")
         for shared in page.articles:
-            self.show(shared.message, heading=f"share #{shared.article_id}")
+            self.show(shared.message, heading="to share")
 
     def run_command(self, name: str, args: str) -> list[Message]:
         """As in Telegram, but /importopml reads the file named after it: there are no uploads."""

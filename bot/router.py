@@ -60,7 +60,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("help", "All commands", help_command),
     Command("latest", "The newest stories", reading.latest),
     Command("story", "A story's timeline, summary and who said what", stories.story, "<number>"),
-    Command("summary", "Summary of an article or a link", feeds.summary, "<number, title or link>"),
+    Command("summary", "Summary of a story or a link", feeds.summary, "<number, title or link>"),
     Command("actor", "What a person said, across articles", actors.actor, "<name>"),
     Command("actors", "The most mentioned people", actors.actors_list),
     Command("subscribe", "Get digests of new articles", subscribing.subscribe_command),
@@ -92,6 +92,7 @@ COMMANDS_BY_NAME = {command.name: command for command in COMMANDS}
 # Button kinds anyone may press, and the ones only admins may.
 BUTTONS: dict[type, ButtonRoute] = {
     callbacks.ShowSummary: ButtonRoute(reading.on_summary_button),
+    callbacks.StorySummary: ButtonRoute(reading.on_story_summary_button),
     callbacks.LatestPage: ButtonRoute(reading.on_latest_button),
     callbacks.ReadArticle: ButtonRoute(reading.on_read_button),
     callbacks.ShowStory: ButtonRoute(stories.on_story_button),

@@ -12,6 +12,7 @@ from digests.delivery.message import Button, Message, bold, esc, italic
 from digests.errors import echo
 from digests.runtime import Runtime
 from digests.subscriptions.follows import follow, is_following, unfollow
+from digests.text.plurals import plural
 from digests.timezones import shown_time
 
 PAGE_SIZE = 5
@@ -29,7 +30,8 @@ def _line(line, zone: ZoneInfo) -> str:
 def profile_page(page: ActorPage, *, zone: ZoneInfo, following: bool = False) -> Message:
     """Statements first, then other mentions, PAGE_SIZE lines a page, with paging buttons."""
     header = bold(page.name) + (f" — {esc(page.role)}" if page.role else "")
-    counts = f"{page.statement_count} statements, mentioned {page.mention_count} times"
+    said = plural(page.statement_count, "statement", "statements")
+    counts = f"{said}, mentioned {plural(page.mention_count, 'time', 'times')}"
     blocks = [f"{header}\n{italic(counts)}"]
     shown_heading = None
     for line in page.lines:
@@ -70,7 +72,11 @@ def actors_list(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     if not ranked:
         return [Message(html="No people tracked yet.")]
     rows = tuple(
-        (Button.calling(f"{name} ({count})", ActorProfile(actor_id, new=True)),)
+        (
+            Button.calling(
+                f"{name} ({plural(count, 'mention', 'mentions')})", ActorProfile(actor_id, new=True)
+            ),
+        )
         for actor_id, name, count in ranked
     )
     return [Message(html=bold("Most mentioned people and institutions"), buttons=rows)]

@@ -9,6 +9,7 @@ from digests.delivery.callbacks import BreakingAction
 from digests.delivery.message import Button, Message, bold, esc, italic
 from digests.ops.stats import RATE_WINDOW, collect
 from digests.runtime import Runtime
+from digests.text.plurals import plural
 
 
 def breaking(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
@@ -19,13 +20,14 @@ def breaking(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
             session, admin_user_id=asker.user_id, admin_chat_id=asker.chat.id, text=args
         )
         audience = broadcasts.audience(session)
+    subscribers = plural(audience, "subscriber", "subscribers")
     preview = (
-        f"{italic(f'Preview — this goes to {audience} subscribers:')}\n\n"
+        f"{italic(f'Preview — this goes to {subscribers}:')}\n\n"
         f"{broadcasts.breaking_html(draft.text)}"
     )
     buttons = (
         (
-            Button.calling(f"Send to {audience}", BreakingAction(draft.id, send=True)),
+            Button.calling(f"Send to {subscribers}", BreakingAction(draft.id, send=True)),
             Button.calling("Cancel", BreakingAction(draft.id, send=False)),
         ),
     )
@@ -62,7 +64,7 @@ def stats(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
         f"Subscribers: {numbers.active_subscribers} active, "
         f"{numbers.inactive_subscribers} inactive",
         f"Articles: {numbers.articles}",
-        f"Queue: {numbers.queue_depth} messages waiting",
+        f"Queue: {plural(numbers.queue_depth, 'message', 'messages')} waiting",
         delivery_line(numbers.sent_recently),
     ]
     if numbers.failures:
@@ -71,7 +73,7 @@ def stats(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     else:
         lines.append("No failures in the last 24 hours.")
     feeds, chats = numbers.own_feeds
-    lines.append(f"Feeds of their own: {feeds} in {chats} chats")
+    lines.append(f"Feeds of their own: {feeds} in {plural(chats, 'chat', 'chats')}")
     if numbers.muted_sources:
         lines.append(bold("Sources turned off (chats)"))
         lines += [f"{m.chats} × {esc(m.title)}" for m in numbers.muted_sources]

@@ -29,6 +29,7 @@ from digests.ingest.user_links import (
 )
 from digests.runtime import Runtime
 from digests.store.tables import Source
+from digests.text.plurals import plural
 from digests.timezones import shown_time
 
 IMPORT_PROMPT = (
@@ -109,10 +110,10 @@ def addfeed(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
 
 def _added_text(added: AddedFeed, interval: timedelta, *, own: bool) -> str:
     if added.already_polled:
-        return esc(f"I already poll “{added.title}” (#{added.source_id}).")
+        return esc(f"I already poll “{added.title}”.")
     heading = "Feed added for this chat only" if own else "Feed added"
     lines = [
-        f"{bold(heading)}: {esc(added.title)} (#{added.source_id})",
+        f"{bold(heading)}: {esc(added.title)}",
         esc(added.url),
         esc(
             f"First poll: {_first_poll(added)}"
@@ -128,14 +129,10 @@ def _added_text(added: AddedFeed, interval: timedelta, *, own: bool) -> str:
 def _first_poll(added: AddedFeed) -> str:
     """What the first poll brought; what the feed listed already is no news for digests."""
     if not added.backlog:
-        return _count(added.added, "new article")
-    older = _count(added.backlog, "older one")
+        return plural(added.added, "new article", "new articles")
+    older = plural(added.backlog, "older one", "older ones")
     only = "for /latest and /summary only: digests start from now"
-    return f"{_count(added.added, 'article')} ({older} {only})"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+    return f"{plural(added.added, 'article', 'articles')} ({older} {only})"
 
 
 def removefeed(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
@@ -165,17 +162,15 @@ def feeds_list(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
 
 
 def _status_block(status: FeedStatus, zone: ZoneInfo) -> str:
+    articles = plural(status.articles, "article", "articles")
     lines = [
-        bold(f"#{status.id} {status.title}"),
+        bold(f"{status.number}. {status.title}"),
         esc(status.url),
-        esc(
-            f"Last fetched: {_when(status.last_fetched_at, zone)} · "
-            + _count(status.articles, "article")
-        ),
+        esc(f"Last fetched: {_when(status.last_fetched_at, zone)} · {articles}"),
         esc(f"Next poll: {_when(status.next_poll_at, zone, 'at the next tick')}"),
     ]
     if status.last_error:
-        failures = _count(status.error_count, "failure")
+        failures = plural(status.error_count, "failure", "failures")
         lines.append(esc(f"Last error: {status.last_error} ({failures} in a row)"))
     return "\n".join(lines)
 
@@ -209,7 +204,7 @@ def import_opml_file(runtime: Runtime, asker: Asker, data: bytes) -> list[Messag
 
 def _import_text(report: ImportReport) -> str:
     text = (
-        f"OPML imported: {_count(len(report.added), 'feed')} added, "
+        f"OPML imported: {plural(len(report.added), 'feed', 'feeds')} added, "
         f"{len(report.skipped)} skipped (already polled)"
     )
     if report.invalid:
@@ -242,7 +237,7 @@ def still_working() -> list[Message]:
 
 
 def summary(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
-    """/summary <link> summarizes that page; a number or title words find a stored article."""
+    """/summary <link> summarizes that page; a story number or title words find a stored one."""
     links = find_links(args)
     if not links:
         return summary_by_title(runtime, asker, args)

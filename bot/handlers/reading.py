@@ -1,11 +1,22 @@
-"""/start, /help, /latest and /summary: reading articles and their summaries."""
+"""/start, /help, /latest and /summary: reading stories and their summaries.
+
+The one number a reader sees is a story's: /latest shows it as "#N", /story N and /summary N
+take it. Article ids stay inside buttons.
+"""
 
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
 from bot.conversation import Answer, Asker
-from digests.delivery.callbacks import LatestPage, ReadArticle, ShowStory, ShowSummary, Subscribe
+from digests.delivery.callbacks import (
+    LatestPage,
+    ReadArticle,
+    ShowStory,
+    ShowSummary,
+    StorySummary,
+    Subscribe,
+)
 from digests.delivery.message import Button, Message, bold, esc, italic, shorten
 from digests.errors import echo
 from digests.reading.articles import (
@@ -19,7 +30,13 @@ from digests.reading.articles import (
 )
 from digests.runtime import Runtime
 from digests.store.ids import is_number, parse_number
-from digests.stories.views import StoryCard, latest_stories, reported_by
+from digests.stories.views import (
+    StoryCard,
+    StorySummaryView,
+    latest_stories,
+    reported_by,
+    story_summary_of,
+)
 from digests.subscriptions.subscribers import chat_zone, get_subscription
 from digests.text.summarize import LENGTHS
 from digests.timezones import shown_time
@@ -59,6 +76,12 @@ def start(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     return [Message(html=text, buttons=buttons)]
 
 
+def numbered(story_id: int | None, title: str) -> str:
+    """A story's headline under the number /story and /summary take (HTML); a chat's own
+    article has no number."""
+    return bold(title if story_id is None else f"#{story_id} {title}")
+
+
 def _story_line(card: StoryCard, zone: ZoneInfo) -> str:
     reported = reported_by(card.sources)
     when = shown_time(card.listed_at, zone, with_time=False)
@@ -81,7 +104,8 @@ def latest_page(runtime: Runtime, offset: int, *, zone: ZoneInfo) -> Message:
     if not cards:
         return Message(html="No articles yet. New ones arrive as the feeds are polled.")
     lines = [bold("Latest articles"), *(_story_line(card, zone) for card in cards)]
-    lines.append(italic("/story and a number shows a story's timeline."))
+    first = cards[0].id
+    lines.append(italic(f"/summary {first} sums up story #{first}, /story {first} its timeline."))
     rows: list[tuple[Button, ...]] = [(_story_button(card),) for card in cards]
     paging: list[Button] = []
     if offset > 0:
@@ -103,22 +127,43 @@ def preferred_length(runtime: Runtime, chat_id: int) -> str:
     return subscription.summary_length if subscription else DEFAULT_LENGTH
 
 
-def render_summary(view: SummaryView, zone: ZoneInfo) -> Message:
-    card = view.article
-    body = "\n".join(f"• {esc(sentence)}" for sentence in view.sentences) or esc(
+def _bullets(sentences: list[str]) -> str:
+    return "\n".join(f"• {esc(sentence)}" for sentence in sentences) or esc(
         "This article has no text to summarize."
     )
-    html = f"{bold(card.title)}\n{italic(date_line(card, zone))}\n\n{body}"
-    lengths = tuple(
-        Button.calling(
-            ("✓ " if name == view.length else "") + name.capitalize(), ShowSummary(card.id, name)
-        )
+
+
+def _length_buttons(chosen: str, button) -> tuple[Button, ...]:
+    """Short / medium / long, the one shown ticked; `button(length)` is what each presses."""
+    return tuple(
+        Button.calling(("✓ " if name == chosen else "") + name.capitalize(), button(name))
         for name in LENGTHS
     )
-    rows = [lengths]
+
+
+def render_summary(view: SummaryView, zone: ZoneInfo) -> Message:
+    card = view.article
+    html = f"{numbered(card.story_id, card.title)}\n{italic(date_line(card, zone))}\n\n"
+    html += _bullets(view.sentences)
+    rows = [_length_buttons(view.length, lambda name: ShowSummary(card.id, name))]
     if card.url:
         rows.append((Button("Read the article", url=card.url),))
     return Message(html=html, buttons=tuple(rows))
+
+
+def render_story_summary(view: StorySummaryView, zone: ZoneInfo) -> Message:
+    """Story N's summary: its one report's, or the one drawn from all its reports."""
+    if view.report is not None:
+        return render_summary(view.report, zone)
+    card = view.card
+    when = shown_time(card.listed_at, zone, with_time=False)
+    html = f"{numbered(card.id, card.title)}\n{italic(f'{reported_by(card.sources)} · {when}')}"
+    html += f"\n\n{_bullets(view.sentences)}"
+    rows = (
+        _length_buttons(view.length, lambda name: StorySummary(card.id, name)),
+        (Button.calling("Timeline", ShowStory(card.id)),),
+    )
+    return Message(html=html, buttons=rows)
 
 
 def summary_message(runtime: Runtime, asker: Asker, article_id: int, length: str) -> Message | None:
@@ -128,21 +173,31 @@ def summary_message(runtime: Runtime, asker: Asker, article_id: int, length: str
     return render_summary(view, reader_zone(runtime, asker.chat.id)) if view else None
 
 
+def story_summary_message(
+    runtime: Runtime, asker: Asker, story_id: int, length: str
+) -> Message | None:
+    """Story N's summary, if the asking chat may read it (a button's number is re-checked)."""
+    with runtime.session() as session:
+        view = story_summary_of(session, story_id, chat_id=asker.chat.id, length=length)
+    return render_story_summary(view, reader_zone(runtime, asker.chat.id)) if view else None
+
+
 def summary(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
-    """/summary 3, /summary <words of a title>; with nothing, how to use it and what there is."""
+    """/summary 3 (story #3), /summary <words of a title>; with nothing, how to use it and
+    what there is."""
     query = args.strip().lstrip("#")
     length = preferred_length(runtime, asker.chat.id)
     if not query:
         zone = reader_zone(runtime, asker.chat.id)
-        usage = "Send /summary followed by an article number from /latest, e.g. /summary 3."
+        usage = "Send /summary followed by a story number from /latest, e.g. /summary 3."
         return [Message(html=esc(usage)), latest_page(runtime, 0, zone=zone)]
     if is_number(query):
-        article_id = parse_number(query)
+        story_id = parse_number(query)
         message = (
-            None if article_id is None else summary_message(runtime, asker, article_id, length)
+            None if story_id is None else story_summary_message(runtime, asker, story_id, length)
         )
         if message is None:
-            missing = f"There is no article #{echo(query)}. See /latest for the list."
+            missing = f"There is no story #{echo(query)}. See /latest for the list."
             return [Message(html=esc(missing))]
         return [message]
     with runtime.session() as session:
@@ -169,6 +224,15 @@ def on_summary_button(runtime: Runtime, asker: Asker, pressed: ShowSummary) -> A
     return Answer(edit=message) if pressed.length else Answer(send=[message])
 
 
+def on_story_summary_button(runtime: Runtime, asker: Asker, pressed: StorySummary) -> Answer:
+    """Story N's summary as a new message, or switched to another length in place."""
+    chosen = pressed.length or preferred_length(runtime, asker.chat.id)
+    message = story_summary_message(runtime, asker, pressed.story_id, chosen)
+    if message is None:
+        return Answer(notice="That story is no longer available.", alert=True)
+    return Answer(edit=message) if pressed.length else Answer(send=[message])
+
+
 def on_latest_button(runtime: Runtime, asker: Asker, pressed: LatestPage) -> Answer:
     zone = reader_zone(runtime, asker.chat.id)
     if pressed.new:
@@ -185,5 +249,7 @@ def on_read_button(runtime: Runtime, asker: Asker, pressed: ReadArticle) -> Answ
         return Answer(notice="That article is no longer available.", alert=True)
     paragraphs = [esc(p) for p in text.split("\n") if p.strip()]
     zone = reader_zone(runtime, asker.chat.id)
-    html = "\n\n".join([bold(card.title), italic(date_line(card, zone)), *paragraphs])
+    html = "\n\n".join(
+        [numbered(card.story_id, card.title), italic(date_line(card, zone)), *paragraphs]
+    )
     return Answer(send=[Message(html=html)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from bot.conversation import Answer, Asker
-from bot.handlers.reading import preferred_length, reader_zone
+from bot.handlers.reading import numbered, preferred_length, reader_zone
 from digests.delivery.callbacks import ShowStory
 from digests.delivery.message import Button, Message, bold, esc, italic, pack_messages, shorten
 from digests.runtime import Runtime
@@ -20,7 +20,7 @@ BUTTON_TITLE_CHARS = 28
 
 def render_timeline(view: StoryTimeline, zone: ZoneInfo) -> list[Message]:
     card = view.card
-    header = f"{bold(card.title)}\n{italic(reported_by(card.sources))}"
+    header = f"{numbered(card.id, card.title)}\n{italic(reported_by(card.sources))}"
     timeline = [bold("Timeline")] + [
         f"{shown_time(entry.listed_at, zone)} · {italic(entry.source)}\n{esc(entry.title)}"
         for entry in view.entries
@@ -44,7 +44,7 @@ def render_timeline(view: StoryTimeline, zone: ZoneInfo) -> list[Message]:
 def timeline_messages(runtime: Runtime, asker: Asker, story_id: int) -> list[Message] | None:
     sentences = LENGTHS[preferred_length(runtime, asker.chat.id)]
     with runtime.session() as session:
-        view = story_timeline(session, story_id, sentences=sentences)
+        view = story_timeline(session, story_id, chat_id=asker.chat.id, sentences=sentences)
     return render_timeline(view, reader_zone(runtime, asker.chat.id)) if view else None
 
 

@@ -57,7 +57,7 @@ def progress_message(progress: Progress) -> Message:
         counts = f"{progress.sent} / {progress.total} sent, {progress.failed} failed" + (
             f", {progress.cancelled} cancelled" if progress.cancelled else ""
         )
-    text = f"{bold(f'Breaking update #{progress.broadcast_id}: {state}')}\n{counts}"
+    text = f"{bold(f'Breaking update: {state}')}\n{counts}"
     buttons: tuple[tuple[Button, ...], ...] = ()
     if progress.status == BroadcastStatus.SENDING:
         cancel = BreakingAction(progress.broadcast_id, send=False)

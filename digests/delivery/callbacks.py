@@ -30,9 +30,23 @@ BUTTON_SETTINGS: dict[str, Callable[[str], bool]] = {
 }
 
 
+def _summary_fields(fields: list[str]) -> tuple[int, str | None] | None:
+    """An id and, optionally, a length: what both summary buttons carry."""
+    match fields:
+        case [raw_id]:
+            length = None
+        case [raw_id, length] if length in LENGTHS:
+            pass
+        case _:
+            return None
+    number = parse_number(raw_id)
+    return None if number is None else (number, length)
+
+
 @dataclass(frozen=True, slots=True)
 class ShowSummary:
-    """A summary at the reader's own length as a new message, or redrawn at `length` in place."""
+    """An article's summary at the reader's own length as a new message, or redrawn at `length`
+    in place. The id is an article's, never shown: readers know stories by number."""
 
     prefix: ClassVar[str] = "sum"
     article_id: int
@@ -43,15 +57,25 @@ class ShowSummary:
 
     @classmethod
     def parse(cls, fields: list[str]) -> ShowSummary | None:
-        match fields:
-            case [raw_id]:
-                length = None
-            case [raw_id, length] if length in LENGTHS:
-                pass
-            case _:
-                return None
-        article_id = parse_number(raw_id)
-        return None if article_id is None else cls(article_id, length)
+        found = _summary_fields(fields)
+        return None if found is None else cls(*found)
+
+
+@dataclass(frozen=True, slots=True)
+class StorySummary:
+    """Story N's summary (what /summary N shows), new or redrawn at `length` in place."""
+
+    prefix: ClassVar[str] = "ssum"
+    story_id: int
+    length: str | None = None
+
+    def fields(self) -> tuple[str, ...]:
+        return (str(self.story_id),) + ((self.length,) if self.length else ())
+
+    @classmethod
+    def parse(cls, fields: list[str]) -> StorySummary | None:
+        found = _summary_fields(fields)
+        return None if found is None else cls(*found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,6 +325,7 @@ class BreakingAction:
 
 Callback = (
     ShowSummary
+    | StorySummary
     | LatestPage
     | ReadArticle
     | ShowStory
@@ -318,6 +343,7 @@ Callback = (
 
 _PARSERS: dict[str, Callable[[list[str]], Callback | None]] = {
     ShowSummary.prefix: ShowSummary.parse,
+    StorySummary.prefix: StorySummary.parse,
     LatestPage.prefix: LatestPage.parse,
     ReadArticle.prefix: ReadArticle.parse,
     ShowStory.prefix: ShowStory.parse,

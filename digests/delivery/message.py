@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from digests.delivery.callbacks import Callback, decode, encode
+from digests.text.titles import cut_before
 
 # Telegram's limits, counted the way Telegram counts them: UTF-16 code units of the text a
 # reader sees once the HTML entities are parsed (so an emoji or a flag counts 2 or 4, a tag 0).
@@ -111,10 +112,11 @@ def fit_message(message: Message, limit: int = MESSAGE_LIMIT) -> list[Message]:
 
 
 def shorten(text: str, limit: int) -> str:
-    """Fit plain text (a label, a caption) into `limit` UTF-16 units, marking the cut."""
+    """Fit plain text (a label, a caption) into `limit` UTF-16 units, cut between words and
+    marked with "…"."""
     if utf16_length(text) <= limit:
         return text
-    return text[: _utf16_prefix(text, 0, limit - 1)] + "…"
+    return cut_before(text, _utf16_prefix(text, 0, limit - 1))
 
 
 def pack_blocks(

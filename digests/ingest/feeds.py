@@ -62,6 +62,7 @@ class AddedFeed:
 @dataclass(frozen=True, slots=True)
 class FeedStatus:
     id: int
+    number: int  # its place in /feeds, what /removefeed takes: the only number a reader sees
     title: str
     url: str
     articles: int
@@ -230,8 +231,8 @@ def _owned_feed_count(session: Session, owner_chat_id: int) -> int:
 
 
 def remove_feed(session: Session, reference: str, *, owner_chat_id: int | None = None) -> Source:
-    """Stop polling a feed of the scope given by its number or address; its articles stay (a
-    chat's own stay that chat's)."""
+    """Stop polling a feed of the scope given by its number in /feeds or its address; its
+    articles stay (a chat's own stay that chat's)."""
     source = _find_feed(session, reference.strip().lstrip("#"), owner_chat_id)
     if source is None:
         raise FeedError(f"I have no feed “{echo(reference)}”. /feeds lists them with numbers.")
@@ -246,12 +247,13 @@ def _find_feed(session: Session, reference: str, owner_chat_id: int | None) -> S
     if not reference:
         return None
     if is_number(reference):
+        # Its place in the list /feeds shows the scope, never a row id: ids count every chat's
+        # feeds, so a chat would see gaps, and numbers no different from the stories'.
         number = parse_number(reference)
-        source = None if number is None else session.get(Source, number)
-        if source is not None and source.owner_chat_id != owner_chat_id:
+        if not number:
             return None
-    else:
-        source = _source_at(session, canonical_url(web_address(reference)), owner_chat_id)
+        return session.exec(_polled(owner_chat_id).offset(number - 1).limit(1)).first()
+    source = _source_at(session, canonical_url(web_address(reference)), owner_chat_id)
     return source if source is not None and source.kind == SourceKind.FEED else None
 
 
@@ -268,6 +270,7 @@ def feed_statuses(session: Session, *, owner_chat_id: int | None = None) -> list
     return [
         FeedStatus(
             id=source.id,
+            number=number,
             title=source.title or source.url,
             url=source.url,
             articles=counts.get(source.id, 0),
@@ -276,7 +279,7 @@ def feed_statuses(session: Session, *, owner_chat_id: int | None = None) -> list
             last_error=source.last_error,
             error_count=source.error_count,
         )
-        for source in sources
+        for number, source in enumerate(sources, start=1)
     ]
 
 
@@ -348,13 +351,14 @@ def export_opml(session: Session, *, owner_chat_id: int | None = None) -> bytes:
     return build_opml(outlines, OPML_TITLE)
 
 
-def _polled_feeds(session: Session, owner_chat_id: int | None) -> list[Source]:
-    return list(
-        session.exec(
-            select(Source)
-            .where(
-                col(Source.kind) == SourceKind.FEED, col(Source.active), sources_of(owner_chat_id)
-            )
-            .order_by(col(Source.id))
-        ).all()
+def _polled(owner_chat_id: int | None):
+    """The scope's feeds being polled, in the order they were added: /feeds numbers them so."""
+    return (
+        select(Source)
+        .where(col(Source.kind) == SourceKind.FEED, col(Source.active), sources_of(owner_chat_id))
+        .order_by(col(Source.id))
     )
+
+
+def _polled_feeds(session: Session, owner_chat_id: int | None) -> list[Source]:
+    return list(session.exec(_polled(owner_chat_id)).all())

@@ -19,6 +19,7 @@ import httpx
 from digests.config import MAX_LINK_CHARS, Settings
 from digests.errors import DigestsError
 from digests.store.ids import is_number
+from digests.text.plurals import plural
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -368,7 +369,7 @@ def _human_size(size: int) -> str:
     for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
         if size >= scale:
             return f"{size / scale:g} {unit}"
-    return f"{size} bytes"
+    return plural(size, "byte", "bytes")
 
 
 class _Decoder:

@@ -26,8 +26,8 @@ from digests.store.visibility import shared_sources, visible_to
 from digests.stories.index import STORY_SOURCE_KINDS, assign_story
 from digests.stories.terms import article_terms
 from digests.text.language import detect_language, iso_code, language_name
-from digests.text.summarize import LENGTHS, summarize, summarize_lengths
-from digests.text.titles import headline_from_sentence
+from digests.text.summarize import LENGTHS, lead_sentence, summarize_lengths
+from digests.text.titles import cut_at_word, headline_from_sentence
 
 log = logging.getLogger(__name__)
 
@@ -71,9 +71,10 @@ def ensure_source(
 
 
 def derive_title(text: str, *, language: str) -> str:
-    """A headline for an article that has none: its most central sentence, compressed."""
-    lead = summarize(text, sentences=1, language=language)
-    return headline_from_sentence(lead[0]) if lead else "Untitled article"
+    """A headline for an article (or a text) that has none: its first sentence, where a reader
+    starts; its summary then leaves that sentence out (see summarize.repeats_headline)."""
+    lead = lead_sentence(text, language)
+    return headline_from_sentence(lead) if lead else "Untitled article"
 
 
 def find_duplicate(
@@ -139,8 +140,7 @@ def _prepare(raw: RawArticle, *, with_actors: bool) -> PreparedArticle:
         return PreparedArticle(raw, rejection="too little text")
     language = language_name(raw.language or "") or detect_language(text)
     title = (raw.title or "").strip() or derive_title(text, language=language)
-    if len(title) > TITLE_LIMIT:  # as the column would cut it, before summaries compare with it
-        title = title[: TITLE_LIMIT - 1] + "…"
+    title = cut_at_word(title, TITLE_LIMIT)  # before summaries compare with it
     code = iso_code(language) or "en"
     as_read = language_name(code) or "english"  # what a later read of the stored row would use
     summaries = summarize_lengths(text, LENGTHS, language=as_read, title=title)

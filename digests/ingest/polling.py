@@ -41,6 +41,7 @@ from digests.runtime import Runtime
 from digests.store.enums import MessageKind, SourceFill, SourceKind
 from digests.store.tables import Article, Source
 from digests.store.visibility import visible_to
+from digests.text.plurals import plural
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -391,8 +392,8 @@ def _failing_notice(source: Source) -> str:
     return (
         f"{bold('A feed keeps failing')}: {esc(source.title or source.url)}\n"
         f"{esc(source.url)}\n{esc(source.last_error)}\n"
-        f"It failed {source.error_count} times in a row; I keep trying, less often. "
-        "/feeds shows every feed."
+        f"It failed {plural(source.error_count, 'time', 'times')} in a row; I keep trying, less "
+        "often. /feeds shows every feed."
     )
 
 

@@ -148,5 +148,6 @@ def summarize_text(text: str, *, length: str) -> TextSummary:
     if len(text) < MIN_TEXT_CHARS:
         raise LinkError(TOO_SHORT)
     language = detect_language(text)
-    sentences = summarize(text, sentences=LENGTHS[length], language=language)
-    return TextSummary(title=derive_title(text, language=language), sentences=sentences)
+    title = derive_title(text, language=language)
+    sentences = summarize(text, sentences=LENGTHS[length], language=language, title=title)
+    return TextSummary(title=title, sentences=sentences)

@@ -34,6 +34,7 @@ class ArticleCard:
     url: str | None
     published_at: datetime | None
     ingested_at: datetime
+    story_id: int | None = None  # the number readers know it by; none for a chat's own
 
     @property
     def date(self) -> datetime:
@@ -55,6 +56,7 @@ def _card(article: Article, source: Source) -> ArticleCard:
         url=article.url,
         published_at=article.published_at,
         ingested_at=article.ingested_at,
+        story_id=article.story_id,
     )
 
 

@@ -24,6 +24,7 @@ from digests.subscriptions.follows import FollowedStatement, take_new_statements
 from digests.subscriptions.news import Filters, NewsPart, newest_article_id, news_part
 from digests.subscriptions.schedule import in_quiet_hours, next_digest_at, quiet_hours_end
 from digests.subscriptions.subscribers import chat_zone, get_subscription, rhythm_of
+from digests.text.plurals import plural
 from digests.text.summarize import LENGTHS
 from digests.timezones import shown_time, zone_or_utc
 
@@ -85,19 +86,13 @@ def _due(session: Session, limit: int, *conditions) -> list[Subscription]:
     )
 
 
-def _plural(count: int, word: str) -> str:
-    if count == 1:
-        return f"{count} {word}"
-    return f"{count} {word[:-1]}ies" if word.endswith("y") else f"{count} {word}s"
-
-
 def _statement_block(statements: Sequence[FollowedStatement], more: int) -> str:
     lines = [bold("From people you follow")]
     for item in statements:
         said = f"“{esc(item.text)}”" if item.kind == "quote" else esc(item.text)
         lines.append(f"{bold(item.actor_name)}: {said}\n{italic(item.article_title)}")
     if more:
-        rest = _plural(more, "more statement")
+        rest = plural(more, "more statement", "more statements")
         lines.append(italic(f"And {rest} from them: /actor and a name shows what each said."))
     return "\n\n".join(lines)
 
@@ -132,10 +127,12 @@ def render_digest(
     heading = []
     if entries:
         articles = sum(entry.new_articles for entry in entries)
-        stories = "" if len(entries) == articles else f" in {_plural(len(entries), 'story')}"
-        heading.append(_plural(articles, "new article") + stories)
+        stories = plural(len(entries), "story", "stories")
+        within = "" if len(entries) == articles else f" in {stories}"
+        heading.append(plural(articles, "new article", "new articles") + within)
     if statements:
-        heading.append(_plural(len(statements), "new statement") + " from people you follow")
+        said = plural(len(statements), "new statement", "new statements")
+        heading.append(f"{said} from people you follow")
     title = "More of your digest" if continued else "Your digest"
     blocks: list[tuple[str, tuple[Button, ...]]] = [
         (bold(f"{title}: {', '.join(heading)}" if heading else title), ())
@@ -145,7 +142,7 @@ def render_digest(
         blocks.append((_statement_block(statements, more_statements), ()))
     if more is not None:
         count, at_least, button = more
-        rest = _plural(count, "more new article")
+        rest = plural(count, "more new article", "more new articles")
         line = italic(f"And at least {rest}." if at_least else f"And {rest}.")
         blocks.append((line, (Button.calling("More", button),)))
     elif continued:

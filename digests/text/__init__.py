@@ -1,1 +1,1 @@
-"""Pure text work, no SQL: sentences, language, summaries and headlines."""
+"""Pure text work, no SQL: sentences, language, summaries, headlines and counted nouns."""

@@ -47,6 +47,17 @@ _BYLINE = re.compile(
 )
 # A dateline with nothing after it: "WASHINGTON (CNN) --".
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]*+(?:\([\w .]++\))?\s*+(?:--|—|–|-|:)?$")
+# A dateline before the story's first words: "March 13, 2025 - ", "KYIV, March 13 (Reuters) -",
+# "WASHINGTON —". A place in capitals (a few words), a date, or both, an agency, then a dash;
+# anchored and taken part by part, so it is tried once, at the start, whatever follows.
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*+\.?"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?+"
+_DATE = rf"(?:{_MONTH}\s++{_DAY}|{_DAY}\s++{_MONTH})(?:,?\s++\d{{4}}(?!\d))?"
+_PLACE = r"[A-Z][A-Z'’.-]++(?:,?\s++[A-Z][A-Z'’.-]++){0,3}"
+_LEADING_DATELINE = re.compile(
+    rf"(?:{_PLACE}(?:,\s*+{_DATE})?|{_DATE})\s*+(?:\([A-Za-z][\w .&-]{{0,30}}\)\s*+)?"
+    r"(?:--|[-–—])\s++(?=\S)"
+)
 _BOILERPLATE = re.compile(
     "|".join(
         (
@@ -143,19 +154,58 @@ FEATURES = (
     "question",
 )
 _QUOTES = frozenset('"“”«»„')
+_WORDS = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
 _SHORT_WORDS = 8
 _LONG_WORDS = 40
 
 
+def without_dateline(sentence: str) -> str:
+    """The sentence without the dateline a report opens with: where and when is no news."""
+    found = _LEADING_DATELINE.match(sentence)
+    return sentence[found.end() :] if found else sentence
+
+
 def _candidates(text: str, language: str) -> list[str]:
-    """Sentences fit to quote; if an article is nothing but headings, its headings will do."""
+    """Sentences fit to quote; if an article is nothing but headings, its headings will do.
+    The first one loses its dateline."""
     spans = islice(sentence_spans(text[:MAX_TEXT_CHARS], language), MAX_SENTENCES)
     sentences = [text[start:end] for start, end in spans]
     fit = [sentence for sentence in sentences if not is_furniture(sentence)]
     if not fit:
         fit = [sentence for sentence in sentences if not _is_boilerplate(sentence)]
+    if fit:
+        fit[0] = without_dateline(fit[0])
     return fit[:MAX_CANDIDATES]
+
+
+def lead_sentence(text: str, language: str = "english") -> str | None:
+    """The text's first sentence fit to quote, without its dateline (what a headline is made
+    of when there is none); split only as far as it is found."""
+    spans = islice(sentence_spans(text[:MAX_TEXT_CHARS], language), MAX_SENTENCES)
+    heading = None
+    for start, end in spans:
+        sentence = text[start:end]
+        if not is_furniture(sentence):
+            return without_dateline(sentence)
+        if heading is None and not _is_boilerplate(sentence):
+            heading = sentence
+    return heading
+
+
+def _words(text: str) -> list[str]:
+    return _WORDS.findall(text.casefold())
+
+
+def repeats_headline(sentence: str, title: str) -> bool:
+    """True for the sentence the headline already says: the same words, or, for a headline cut
+    with "…", the words it opens with. A summary that repeated it would tell nothing new."""
+    cut = title.rstrip().endswith("…")
+    headline = _words(title)
+    if not headline:
+        return False
+    words = _words(sentence)
+    return (words[: len(headline)] if cut else words) == headline
 
 
 def _content_terms(words: tuple[str, ...], toolkit: _Toolkit) -> list[str]:
@@ -285,7 +335,8 @@ def _feature_row(index: int, sentence: Sentence, evidence: _Evidence) -> list[fl
 def sentence_features(
     text: str, *, language: str = "english", title: str | None = None
 ) -> tuple[list[str], list[list[float]]]:
-    """The candidate sentences of a text and, for each, the evidence the scorer weighs."""
+    """The candidate sentences of a text and, for each, the evidence the scorer weighs; with a
+    title, not the sentence that title repeats (unless it is all there is)."""
     candidates = _candidates(text, language)
     if not candidates:
         return [], []
@@ -298,6 +349,10 @@ def sentence_features(
     rows = [
         _feature_row(index, sentence, evidence) for index, sentence in enumerate(document.sentences)
     ]
+    if title:  # judged with the others, but never quoted under the headline it already is
+        kept = [i for i, sentence in enumerate(candidates) if not repeats_headline(sentence, title)]
+        if kept:
+            candidates, rows = [candidates[i] for i in kept], [rows[i] for i in kept]
     return candidates, rows
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -51,36 +52,48 @@ def run_console(tmp_path: Path, typed: str, *options: str, **env: str) -> str:
     return result.stdout
 
 
-def test_latest_shows_the_five_seed_articles_with_numbered_buttons(tmp_path):
+def test_latest_shows_the_five_seed_stories_with_lettered_buttons(tmp_path):
     screen = run_console(tmp_path, "/latest\nquit\n")
     assert "local console" in screen
     for headline in HEADLINES:
         assert headline in screen
     assert screen.count("Get a summary:") == 5
-    assert "[5] Get a summary:" in screen
+    assert "[e] Get a summary:" in screen
+    # The stories' numbers are the only ones on screen: no button is numbered like one.
+    assert re.findall(r"^#\d+", screen, re.M) == ["#5", "#4", "#2", "#1", "#3"]
+    assert not re.search(r"\[\d+\]", screen)
 
 
-def test_a_number_presses_a_button_and_summaries_switch_length(tmp_path):
-    # /latest shows buttons 1-5; the summary's length buttons come next: 6 Short, 7 Medium.
-    screen = run_console(tmp_path, "/latest\n1\n7\nquit\n")
-    assert "[6] ✓ Short" in screen and "[7] Medium" in screen
-    updated = screen.split("--- updated ---")[1]
-    assert "✓ Medium" in updated
+def test_a_letter_presses_a_button_and_its_story_is_the_one_listed_there(tmp_path):
+    # /latest shows buttons a-e; the summary's length buttons come next: f Short, g Medium.
+    latest, summary, longer = run_console(tmp_path, "/latest\nc\ng\nquit\n").split("you> ")[1:4]
+    third = re.findall(r"^#\d+ .+$", latest, re.M)[2]  # the third story listed: [c]
+    assert third.startswith("#2 ")
+    assert summary.lstrip().startswith(third)  # its summary, under the same number and headline
+    assert "[f] ✓ Short" in summary and "[g] Medium" in summary
+    assert "--- updated ---" in longer and "✓ Medium" in longer
+
+
+def test_story_and_summary_take_the_number_latest_shows(tmp_path):
+    screen = run_console(tmp_path, "/summary 3\n/story 3\nquit\n")
+    summary, timeline = screen.split("you> ")[1:3]
+    assert f"#3 {HEADLINES[1]}" in summary and f"#3 {HEADLINES[1]}" in timeline
+    assert "Timeline" in timeline
 
 
 def test_buttons_of_earlier_messages_can_still_be_pressed(tmp_path):
-    screen = run_console(tmp_path, "/latest\n1\n2\nquit\n")
-    # Button 2 is on /latest, printed before the first summary: it opens a second summary.
+    screen = run_console(tmp_path, "/latest\na\nb\nquit\n")
+    # Button b is on /latest, printed before the first summary: it opens a second summary.
     summaries = screen.split("✓ Short")
     assert len(summaries) == 3
-    assert "There is no button with that number." not in screen
+    assert "There is no button" not in screen
 
 
 def test_an_edited_message_takes_its_old_buttons_away(tmp_path):
-    screen = run_console(tmp_path, "/sources\n1\n1\n2\nquit\n")
+    screen = run_console(tmp_path, "/sources\na\na\nb\nquit\n")
     first, second = screen.split("--- updated ---")[1:]
-    assert "[2] ✗ Sample articles" in first and "There is no button with that number." in first
-    assert "[3] ✓ Sample articles" in second
+    assert "[b] ✗ Sample articles" in first and "There is no button [a]." in first
+    assert "[c] ✓ Sample articles" in second
 
 
 def test_the_reader_option_shows_what_readers_see(tmp_path):
@@ -173,14 +186,14 @@ def test_summary_actor_subscribe_and_help(tmp_path):
 
 def test_a_restart_adds_no_seed_twice(tmp_path):
     run_console(tmp_path, "quit\n")
-    screen = run_console(tmp_path, "/latest\n3\nquit\n")
+    screen = run_console(tmp_path, "/latest\nc\nquit\n")
     assert screen.count("Get a summary:") == 5
     assert "Older »" not in screen
 
 
 def test_at_words_shows_what_inline_sharing_would_post(tmp_path):
     screen = run_console(tmp_path, "@ceasefire\n@no such words here\nquit\n")
-    shares = screen.split("--- share #")[1:]
+    shares = screen.split("--- to share ---")[1:]
     assert shares and all("ceasefire" in share.lower() for share in shares)
     assert HEADLINES[0] in screen
     assert "No article to share matches that." in screen
@@ -199,17 +212,18 @@ def test_bad_input_gets_answers_and_the_console_keeps_going(tmp_path):
         "/summary " + "ceasefire" * 450,
         huge,
         "²",
+        "q",
         "/latest",
     ]
     screen = run_console(tmp_path, "\n".join(typed) + "\nquit\n")
-    assert f"There is no article #{huge}." in screen
+    assert f"There is no story #{huge}." in screen
     assert "No article title matches “²”" in screen
     assert f"I have no feed “{huge}”." in screen
     assert "“America” is not a time zone I know" in screen
     assert "“Etc” is not a time zone I know" in screen
     assert screen.count("is not a time zone I know") == 3
     assert "ceasefire" * 10 not in screen
-    assert "There is no button with that number." in screen
+    assert "There is no button [q]." in screen
     assert screen.rstrip().endswith("Bye.")
     assert screen.count("Get a summary:") == 5  # the last line was still answered
 
@@ -228,12 +242,12 @@ def test_a_failure_on_our_side_is_reported_and_the_console_carries_on(seeded, mo
     assert screen.getvalue().rstrip().endswith("Bye.")
 
 
-def test_sources_toggle_by_number_and_the_settings_card_leads_there(tmp_path):
-    screen = run_console(tmp_path, "/subscribe\n/sources\n1\n/settings\nquit\n")
+def test_sources_toggle_by_letter_and_the_settings_card_leads_there(tmp_path):
+    screen = run_console(tmp_path, "/subscribe\n/sources\na\n/settings\nquit\n")
     assert "Sources for this chat's digests" in screen
-    assert "[1] ✓ Sample articles" in screen
+    assert "[a] ✓ Sample articles" in screen
     updated = screen.split("--- updated ---")[1]
-    assert "0 of 1 kept" in updated and "[2] ✗ Sample articles" in updated
+    assert "0 of 1 kept" in updated and "[b] ✗ Sample articles" in updated
     assert "Choose sources" in updated  # the settings card, printed after it
 
 

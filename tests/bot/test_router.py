@@ -42,9 +42,9 @@ def press(runtime: Runtime, asker: Asker, data: str) -> Answer:
 
 
 @pytest.mark.parametrize("number", [HUGE, JUST_PAST, "0"])
-def test_summary_of_a_number_no_article_has(bot, number):
+def test_summary_of_a_number_no_story_has(bot, number):
     assert say(bot, READER, f"/summary {number}") == (
-        f"There is no article #{number}. See /latest for the list."
+        f"There is no story #{number}. See /latest for the list."
     )
 
 
@@ -60,15 +60,13 @@ def test_removefeed_of_a_number_no_feed_has(bot, reference):
     assert reply == f"I have no feed “{reference}”. /feeds lists them with numbers."
 
 
-def test_removefeed_of_a_real_number_still_works(bot):
+def test_removefeed_of_a_number_in_feeds_still_works(bot):
     with bot.session() as session:
-        source = Source(kind="feed", url="https://news.example/feed", title="Harbour News")
-        session.add(source)
-        session.flush()
-        source_id = source.id
-    assert say(bot, ADMIN, f"/removefeed {source_id}") == (
-        "I stopped polling “Harbour News”. Its articles stay."
-    )
+        for name in ("Harbour", "Valley"):
+            url = f"https://{name.lower()}.example/feed"
+            session.add(Source(kind="feed", url=url, title=f"{name} News"))
+    assert say(bot, ADMIN, "/removefeed 2") == "I stopped polling “Valley News”. Its articles stay."
+    assert say(bot, ADMIN, "/removefeed 2") == "I have no feed “2”. /feeds lists them with numbers."
 
 
 # --- forged buttons -------------------------------------------------------------------------

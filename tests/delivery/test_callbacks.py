@@ -17,8 +17,10 @@ from digests.delivery.callbacks import (
     MoreDigest,
     ReadArticle,
     SendDigestNow,
+    ShowStory,
     ShowSummary,
     SourcesPage,
+    StorySummary,
     Subscribe,
     ToggleSource,
     UnfollowFromSettings,
@@ -30,6 +32,9 @@ from digests.store.ids import MAX_ID
 EVERY_KIND = [
     ShowSummary(3),
     ShowSummary(MAX_ID, "long"),
+    StorySummary(3),
+    StorySummary(MAX_ID, "medium"),
+    ShowStory(7),
     LatestPage(new=True),
     LatestPage(0),
     LatestPage(25),
@@ -96,6 +101,11 @@ def test_values_that_would_not_read_back_are_never_written():
         "sum:٣",  # an Arabic-Indic three: a digit to str.isdigit, not to the database
         "sum:3:huge",
         "sum:3:short:extra",
+        "ssum:3:huge",
+        "ssum:²",
+        "ssum:",
+        f"ssum:{MAX_ID + 1}:short",
+        "story:99999999999999999999",
         "sum:-3",
         "sum: 3",
         "latest:99999999999999999999",
@@ -143,8 +153,8 @@ def test_forged_or_malformed_data_reads_as_nothing(data):
 def garbage(seed: int) -> str:
     """Data a client could forge: known prefixes, separators, digits of every script, junk."""
     rng = random.Random(seed)
-    pieces = ["sum", "latest", "read", "actor", "follow", "set", "sub", "brk", "more", ":", "new"]
-    pieces += ["on"]
+    pieces = ["sum", "ssum", "story", "latest", "read", "actor", "follow", "set", "sub", "brk"]
+    pieces += ["more", "digest", ":", "new", "on", "now"]
     pieces += ["9" * 20, "2147483648", "²", "٣", "-1", "short", "weekday", "unfollow", "é", " "]
     return "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
 

@@ -37,7 +37,7 @@ async def test_forged_buttons_are_answered_politely_and_the_bot_carries_on(live_
 
 async def test_numbers_past_the_database_get_an_answer(live_bot, emulator):
     [reply] = await say(emulator, f"/summary {HUGE}")
-    assert reply.plain_text == f"There is no article #{HUGE}. See /latest for the list."
+    assert reply.plain_text == f"There is no story #{HUGE}. See /latest for the list."
     [reply] = await say(emulator, "/summary ²")
     assert reply.plain_text == "No article title matches “²”. See /latest for the list."
     [reply] = await say(emulator, f"/removefeed {HUGE}", chat_id=ADMIN)

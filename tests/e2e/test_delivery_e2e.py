@@ -45,7 +45,7 @@ def add_subscribers(runtime, chat_ids: range) -> None:
 async def send_breaking(emulator, text: str, audience: int, *, before_sending=None) -> None:
     """The admin previews the update, then presses its Send button."""
     [preview] = await say(emulator, f"/breaking {text}", chat_id=ADMIN)
-    send = next(b for b in preview.buttons if b["text"] == f"Send to {audience}")
+    send = next(b for b in preview.buttons if b["text"].startswith(f"Send to {audience} sub"))
     if before_sending is not None:
         before_sending()
     emulator.user_presses(ADMIN, preview.message_id, send["callback_data"], user_id=ADMIN)

@@ -21,6 +21,7 @@ from digests.delivery.message import (
     to_plain_text,
     visible_length,
 )
+from digests.ingest.pipeline import derive_title
 from digests.ingest.sources.feed import parse_feed
 from digests.ingest.sources.opml import OpmlError, parse_opml
 from digests.ingest.sources.webpage import extract_page
@@ -29,6 +30,7 @@ from digests.ingest.user_links import find_links
 from digests.text.language import detect_language
 from digests.text.sentences import MAX_SENTENCE_CHARS, split_sentences
 from digests.text.summarize import summarize
+from digests.text.titles import HEADLINE_CHARS
 
 SECONDS = 10.0  # per call: the slowest stage needs under a second here, a quadratic one minutes
 PIECES = (
@@ -78,6 +80,11 @@ PIECES = (
     "😀",
     "🇺🇦",
     "Updated",
+    "KYIV, March 13 (Reuters) - ",
+    "WASHINGTON — ",
+    "March 13, 2025 - ",
+    "NEW ",
+    "13 ",
 )
 piece = st.sampled_from(PIECES) | st.text(max_size=4)
 run = st.tuples(piece, st.integers(1, 3000)).map(lambda pair: pair[0] * pair[1])
@@ -124,6 +131,17 @@ def test_summaries_quote_the_text_in_time(text):
     summary = timed(summarize, text)
     assert all(sentence in text for sentence in summary)
     timed(detect_language, text)
+
+
+@HOSTILE
+@given(texts)
+@example("KYIV, " * 20_000 + "March 13 (Reuters) - x")
+@example("WASHINGTON " * 20_000)
+def test_headlines_come_from_the_text_in_time(text):
+    title = timed(lambda whole: derive_title(whole, language="english"), text)
+    assert len(title) <= HEADLINE_CHARS
+    words = title.removesuffix("…").split()
+    assert title == "Untitled article" or all(word[1:] in text for word in words)
 
 
 @HOSTILE

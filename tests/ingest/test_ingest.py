@@ -6,6 +6,7 @@ from digests.ingest.pipeline import ensure_source, ingest_batch, prepare_batch
 from digests.ingest.seeding import ingest_seeds
 from digests.ingest.sources.raw import RawArticle
 from digests.store.tables import Article, Source
+from digests.text.titles import HEADLINE_CHARS
 
 BODY = (
     "The city council approved a new budget on Tuesday after a long debate about transport. "
@@ -27,17 +28,37 @@ def test_seeds_are_ingested_once_even_after_restarts(runtime):
     assert count_articles(runtime) == 5
 
 
-def test_seed_titles_are_own_headlines_or_derived_ones(seeded):
+def test_seed_titles_are_own_headlines_or_their_first_sentence(seeded):
     with seeded.session() as session:
         titles = session.exec(select(Article.title).order_by(Article.id)).all()
     assert titles[0] == "Calls for a Ukraine ceasefire: Western diplomacy and Russian terms"
     assert (
         titles[2] == "Diplomatic Efforts Intensify Amid Ceasefire Hope Between Ukraine and Russia"
     )
-    for derived in (titles[1], titles[3], titles[4]):
-        assert 3 <= len(derived.split()) <= 14
-        assert derived[0].isupper()
-        assert not derived.endswith((".", ","))
+    # Each longer than a headline: its opening words up to a clause or a word, marked as cut.
+    assert titles[1] == (
+        "As the conflict in Ukraine enters a period of intense diplomatic maneuvering and "
+        "battlefield volatility…"
+    )
+    assert titles[3] == (
+        "The world awaits peace, as Ukraine and Russia engage in ceasefire discussions, "
+        "global powers…"
+    )
+    assert titles[4] == (
+        "The protracted war between Russia and Ukraine may be approaching a potential turning "
+        "point as diplomatic efforts…"
+    )
+    assert all(len(title) <= HEADLINE_CHARS for title in titles)
+
+
+def test_a_title_over_the_column_is_cut_between_words(runtime):
+    with runtime.session() as session:
+        source = ensure_source(session, kind="feed", url="https://news.example/feed")
+        [prepared] = prepare_batch([RawArticle(text=BODY, title="Budget news " * 60)])
+        ingest_batch(session, [prepared], source=source)
+        title = session.exec(select(Article.title)).one()
+    assert len(title) <= 512 and title.endswith("…")
+    assert set(title.removesuffix("…").split()) == {"Budget", "news"}  # whole words only
 
 
 def test_duplicates_by_guid_url_and_content_are_skipped(runtime):

@@ -126,18 +126,21 @@ async def test_a_feed_everyone_gets_is_not_added_again_for_one_chat(runtime, sit
 
 async def test_chats_remove_and_list_their_own_feeds_only(runtime, site):
     shared = await feeds.add_feed(runtime, site.put("/shared", rss(item(1))))
+    await feeds.add_feed(runtime, site.put("/bob", rss(item(3))), owner_chat_id=BOB)
     alices = await feeds.add_feed(runtime, site.put("/alice", rss(item(2))), owner_chat_id=ALICE)
     with runtime.session() as session:
-        for reference in (str(shared.source_id), str(alices.source_id), site.url("/shared")):
+        for reference in ("2", str(alices.source_id), site.url("/shared"), site.url("/alice")):
             with pytest.raises(FeedError):
                 feeds.remove_feed(session, reference, owner_chat_id=BOB)
-        assert [s.id for s in feeds.feed_statuses(session, owner_chat_id=ALICE)] == [
-            alices.source_id
+        # Numbered by their place in each chat's own list: no gaps for the other chats' feeds.
+        assert [(s.id, s.number) for s in feeds.feed_statuses(session, owner_chat_id=ALICE)] == [
+            (alices.source_id, 1)
         ]
-        assert [s.id for s in feeds.feed_statuses(session)] == [shared.source_id]
+        assert [(s.id, s.number) for s in feeds.feed_statuses(session)] == [(shared.source_id, 1)]
         assert b"/alice" not in feeds.export_opml(session)
-        feeds.remove_feed(session, str(alices.source_id), owner_chat_id=ALICE)
+        assert feeds.remove_feed(session, "1", owner_chat_id=ALICE).id == alices.source_id
         assert feeds.feed_statuses(session, owner_chat_id=ALICE) == []
+        assert [s.number for s in feeds.feed_statuses(session, owner_chat_id=BOB)] == [1]
 
 
 async def test_an_opml_import_stops_at_the_quota(runtime):

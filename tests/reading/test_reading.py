@@ -19,7 +19,7 @@ def test_latest_is_newest_first_and_pages(seeded):
 
 def test_find_articles_by_title_words(seeded):
     with seeded.session() as session:
-        found = find_articles(session, "diplomatic efforts", chat_id=1)
+        found = find_articles(session, "efforts intensify", chat_id=1)
     assert found[0].title.startswith("Diplomatic Efforts Intensify")
 
 
