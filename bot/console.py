@@ -237,6 +237,9 @@ class Console:
                 if line:
                     await asyncio.to_thread(self.handle, line)
                     await self.ticker.tick()
+                    # What the line queued shows before the next prompt, even when the
+                    # clock's own drain was under way and skipped it.
+                    await self.ticker.drain(wait=True)
         finally:
             self.waiting_for_input = False
             keeping_time.cancel()

@@ -140,11 +140,13 @@ class Ticker:
                     log.info("queued %d digest messages", queued)
         return await self.drain()
 
-    async def drain(self) -> DrainReport:
+    async def drain(self, *, wait: bool = False) -> DrainReport:
         """Send what is due. Also run every second on its own, so a breaking update or a retry
-        goes out within a second instead of waiting for the next scheduler tick."""
-        if self._drain_lock.locked():
-            return DrainReport()  # a drain is under way; it picks up what is due
+        goes out within a second instead of waiting for the next scheduler tick. With `wait`,
+        a drain under way is waited for and this one runs after it (what was queued since
+        goes now); without, it is left to pick up what is due."""
+        if self._drain_lock.locked() and not wait:
+            return DrainReport()
         async with self._drain_lock:
             if not self._resumed:
                 engine, now = self.runtime.engine, self.runtime.clock()

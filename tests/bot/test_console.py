@@ -19,6 +19,7 @@ from digests.ingest.sources.raw import RawArticle
 from digests.runtime import Runtime
 from digests.subscriptions.subscribers import change_setting
 from tests.conftest import make_settings
+from tests.news import seeds_arrive
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADLINES = (
@@ -251,10 +252,27 @@ def test_sources_toggle_by_letter_and_the_settings_card_leads_there(tmp_path):
     assert "Choose sources" in updated  # the settings card, printed after it
 
 
-def test_the_digest_comes_at_once_from_the_cards_button_and_then_nothing_is_new(tmp_path):
-    screen = run_console(tmp_path, "/subscribe\n/settings\n18\n/digest\nquit\n")
-    assert "[18] Send my digest now" in screen
-    pressed = screen.split("[18] Send my digest now", 1)[1]
+async def test_the_digest_comes_at_once_from_the_cards_button_and_then_nothing_is_new(
+    engine, database_url, clock
+):
+    runtime = Runtime(settings=make_settings(database_url), engine=engine, clock=clock)
+    read_end, write_end = os.pipe()
+    typed, keyboard = os.fdopen(read_end, "r"), os.fdopen(write_end, "w")
+    screen = io.StringIO()
+    running = asyncio.create_task(Console(runtime, stdin=typed, stdout=screen).run())
+    keyboard.write("/subscribe\n")
+    keyboard.flush()
+    await wait_for(lambda: "Subscribed." in screen.getvalue())
+    await asyncio.to_thread(seeds_arrive, runtime)  # news after subscribing
+    keyboard.write("/settings\n")
+    keyboard.flush()
+    await wait_for(lambda: "Send my digest now" in screen.getvalue())
+    key = screen.getvalue().split("] Send my digest now")[0].rsplit("[", 1)[1]
+    keyboard.write(f"{key}\n/digest\nquit\n")
+    keyboard.close()
+    await asyncio.wait_for(running, 60)
+    typed.close()
+    pressed = screen.getvalue().split(f"[{key}] Send my digest now", 1)[1]
     digest, after = pressed.split("Your digest: 5 new articles", 1)
     assert "(Your digest is on its way.)" in digest
     assert "Nothing new since your last digest." in after
