@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 from digests.actors.cast import Actor, find_cast
 from digests.actors.model import ActorRef, Extraction, MentionRef, StatementRef
@@ -19,15 +20,29 @@ __all__ = ["ActorRef", "Extraction", "MentionRef", "StatementRef", "extract_acto
 MAX_TEXT_CHARS = 100_000
 
 
-def _mentions(table: list[SentenceRefs]) -> list[tuple[Actor, SentenceRefs, int]]:
-    """One mention per actor per sentence, at the first phrase that refers to it."""
+@dataclass(slots=True)
+class _Mention:
+    actor: Actor
+    text: str  # its sentence, or the passage that holds a quotation crossing it
+    position: int
+
+
+def _mentions(doc: Document, table: list[SentenceRefs]) -> list[_Mention]:
+    """One mention per actor per sentence, at the first phrase that refers to it; a heading
+    names its subject ("Zelenskyy's Perspective – …") without saying anything about them, and a
+    sentence the article repeats word for word is one mention."""
     found = []
+    seen: set[tuple[int, str]] = set()
     for refs in table:
-        seen: set[int] = set()
+        passage = doc.passage(refs.sentence.index)
+        if refs.sentence.heading or passage is None:
+            continue
+        text = doc.text[doc.sentences[passage[0]].start : doc.sentences[passage[1]].end]
         for ref in refs.refs:
-            if ref.actor is not None and id(ref.actor) not in seen:
-                seen.add(id(ref.actor))
-                found.append((ref.actor, refs, refs.sentence.tokens[ref.first].start))
+            key = (id(ref.actor), " ".join(text.split()))
+            if ref.actor is not None and key not in seen:
+                seen.add(key)
+                found.append(_Mention(ref.actor, text, refs.sentence.tokens[ref.first].start))
     return found
 
 
@@ -82,8 +97,8 @@ def extract_actors(text: str, *, title: str | None = None) -> Extraction:
     cast = find_cast(doc, title)
     table = resolve(doc, cast)
     said = find_statements(doc, table)
-    mentions = _mentions(table)
-    kept = _salient(cast.actors, said, [actor for actor, _, _ in mentions])
+    mentions = _mentions(doc, table)
+    kept = _salient(cast.actors, said, [mention.actor for mention in mentions])
     kept_ids = {id(actor) for actor in kept}
     statements = sorted(
         (_statement_ref(doc, s) for s in said if id(s.speaker) in kept_ids),
@@ -93,8 +108,8 @@ def extract_actors(text: str, *, title: str | None = None) -> Extraction:
         actors=tuple(_actor_ref(actor) for actor in kept),
         statements=tuple(statements),
         mentions=tuple(
-            MentionRef(actor.name, refs.sentence.text, position)
-            for actor, refs, position in mentions
-            if id(actor) in kept_ids
+            MentionRef(mention.actor.name, mention.text, mention.position)
+            for mention in mentions
+            if id(mention.actor) in kept_ids
         ),
     )

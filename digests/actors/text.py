@@ -13,6 +13,9 @@ from digests.text.sentences import sentence_spans
 # An article has a few hundred sentences at most; a text of fifty thousand one-word lines is
 # read no further than this (its quotations past it are outside every sentence, so ignored).
 MAX_SENTENCES = 3000
+# A quotation running over more sentences than this is a speech, not a sentence's aside: a
+# sentence it crosses into is not shown whole (it would repeat the speech), and not at all.
+MAX_PASSAGE_SENTENCES = 6
 
 # A word keeps inner apostrophes/hyphens ("Putin’s", "Secretary-General"), inner dots of dotted
 # abbreviations ("U.S.") and one final dot, which _split_final_dot takes back unless the word is
@@ -22,6 +25,11 @@ OPENING_QUOTES = frozenset("“«„")
 CLOSING_QUOTES = frozenset("”»")
 STRAIGHT_QUOTE = '"'
 _TERMINAL = tuple('.!?…:;"”’)»')
+# A line of at most this many words, every long word capitalised, is a title even when it ends
+# like a sentence ("Will Putin Accept the Deal?"); news sentences are never written that way.
+_TITLE_WORDS = 15
+_TITLE_LONG_WORD = 4
+_WORD = re.compile(r"[^\W\d_][\w’'-]*")
 
 
 @dataclass(slots=True)
@@ -80,6 +88,14 @@ class Document:
     sentences: list[Sentence]
     quotes: list[Quote]
     lowercase_words: frozenset[str]
+    # Sentences a quotation crosses out of or into, by index: the first and last sentence of
+    # the passage that holds the whole quotation (None past MAX_PASSAGE_SENTENCES). The splitter
+    # cuts at a full stop inside quotation marks; a reader must never see such a fragment.
+    passages: dict[int, tuple[int, int] | None] = field(default_factory=dict)
+
+    def passage(self, index: int) -> tuple[int, int] | None:
+        """The sentences to show for sentence `index`, so that no quotation is cut."""
+        return self.passages.get(index, (index, index))
 
 
 def _split_final_dot(word: str, start: int) -> list[Token]:
@@ -104,11 +120,24 @@ def tokenize(text: str, offset: int) -> list[Token]:
     return tokens
 
 
-def _is_heading(sentence: str) -> bool:
+def _title_case(line: str) -> bool:
+    words = _WORD.findall(line)
+    long = [word for word in words if len(word) >= _TITLE_LONG_WORD]
+    return len(words) <= _TITLE_WORDS and len(long) >= 2 and all(w[0].isupper() for w in long)
+
+
+def _is_heading(sentence: str, *, own_line: bool) -> bool:
     """A line with no closing punctuation is a headline, section title or site furniture,
-    unless it opens a quotation that runs on into the next paragraph."""
+    unless it opens a quotation that runs on into the next paragraph; so is a short line on its
+    own in title case, whatever ends it ("Putin's Stance – What Comes Next?")."""
     opens_quote = sentence[:1] in OPENING_QUOTES or sentence[:1] == STRAIGHT_QUOTE
-    return not opens_quote and not sentence.rstrip().endswith(_TERMINAL)
+    if opens_quote:
+        return False
+    return not sentence.rstrip().endswith(_TERMINAL) or (own_line and _title_case(sentence))
+
+
+def _own_line(text: str, start: int, end: int) -> bool:
+    return (start == 0 or text[start - 1] == "\n") and text[end : end + 1] in ("", "\n", "\r")
 
 
 def _sentences(text: str) -> list[Sentence]:
@@ -124,7 +153,7 @@ def _sentences(text: str) -> list[Sentence]:
             end=end,
             text=piece,
             paragraph=paragraph,
-            heading=_is_heading(piece),
+            heading=_is_heading(piece, own_line=_own_line(text, start, end)),
             tokens=tokenize(piece, start),
         )
         sentences.append(sentence)
@@ -168,9 +197,31 @@ def _mark_quoted(sentences: list[Sentence], quotes: list[Quote]) -> None:
             token.quoted = candidate >= 0 and token.start < quotes[candidate].end
 
 
+def _passages(sentences: list[Sentence], quotes: list[Quote]) -> dict[int, tuple[int, int] | None]:
+    """Sentence ranges joined by the quotations that cross them, chained ones merged; each
+    sentence lies in one range, so the table is linear in the text."""
+    starts = [sentence.start for sentence in sentences]
+    ranges: list[list[int]] = []
+    for quote in quotes:
+        first = bisect_right(starts, quote.start) - 1
+        last = bisect_right(starts, max(quote.start, quote.end - 1)) - 1
+        if first < 0 or first == last or quote.start >= sentences[first].end:
+            continue
+        if ranges and first <= ranges[-1][1]:
+            ranges[-1][1] = max(ranges[-1][1], last)
+        else:
+            ranges.append([first, last])
+    passages: dict[int, tuple[int, int] | None] = {}
+    for first, last in ranges:
+        whole = (first, last) if last - first < MAX_PASSAGE_SENTENCES else None
+        for index in range(first, last + 1):
+            passages[index] = whole
+    return passages
+
+
 def parse(text: str) -> Document:
     sentences = _sentences(text)
     quotes = _quotes(text)
     _mark_quoted(sentences, quotes)
     lowercase = frozenset(word for word in re.findall(r"\b[a-z][\w’'-]*", text))
-    return Document(text, sentences, quotes, lowercase)
+    return Document(text, sentences, quotes, lowercase, _passages(sentences, quotes))
