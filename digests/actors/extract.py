@@ -34,10 +34,9 @@ def _mentions(doc: Document, table: list[SentenceRefs]) -> list[_Mention]:
     found = []
     seen: set[tuple[int, str]] = set()
     for refs in table:
-        passage = doc.passage(refs.sentence.index)
-        if refs.sentence.heading or passage is None:
+        if refs.sentence.heading:
             continue
-        text = doc.text[doc.sentences[passage[0]].start : doc.sentences[passage[1]].end]
+        text = doc.passage_text(refs.sentence.index)
         for ref in refs.refs:
             key = (id(ref.actor), " ".join(text.split()))
             if ref.actor is not None and key not in seen:
@@ -52,19 +51,19 @@ def _words(text: str) -> set[str]:
 
 def _salient(actors: list[Actor], said: list[Said], mentioned: list[Actor]) -> list[Actor]:
     """People, and institutions that speak, recur, or stand in someone's title ("Kremlin
-    spokesperson"): an acronym or "the X" seen once is too often not an institution at all."""
+    spokesperson"): an acronym or "the X" seen once is too often not an institution at all, and
+    a name as often an event's ("Champions League") must speak or stand in a title."""
     speakers = {id(statement.speaker) for statement in said}
     role_words = set().union(*(_words(role) for a in actors for role in a.roles))
     mentions = Counter(id(actor) for actor in mentioned)
     kept = []
     for actor in actors:
         count = mentions[id(actor)]
-        salient = (
-            actor.kind == "person"
-            or id(actor) in speakers
-            or count >= 2
-            or _words(actor.name) <= role_words
-        )
+        titled = _words(actor.name) <= role_words
+        if actor.speaking_only:
+            salient = id(actor) in speakers or titled
+        else:
+            salient = actor.kind == "person" or id(actor) in speakers or count >= 2 or titled
         if salient and count:
             kept.append(actor)
     return sorted(kept, key=lambda actor: actor.first_offset)

@@ -18,8 +18,7 @@ def _reported(doc: Document, table: list[SentenceRefs], taken: set[tuple[int, in
     said = []
     for refs in table:
         sentence = refs.sentence
-        passage = doc.passage(sentence.index)
-        if sentence.heading or passage is None:
+        if sentence.heading:
             continue
         speakers: list[Actor] = []
         according = according_to(refs)
@@ -35,7 +34,7 @@ def _reported(doc: Document, table: list[SentenceRefs], taken: set[tuple[int, in
                 ref = inverted(refs, index)  # "…, said Rubio."
             if ref and ref.actor and not ref.quoted and ref.actor not in speakers:
                 speakers.append(ref.actor)
-        text = _span(doc, *passage)
+        text, passage = doc.passage_text(sentence.index), doc.passage(sentence.index)
         for speaker in speakers:
             said.append(Said(speaker, "reported", text, *passage))
     return said

@@ -13,8 +13,8 @@ from digests.text.sentences import sentence_spans
 # An article has a few hundred sentences at most; a text of fifty thousand one-word lines is
 # read no further than this (its quotations past it are outside every sentence, so ignored).
 MAX_SENTENCES = 3000
-# A quotation running over more sentences than this is a speech, not a sentence's aside: a
-# sentence it crosses into is not shown whole (it would repeat the speech), and not at all.
+# Sentences joined to show a quotation whole: past this many, the "quotation" is a speech, or
+# straight quotes a stray mark paired wrongly, and each sentence is shown on its own.
 MAX_PASSAGE_SENTENCES = 6
 
 # A word keeps inner apostrophes/hyphens ("Putin’s", "Secretary-General"), inner dots of dotted
@@ -30,6 +30,9 @@ _TERMINAL = tuple('.!?…:;"”’)»')
 _TITLE_WORDS = 15
 _TITLE_LONG_WORD = 4
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
+# White space looked at around a line, to tell it fills the line (bounded: a page of spaces
+# must not be scanned once per sentence).
+_INDENT = 16
 
 
 @dataclass(slots=True)
@@ -89,13 +92,17 @@ class Document:
     quotes: list[Quote]
     lowercase_words: frozenset[str]
     # Sentences a quotation crosses out of or into, by index: the first and last sentence of
-    # the passage that holds the whole quotation (None past MAX_PASSAGE_SENTENCES). The splitter
-    # cuts at a full stop inside quotation marks; a reader must never see such a fragment.
-    passages: dict[int, tuple[int, int] | None] = field(default_factory=dict)
+    # the passage that holds the whole quotation. The splitter cuts at a full stop inside
+    # quotation marks; a reader must never see such a fragment.
+    passages: dict[int, tuple[int, int]] = field(default_factory=dict)
 
-    def passage(self, index: int) -> tuple[int, int] | None:
+    def passage(self, index: int) -> tuple[int, int]:
         """The sentences to show for sentence `index`, so that no quotation is cut."""
         return self.passages.get(index, (index, index))
+
+    def passage_text(self, index: int) -> str:
+        first, last = self.passage(index)
+        return self.text[self.sentences[first].start : self.sentences[last].end]
 
 
 def _split_final_dot(word: str, start: int) -> list[Token]:
@@ -126,18 +133,21 @@ def _title_case(line: str) -> bool:
     return len(words) <= _TITLE_WORDS and len(long) >= 2 and all(w[0].isupper() for w in long)
 
 
-def _is_heading(sentence: str, *, own_line: bool) -> bool:
+def _is_heading(sentence: str) -> bool:
     """A line with no closing punctuation is a headline, section title or site furniture,
-    unless it opens a quotation that runs on into the next paragraph; so is a short line on its
-    own in title case, whatever ends it ("Putin's Stance – What Comes Next?")."""
+    unless it opens a quotation that runs on into the next paragraph; so is a short line in
+    title case, whatever ends it ("Putin's Stance – What Comes Next?")."""
     opens_quote = sentence[:1] in OPENING_QUOTES or sentence[:1] == STRAIGHT_QUOTE
-    if opens_quote:
-        return False
-    return not sentence.rstrip().endswith(_TERMINAL) or (own_line and _title_case(sentence))
+    return not opens_quote and (not sentence.endswith(_TERMINAL) or _title_case(sentence))
 
 
 def _own_line(text: str, start: int, end: int) -> bool:
-    return (start == 0 or text[start - 1] == "\n") and text[end : end + 1] in ("", "\n", "\r")
+    """Does the sentence fill its line? A piece the splitter cut from a long one does not."""
+    before = text[max(0, start - _INDENT) : start].rstrip(" \t")
+    after = text[end : end + _INDENT].lstrip(" \t")
+    starts_line = before.endswith("\n") if before else start <= _INDENT
+    ends_line = after[0] in "\r\n" if after else end + _INDENT >= len(text)
+    return starts_line and ends_line
 
 
 def _sentences(text: str) -> list[Sentence]:
@@ -153,7 +163,7 @@ def _sentences(text: str) -> list[Sentence]:
             end=end,
             text=piece,
             paragraph=paragraph,
-            heading=_is_heading(piece, own_line=_own_line(text, start, end)),
+            heading=_own_line(text, start, end) and _is_heading(piece),
             tokens=tokenize(piece, start),
         )
         sentences.append(sentence)
@@ -197,7 +207,7 @@ def _mark_quoted(sentences: list[Sentence], quotes: list[Quote]) -> None:
             token.quoted = candidate >= 0 and token.start < quotes[candidate].end
 
 
-def _passages(sentences: list[Sentence], quotes: list[Quote]) -> dict[int, tuple[int, int] | None]:
+def _passages(sentences: list[Sentence], quotes: list[Quote]) -> dict[int, tuple[int, int]]:
     """Sentence ranges joined by the quotations that cross them, chained ones merged; each
     sentence lies in one range, so the table is linear in the text."""
     starts = [sentence.start for sentence in sentences]
@@ -211,11 +221,11 @@ def _passages(sentences: list[Sentence], quotes: list[Quote]) -> dict[int, tuple
             ranges[-1][1] = max(ranges[-1][1], last)
         else:
             ranges.append([first, last])
-    passages: dict[int, tuple[int, int] | None] = {}
+    passages: dict[int, tuple[int, int]] = {}
     for first, last in ranges:
-        whole = (first, last) if last - first < MAX_PASSAGE_SENTENCES else None
-        for index in range(first, last + 1):
-            passages[index] = whole
+        if last - first < MAX_PASSAGE_SENTENCES:
+            for index in range(first, last + 1):
+                passages[index] = (first, last)
     return passages
 
 
