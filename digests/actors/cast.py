@@ -30,6 +30,8 @@ class Actor:
     # Named like an event as much as an institution ("Champions League", "Arab League"): an
     # actor only where it speaks or stands in someone's title.
     speaking_only: bool = False
+    # Known only by a role the article gives nobody it names ("the Russian president").
+    unnamed: bool = False
 
     @property
     def name(self) -> str:

@@ -39,7 +39,7 @@ def _mentions(doc: Document, table: list[SentenceRefs]) -> list[_Mention]:
         text = doc.passage_text(refs.sentence.index)
         for ref in refs.refs:
             key = (id(ref.actor), " ".join(text.split()))
-            if ref.actor is not None and key not in seen:
+            if ref.actor is not None and not ref.actor.unnamed and key not in seen:
                 seen.add(key)
                 found.append(_Mention(ref.actor, text, refs.sentence.tokens[ref.first].start))
     return found
@@ -103,9 +103,11 @@ def extract_actors(text: str, *, title: str | None = None) -> Extraction:
         (_statement_ref(doc, s) for s in said if id(s.speaker) in kept_ids),
         key=lambda statement: (statement.position, statement.kind),
     )
+    by_role = [_statement_ref(doc, s) for s in said if s.speaker.unnamed]
     return Extraction(
         actors=tuple(_actor_ref(actor) for actor in kept),
         statements=tuple(statements),
+        role_statements=tuple(sorted(by_role, key=lambda statement: statement.position)),
         mentions=tuple(
             MentionRef(mention.actor.name, mention.text, mention.position)
             for mention in mentions
