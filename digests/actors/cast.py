@@ -98,6 +98,11 @@ def _role_text(sentence: Sentence, span: tuple[int, int] | None, text: str) -> s
 
 
 def _candidate(run: Run, text: str, recurring: Counter[str], speaking: set[str]) -> _Candidate:
+    """A run read as a person's name, with the evidence that it is one.
+
+    `speaking` holds the surnames that speak somewhere, said of one full name only: "Day said"
+    shows Jason Day is someone, but not which of him and "Independence Day" it is.
+    """
     sentence = run.sentence
     name_tokens = run.name_tokens
     before = role_before(sentence, run.first)
@@ -116,8 +121,8 @@ def _candidate(run: Run, text: str, recurring: Counter[str], speaking: set[str])
     strong = run.titled or before is not None or after is not None
     surname = identity_key(name_tokens[-1].base)
     if name_tokens[-1].lower in SPEAKING_ONLY_HEADS:
-        # "Independence Day" recurs as much as "Jason Day" does; only "Day said" tells them apart.
-        voiced = surname in speaking
+        # "Independence Day" recurs as much as "Jason Day" does; only speech tells them apart.
+        voiced = _speaks(run) or surname in speaking
     else:
         voiced = recurring[surname] >= 2 or _speaks(run)
     weak = len(name_tokens) > 1 and not sentence.heading and voiced
@@ -260,7 +265,17 @@ def find_cast(doc: Document, title: str | None) -> Cast:
     all_runs = [run for sentence in doc.sentences for run in runs(sentence, doc)]
     recurring = _recurring_words(doc, title)
     named = [run for run in all_runs if run.name_first is not None]
-    speaking = {identity_key(run.name_tokens[-1].base) for run in named if _speaks(run)}
+    full_names = {
+        (identity_key(run.name_tokens[-1].base), identity_key(run.name_tokens[0].base))
+        for run in named
+        if len(run.name_tokens) > 1
+    }
+    bearers = Counter(surname for surname, _ in full_names)
+    speaking = {
+        surname
+        for run in named
+        if _speaks(run) and bearers[surname := identity_key(run.name_tokens[-1].base)] == 1
+    }
     candidates = [_candidate(run, doc.text, recurring, speaking) for run in named]
     people, person_occurrences = _people(candidates)
     orgs, org_occurrences = _organizations(all_runs, doc)
