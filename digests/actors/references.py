@@ -236,9 +236,23 @@ def _agrees(pronoun: str, actor: Actor) -> bool:
     return gender is None or gender == ("female" if pronoun == "she" else "male")
 
 
-def _antecedent(
-    sentence_refs: SentenceRefs, ref: Ref, previous: SentenceRefs | None
-) -> Actor | None:
+@dataclass(slots=True)
+class _Context:
+    """What a "he"/"she" may stand for, kept up while a sentence's references are read in
+    order, so each pronoun costs a look at the people named, not at every phrase before it."""
+
+    before: list[Actor] = field(default_factory=list)  # people named so far, outside quotes
+    unnamed_before: bool = False  # someone nobody named stands before ("a NATO official")
+    previous_people: list[Actor] | None = None  # the sentence before's, None if not usable
+
+    def read(self, sentence_refs: SentenceRefs, ref: Ref) -> None:
+        actor = ref.actor
+        if actor and actor.kind == "person" and not ref.quoted and actor not in self.before:
+            self.before.append(actor)
+        self.unnamed_before = self.unnamed_before or _unnamed_person(sentence_refs, [ref])
+
+
+def _antecedent(pronoun: str, context: _Context) -> Actor | None:
     """The person a "he"/"she" stands for, if the text leaves no doubt.
 
     That is the one agreeing person named before it in its sentence, else the one in the
@@ -246,20 +260,12 @@ def _antecedent(
     official"), or a reach further back leave it unresolved: a wrongly attributed quote is
     worse than a missing one.
     """
-    pronoun = sentence_refs.sentence.tokens[ref.first].lower
-    earlier = [other for other in sentence_refs.refs if other.first < ref.first]
-    before: list[Actor] = []
-    for other in earlier:
-        actor = other.actor
-        if actor and actor.kind == "person" and not other.quoted and actor not in before:
-            before.append(actor)
-    before = [actor for actor in before if _agrees(pronoun, actor)]
-    unnamed_here = _unnamed_person(sentence_refs, earlier)
-    if before or unnamed_here:
-        return before[0] if len(before) == 1 and not unnamed_here else None
-    if previous is None or _unnamed_person(previous, previous.refs):
+    before = [actor for actor in context.before if _agrees(pronoun, actor)]
+    if before or context.unnamed_before:
+        return before[0] if len(before) == 1 and not context.unnamed_before else None
+    if context.previous_people is None:
         return None
-    people = [actor for actor in previous.people_outside_quotes() if _agrees(pronoun, actor)]
+    people = [actor for actor in context.previous_people if _agrees(pronoun, actor)]
     return people[0] if len(people) == 1 else None
 
 
@@ -339,16 +345,21 @@ def resolve(doc: Document, cast: Cast) -> list[SentenceRefs]:
     previous: SentenceRefs | None = None
     for sentence_refs in table:
         anonymous = bool(_ANONYMITY.search(sentence_refs.sentence.text))
+        context = _Context()
+        if previous is not None and not _unnamed_person(previous, previous.refs):
+            context.previous_people = previous.people_outside_quotes()
+        tokens = sentence_refs.sentence.tokens
         for ref in sentence_refs.refs:
             head = _ref_role_head(sentence_refs, ref) if ref.kind != "name" else None
             if ref.kind == "role" and not anonymous:
                 ref.actor = holders.role(sentence_refs, ref, head)
             elif ref.kind == "pronoun" and not ref.quoted and not anonymous:
-                ref.actor = _antecedent(sentence_refs, ref, previous)
+                ref.actor = _antecedent(tokens[ref.first].lower, context)
             elif ref.kind == "relative":
                 ref.actor = _relative(sentence_refs, ref)
             if head and ref.actor is None:
                 holders.unresolved(head)
+            context.read(sentence_refs, ref)
         if not sentence_refs.sentence.heading:
             previous = sentence_refs
     return table

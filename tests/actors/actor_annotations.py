@@ -57,7 +57,8 @@ QUOTES = (
 )
 
 # Not listed, on purpose: in 000 "the Russian president stated …" and "He insisted …" are
-# Putin's, but only world knowledge says so (the article names Putin without that role), and
+# Putin's, but only another article says so (this one names Putin without that role): they are
+# role statements, which the store gives him (tests/actors/test_actor_attribution.py), and
 # the speakers of 000 are otherwise unnamed ("a Bundestag member", "a deputy head of Russia's
 # foreign ministry"). Countries and capitals that "signal" or "claim" (Russia, Moscow,
 # Washington, Saudi Arabia) and unnamed groups ("NATO officials", "analysts") are not actors.
