@@ -9,7 +9,7 @@ from digests.actors.names import NameIndex, identity_key
 from digests.actors.roles import role_after, role_before
 from digests.actors.runs import Run, runs, surface
 from digests.actors.text import Document, Sentence, tokenize
-from digests.actors.vocab import AUXILIARIES, SPEECH_VERBS
+from digests.actors.vocab import AUXILIARIES, SPEAKING_ONLY_HEADS, SPEECH_VERBS
 
 _AMBIGUOUS = -1
 # An article names a few dozen people at most; past this many, a text is a list or an attack,
@@ -27,6 +27,11 @@ class Actor:
     names: list[str] = field(default_factory=list)  # bare names, as spelled
     aliases: list[str] = field(default_factory=list)  # every surface form, titles included
     roles: list[str] = field(default_factory=list)
+    # Named like an event as much as an institution ("Champions League", "Arab League"): an
+    # actor only where it speaks or stands in someone's title.
+    speaking_only: bool = False
+    # Known only by a role the article gives nobody it names ("the Russian president").
+    unnamed: bool = False
 
     @property
     def name(self) -> str:
@@ -92,7 +97,12 @@ def _role_text(sentence: Sentence, span: tuple[int, int] | None, text: str) -> s
     return surface(sentence.tokens[span[0] : span[1] + 1], text)
 
 
-def _candidate(run: Run, text: str, recurring: Counter[str]) -> _Candidate:
+def _candidate(run: Run, text: str, recurring: Counter[str], speaking: set[str]) -> _Candidate:
+    """A run read as a person's name, with the evidence that it is one.
+
+    `speaking` holds the surnames that speak somewhere, said of one full name only: "Day said"
+    shows Jason Day is someone, but not which of him and "Independence Day" it is.
+    """
     sentence = run.sentence
     name_tokens = run.name_tokens
     before = role_before(sentence, run.first)
@@ -109,8 +119,13 @@ def _candidate(run: Run, text: str, recurring: Counter[str]) -> _Candidate:
     contiguous = before is not None and sentence.tokens[before[1] + 1].text != ","
     first = before[0] if before is not None and contiguous else run.first
     strong = run.titled or before is not None or after is not None
-    repeated = recurring[identity_key(name_tokens[-1].base)] >= 2
-    weak = len(name_tokens) > 1 and not sentence.heading and (repeated or _speaks(run))
+    surname = identity_key(name_tokens[-1].base)
+    if name_tokens[-1].lower in SPEAKING_ONLY_HEADS:
+        # "Independence Day" recurs as much as "Jason Day" does; only speech tells them apart.
+        voiced = _speaks(run) or surname in speaking
+    else:
+        voiced = recurring[surname] >= 2 or _speaks(run)
+    weak = len(name_tokens) > 1 and not sentence.heading and voiced
     return _Candidate(
         run=run,
         name=surface(name_tokens, text),
@@ -215,7 +230,10 @@ def _organizations(all_runs: list[Run], doc: Document) -> tuple[list[Actor], lis
         name = surface(run.sentence.tokens[first : last + 1], doc.text)
         key = identity_key(name)
         if key and key not in orgs:
-            orgs[key] = Actor("organization", run.sentence.tokens[first].start)
+            speaking_only = run.sentence.tokens[last].lower in SPEAKING_ONLY_HEADS
+            orgs[key] = Actor(
+                "organization", run.sentence.tokens[first].start, speaking_only=speaking_only
+            )
     actors = list(orgs.values())
     single_words = {key: actor for key, actor in orgs.items() if " " not in key}
     occurrences = []
@@ -246,9 +264,19 @@ def _recurring_words(doc: Document, title: str | None) -> Counter[str]:
 def find_cast(doc: Document, title: str | None) -> Cast:
     all_runs = [run for sentence in doc.sentences for run in runs(sentence, doc)]
     recurring = _recurring_words(doc, title)
-    candidates = [
-        _candidate(run, doc.text, recurring) for run in all_runs if run.name_first is not None
-    ]
+    named = [run for run in all_runs if run.name_first is not None]
+    full_names = {
+        (identity_key(run.name_tokens[-1].base), identity_key(run.name_tokens[0].base))
+        for run in named
+        if len(run.name_tokens) > 1
+    }
+    bearers = Counter(surname for surname, _ in full_names)
+    speaking = {
+        surname
+        for run in named
+        if _speaks(run) and bearers[surname := identity_key(run.name_tokens[-1].base)] == 1
+    }
+    candidates = [_candidate(run, doc.text, recurring, speaking) for run in named]
     people, person_occurrences = _people(candidates)
     orgs, org_occurrences = _organizations(all_runs, doc)
     occurrences = sorted(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 from digests.actors.cast import Actor, find_cast
 from digests.actors.model import ActorRef, Extraction, MentionRef, StatementRef
@@ -19,15 +20,28 @@ __all__ = ["ActorRef", "Extraction", "MentionRef", "StatementRef", "extract_acto
 MAX_TEXT_CHARS = 100_000
 
 
-def _mentions(table: list[SentenceRefs]) -> list[tuple[Actor, SentenceRefs, int]]:
-    """One mention per actor per sentence, at the first phrase that refers to it."""
+@dataclass(slots=True)
+class _Mention:
+    actor: Actor
+    text: str  # its sentence, or the passage that holds a quotation crossing it
+    position: int
+
+
+def _mentions(doc: Document, table: list[SentenceRefs]) -> list[_Mention]:
+    """One mention per actor per sentence, at the first phrase that refers to it; a heading
+    names its subject ("Zelenskyy's Perspective – …") without saying anything about them, and a
+    sentence the article repeats word for word is one mention."""
     found = []
+    seen: set[tuple[int, str]] = set()
     for refs in table:
-        seen: set[int] = set()
+        if refs.sentence.heading:
+            continue
+        text = doc.passage_text(refs.sentence.index)
         for ref in refs.refs:
-            if ref.actor is not None and id(ref.actor) not in seen:
-                seen.add(id(ref.actor))
-                found.append((ref.actor, refs, refs.sentence.tokens[ref.first].start))
+            key = (id(ref.actor), " ".join(text.split()))
+            if ref.actor is not None and not ref.actor.unnamed and key not in seen:
+                seen.add(key)
+                found.append(_Mention(ref.actor, text, refs.sentence.tokens[ref.first].start))
     return found
 
 
@@ -37,19 +51,19 @@ def _words(text: str) -> set[str]:
 
 def _salient(actors: list[Actor], said: list[Said], mentioned: list[Actor]) -> list[Actor]:
     """People, and institutions that speak, recur, or stand in someone's title ("Kremlin
-    spokesperson"): an acronym or "the X" seen once is too often not an institution at all."""
+    spokesperson"): an acronym or "the X" seen once is too often not an institution at all, and
+    a name as often an event's ("Champions League") must speak or stand in a title."""
     speakers = {id(statement.speaker) for statement in said}
     role_words = set().union(*(_words(role) for a in actors for role in a.roles))
     mentions = Counter(id(actor) for actor in mentioned)
     kept = []
     for actor in actors:
         count = mentions[id(actor)]
-        salient = (
-            actor.kind == "person"
-            or id(actor) in speakers
-            or count >= 2
-            or _words(actor.name) <= role_words
-        )
+        titled = _words(actor.name) <= role_words
+        if actor.speaking_only:
+            salient = id(actor) in speakers or titled
+        else:
+            salient = actor.kind == "person" or id(actor) in speakers or count >= 2 or titled
         if salient and count:
             kept.append(actor)
     return sorted(kept, key=lambda actor: actor.first_offset)
@@ -82,19 +96,21 @@ def extract_actors(text: str, *, title: str | None = None) -> Extraction:
     cast = find_cast(doc, title)
     table = resolve(doc, cast)
     said = find_statements(doc, table)
-    mentions = _mentions(table)
-    kept = _salient(cast.actors, said, [actor for actor, _, _ in mentions])
+    mentions = _mentions(doc, table)
+    kept = _salient(cast.actors, said, [mention.actor for mention in mentions])
     kept_ids = {id(actor) for actor in kept}
     statements = sorted(
         (_statement_ref(doc, s) for s in said if id(s.speaker) in kept_ids),
         key=lambda statement: (statement.position, statement.kind),
     )
+    by_role = [_statement_ref(doc, s) for s in said if s.speaker.unnamed]
     return Extraction(
         actors=tuple(_actor_ref(actor) for actor in kept),
         statements=tuple(statements),
+        role_statements=tuple(sorted(by_role, key=lambda statement: statement.position)),
         mentions=tuple(
-            MentionRef(actor.name, refs.sentence.text, position)
-            for actor, refs, position in mentions
-            if id(actor) in kept_ids
+            MentionRef(mention.actor.name, mention.text, mention.position)
+            for mention in mentions
+            if id(mention.actor) in kept_ids
         ),
     )

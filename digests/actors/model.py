@@ -34,3 +34,7 @@ class Extraction:
     actors: tuple[ActorRef, ...]
     statements: tuple[StatementRef, ...]
     mentions: tuple[MentionRef, ...]
+    # Said by someone the article calls only by a role ("the Russian president stated …"), the
+    # role as `speaker`: the store gives them to the one person the article names who is known,
+    # from any article, to hold that role.
+    role_statements: tuple[StatementRef, ...] = ()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from digests.actors.cast import Actor, Cast
 from digests.actors.names import plain
 from digests.actors.roles import role_head, role_qualifiers_start
+from digests.actors.runs import surface
 from digests.actors.text import Document, Sentence
 from digests.actors.vocab import (
     FEMALE_SURNAME_ENDINGS,
@@ -162,10 +163,32 @@ def _heads(words: list[str]) -> set[str]:
     return {ROLE_SYNONYMS.get(head, head) for head in heads if head}
 
 
-def _holds_role(actor: Actor, head: str | None, qualifiers: set[str]) -> bool:
+def _holds_role(actor: Actor, head: str | None, qualifiers: frozenset[str]) -> bool:
     for role in actor.roles:
         words = _role_words(role)
         if head in _heads(words) and qualifiers <= {_stem(word) for word in words}:
+            return True
+    return False
+
+
+def _qualifiers(words: list[str]) -> frozenset[str]:
+    """What narrows a role down, by stem: "Russian" in "the Russian president"."""
+    return frozenset(_stem(word) for word in words[:-1] if word not in _VAGUE_QUALIFIERS)
+
+
+def holds_role(role: str, titles: list[str]) -> bool:
+    """Does one of these titles or titled names ("Russian President", "President Vladimir
+    Putin") carry the role a phrase names ("the Russian president")? The same test a role
+    phrase passes to name someone the article itself gave that title."""
+    words = [word for word in _role_words(role) if word != "the"]
+    if not words:
+        return False
+    head = role_head(words[-1])
+    head = ROLE_SYNONYMS.get(head, head) if head else None
+    qualifiers = _qualifiers(words)
+    for title in titles:
+        title_words = _role_words(title)
+        if head in _heads(title_words) and qualifiers <= {_stem(word) for word in title_words}:
             return True
     return False
 
@@ -175,7 +198,7 @@ def _resolve_role(sentence_refs: SentenceRefs, ref: Ref, people: list[Actor]) ->
     tokens = sentence_refs.sentence.tokens[ref.first : ref.last + 1]
     words = [token.lower for token in tokens if token.lower != "the"]
     head = _ref_role_head(sentence_refs, ref)
-    qualifiers = {_stem(word) for word in words[:-1] if word not in _VAGUE_QUALIFIERS}
+    qualifiers = _qualifiers(words)
     start = tokens[0].start
     holders = [
         actor
@@ -213,9 +236,23 @@ def _agrees(pronoun: str, actor: Actor) -> bool:
     return gender is None or gender == ("female" if pronoun == "she" else "male")
 
 
-def _antecedent(
-    sentence_refs: SentenceRefs, ref: Ref, previous: SentenceRefs | None
-) -> Actor | None:
+@dataclass(slots=True)
+class _Context:
+    """What a "he"/"she" may stand for, kept up while a sentence's references are read in
+    order, so each pronoun costs a look at the people named, not at every phrase before it."""
+
+    before: list[Actor] = field(default_factory=list)  # people named so far, outside quotes
+    unnamed_before: bool = False  # someone nobody named stands before ("a NATO official")
+    previous_people: list[Actor] | None = None  # the sentence before's, None if not usable
+
+    def read(self, sentence_refs: SentenceRefs, ref: Ref) -> None:
+        actor = ref.actor
+        if actor and actor.kind == "person" and not ref.quoted and actor not in self.before:
+            self.before.append(actor)
+        self.unnamed_before = self.unnamed_before or _unnamed_person(sentence_refs, [ref])
+
+
+def _antecedent(pronoun: str, context: _Context) -> Actor | None:
     """The person a "he"/"she" stands for, if the text leaves no doubt.
 
     That is the one agreeing person named before it in its sentence, else the one in the
@@ -223,20 +260,12 @@ def _antecedent(
     official"), or a reach further back leave it unresolved: a wrongly attributed quote is
     worse than a missing one.
     """
-    pronoun = sentence_refs.sentence.tokens[ref.first].lower
-    earlier = [other for other in sentence_refs.refs if other.first < ref.first]
-    before: list[Actor] = []
-    for other in earlier:
-        actor = other.actor
-        if actor and actor.kind == "person" and not other.quoted and actor not in before:
-            before.append(actor)
-    before = [actor for actor in before if _agrees(pronoun, actor)]
-    unnamed_here = _unnamed_person(sentence_refs, earlier)
-    if before or unnamed_here:
-        return before[0] if len(before) == 1 and not unnamed_here else None
-    if previous is None or _unnamed_person(previous, previous.refs):
+    before = [actor for actor in context.before if _agrees(pronoun, actor)]
+    if before or context.unnamed_before:
+        return before[0] if len(before) == 1 and not context.unnamed_before else None
+    if context.previous_people is None:
         return None
-    people = [actor for actor in previous.people_outside_quotes() if _agrees(pronoun, actor)]
+    people = [actor for actor in context.previous_people if _agrees(pronoun, actor)]
     return people[0] if len(people) == 1 else None
 
 
@@ -266,29 +295,71 @@ def _ref_role_head(sentence_refs: SentenceRefs, ref: Ref) -> str | None:
     return ROLE_SYNONYMS.get(head, head) if head else None
 
 
-def resolve(doc: Document, cast: Cast) -> list[SentenceRefs]:
-    """Every sentence's references, with roles and pronouns tied to actors where unambiguous.
+class _Holders:
+    """Who each role phrase of the article stands for, read in order.
 
-    A role the article also gave someone it never named ("a senior official", "Qatar's prime
-    minister") is ambiguous from then on, and in a sentence that grants a source anonymity only
-    explicit names count.
+    A role held by someone named earlier is theirs. One the article never ties to a name ("the
+    Russian president", where Putin appears untitled) stands for an unnamed holder, the same
+    one each time it recurs, if it says whose role it is (a bare "the judge" could be anyone's):
+    what that holder says is kept under the role, for the store to give to the one person the
+    article names who is known to hold it. A role the article also
+    gave someone it never named ("a senior official", "Qatar's prime minister") is ambiguous
+    from then on.
     """
+
+    def __init__(self, text: str, people: list[Actor]) -> None:
+        self.text = text
+        self.people = people
+        self.unnamed_roles: set[str] = set()
+        self.unnamed: dict[tuple[str, frozenset[str]], Actor] = {}
+
+    def role(self, sentence_refs: SentenceRefs, ref: Ref, head: str | None) -> Actor | None:
+        tokens = sentence_refs.sentence.tokens[ref.first : ref.last + 1]
+        words = [token.lower for token in tokens if token.lower != "the"]
+        key = (head or "", _qualifiers(words))
+        if key in self.unnamed:
+            return self.unnamed[key]
+        if head in self.unnamed_roles:
+            return None
+        actor = _resolve_role(sentence_refs, ref, self.people)
+        if actor is None and key[1] and not ref.quoted:
+            start = 1 if tokens[0].lower == "the" else 0
+            role = surface(tokens[start:], self.text)
+            actor = Actor("person", tokens[0].start, [role], [role], [role], unnamed=True)
+            self.unnamed[key] = actor
+            self.unnamed_roles.add(head or "")
+        return actor
+
+    def unresolved(self, head: str) -> None:
+        """Someone unnamed has this role too: the role names nobody from here on."""
+        self.unnamed_roles.add(head)
+        for key in [key for key in self.unnamed if key[0] == head]:
+            del self.unnamed[key]
+
+
+def resolve(doc: Document, cast: Cast) -> list[SentenceRefs]:
+    """Every sentence's references, with roles and pronouns tied to actors where unambiguous;
+    in a sentence that grants a source anonymity only explicit names count."""
     table = _collect(doc, cast)
-    people = [actor for actor in cast.actors if actor.kind == "person"]
+    holders = _Holders(doc.text, [actor for actor in cast.actors if actor.kind == "person"])
     previous: SentenceRefs | None = None
-    unnamed_roles: set[str] = set()
     for sentence_refs in table:
         anonymous = bool(_ANONYMITY.search(sentence_refs.sentence.text))
+        context = _Context()
+        if previous is not None and not _unnamed_person(previous, previous.refs):
+            context.previous_people = previous.people_outside_quotes()
+        tokens = sentence_refs.sentence.tokens
         for ref in sentence_refs.refs:
             head = _ref_role_head(sentence_refs, ref) if ref.kind != "name" else None
-            if ref.kind == "role" and not anonymous and head not in unnamed_roles:
-                ref.actor = _resolve_role(sentence_refs, ref, people)
+            if ref.kind == "role" and not anonymous:
+                ref.actor = holders.role(sentence_refs, ref, head)
             elif ref.kind == "pronoun" and not ref.quoted and not anonymous:
-                ref.actor = _antecedent(sentence_refs, ref, previous)
+                ref.actor = _antecedent(tokens[ref.first].lower, context)
             elif ref.kind == "relative":
                 ref.actor = _relative(sentence_refs, ref)
             if head and ref.actor is None:
-                unnamed_roles.add(head)
+                holders.unresolved(head)
+            context.read(sentence_refs, ref)
         if not sentence_refs.sentence.heading:
             previous = sentence_refs
     return table

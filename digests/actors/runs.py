@@ -10,6 +10,7 @@ from digests.actors.vocab import (
     AFTER_INSTITUTION,
     COURTESY_TITLES,
     DEMONYMS,
+    EVENT_HEADS,
     FUNCTION_WORDS,
     MONTHS_AND_DAYS,
     NAME_PARTICLES,
@@ -30,6 +31,7 @@ _NOT_A_NAME = (
     | FUNCTION_WORDS
     | ORG_HEADS
     | PLACE_HEADS
+    | EVENT_HEADS
 )
 _OPENERS = frozenset(':—–“«„"')
 # Initials inside a name: "J." or "J.D." (as in "J.D. Vance"); never a name's last word.
@@ -179,10 +181,13 @@ def _title_role(sentence: Sentence, run: list[int], name_first: int, text: str) 
 
 
 def _org_span(tokens: list[Token], run: list[int], titled: bool) -> tuple[int, int] | None:
-    """An institution named by the run: all of it, or the part before a person's title."""
+    """An institution named by the run: all of it, the part before a person's title, or the
+    part before the event it holds ("European Union Summit")."""
     heads = [i for i in run if tokens[i].lower in ORG_HEADS]
     if not heads:
         return None
+    if tokens[run[-1]].lower in EVENT_HEADS:
+        return run[0], heads[-1]
     if not titled:
         return run[0], run[-1]
     title = next(i for i in run if is_title(tokens[i]))

@@ -15,6 +15,8 @@ from sqlalchemy import and_, exists, func, or_, update
 from sqlmodel import Session, col, select
 
 from digests.actors import Extraction, identity_key, rank_actors, resolve_actor
+from digests.actors.attribution import attribute_waiting, record_role_statements
+from digests.actors.records import add_mentions, add_statements
 from digests.store.tables import Actor, ActorAlias, Article, Mention, Statement
 from digests.store.visibility import visible_to
 
@@ -59,15 +61,17 @@ def _candidates(
     return list(aliases.items())
 
 
-def _add_aliases(session: Session, actor: Actor, names: list[str]) -> None:
+def _add_aliases(session: Session, actor: Actor, names: list[str]) -> bool:
+    """Store the names not known yet; were there any?"""
     known = set(
         session.exec(
             select(col(ActorAlias.alias)).where(col(ActorAlias.actor_id) == actor.id)
         ).all()
     )
-    for name in dict.fromkeys(names):
-        if name not in known:
-            session.add(ActorAlias(actor_id=actor.id, alias=name[:256], key=alias_key(name)))
+    new = [name for name in dict.fromkeys(names) if name[:256] not in known]
+    for name in new:
+        session.add(ActorAlias(actor_id=actor.id, alias=name[:256], key=alias_key(name)))
+    return bool(new)
 
 
 def _count_spelling(session: Session, actor: Actor, name: str, references: int) -> None:
@@ -95,7 +99,9 @@ def _count_spelling(session: Session, actor: Actor, name: str, references: int) 
         actor.name = favourite
 
 
-def _store_actor(session: Session, ref, references: int) -> Actor:
+def _store_actor(session: Session, ref, references: int) -> tuple[Actor, bool]:
+    """The stored actor for an extracted one, and whether this article taught the store a new
+    name or title of theirs (which may tell who a role statement elsewhere is by)."""
     names = [ref.name, *ref.aliases]
     candidates = _candidates(session, (alias_key(name) for name in names), ref.kind)
     actor_id = resolve_actor(names, candidates)
@@ -104,47 +110,35 @@ def _store_actor(session: Session, ref, references: int) -> Actor:
         actor = Actor(name=ref.name[:256], kind=ref.kind, role=ref.role)
         session.add(actor)
         session.flush()
-    if ref.role and not actor.role:
+    learned = bool(ref.role and not actor.role)
+    if learned:
         actor.role = ref.role[:256]
-    _add_aliases(session, actor, names)
+    learned = _add_aliases(session, actor, names) or learned
     session.flush()
     _count_spelling(session, actor, ref.name, references)
-    return actor
+    return actor, learned
 
 
 def record_actors(session: Session, article: Article, extraction: Extraction) -> None:
     """Store the actors extracted from the article (before the transaction), merging with
-    people already known."""
+    people already known; then what they said, and where they were named, each once in the
+    article's story. Call it once the article has its story."""
     # How often the article refers to each actor, read off the extraction: no scan of the text
     # inside the transaction.
     references = Counter(m.actor for m in extraction.mentions)
     references.update(s.speaker for s in extraction.statements)
-    actors = {
+    stored = {
         ref.name: _store_actor(session, ref, references[ref.name]) for ref in extraction.actors
     }
-    for statement in extraction.statements:
-        if statement.speaker in actors:
-            session.add(
-                Statement(
-                    actor_id=actors[statement.speaker].id,
-                    article_id=article.id,
-                    kind=statement.kind,
-                    text=statement.text,
-                    sentence=statement.sentence,
-                    position=statement.position,
-                )
-            )
-    for mention in extraction.mentions:
-        if mention.actor in actors:
-            actors[mention.actor].mention_count += 1
-            session.add(
-                Mention(
-                    actor_id=actors[mention.actor].id,
-                    article_id=article.id,
-                    sentence=mention.sentence,
-                    position=mention.position,
-                )
-            )
+    actors = {name: actor for name, (actor, _) in stored.items()}
+    said = [(actors[s.speaker], s) for s in extraction.statements if s.speaker in actors]
+    add_statements(session, article, said)
+    add_mentions(
+        session, article, [(actors[m.actor], m) for m in extraction.mentions if m.actor in actors]
+    )
+    session.flush()
+    record_role_statements(session, article, extraction, actors)
+    attribute_waiting(session, article, [actor for actor, learned in stored.values() if learned])
     session.flush()
 
 
@@ -208,11 +202,13 @@ def _statement_lines(session: Session, actor_id: int, offset: int, limit: int) -
 
 
 def _mention_lines(session: Session, actor_id: int, offset: int, limit: int) -> list[ActorLine]:
-    """Mentions in sentences that are not already shown as a statement of the same actor."""
+    """Mentions outside the sentences already shown as a statement of the same actor (a
+    quotation continued after "Rubio stated." is one statement over both sentences)."""
     already_stated = exists().where(
         col(Statement.actor_id) == col(Mention.actor_id),
         col(Statement.article_id) == col(Mention.article_id),
-        col(Statement.sentence) == col(Mention.sentence),
+        col(Statement.position) <= col(Mention.position),
+        col(Mention.position) < col(Statement.position) + func.length(col(Statement.sentence)),
     )
     rows = session.exec(
         select(Mention, col(Article.title), col(Article.listed_at))

@@ -13,6 +13,9 @@ from digests.text.sentences import sentence_spans
 # An article has a few hundred sentences at most; a text of fifty thousand one-word lines is
 # read no further than this (its quotations past it are outside every sentence, so ignored).
 MAX_SENTENCES = 3000
+# Sentences joined to show a quotation whole: past this many, the "quotation" is a speech, or
+# straight quotes a stray mark paired wrongly, and each sentence is shown on its own.
+MAX_PASSAGE_SENTENCES = 6
 
 # A word keeps inner apostrophes/hyphens ("Putin’s", "Secretary-General"), inner dots of dotted
 # abbreviations ("U.S.") and one final dot, which _split_final_dot takes back unless the word is
@@ -22,6 +25,14 @@ OPENING_QUOTES = frozenset("“«„")
 CLOSING_QUOTES = frozenset("”»")
 STRAIGHT_QUOTE = '"'
 _TERMINAL = tuple('.!?…:;"”’)»')
+# A line of at most this many words, every long word capitalised, is a title even when it ends
+# like a sentence ("Will Putin Accept the Deal?"); news sentences are never written that way.
+_TITLE_WORDS = 15
+_TITLE_LONG_WORD = 4
+_WORD = re.compile(r"[^\W\d_][\w’'-]*")
+# White space looked at around a line, to tell it fills the line (bounded: a page of spaces
+# must not be scanned once per sentence).
+_INDENT = 16
 
 
 @dataclass(slots=True)
@@ -80,6 +91,18 @@ class Document:
     sentences: list[Sentence]
     quotes: list[Quote]
     lowercase_words: frozenset[str]
+    # Sentences a quotation crosses out of or into, by index: the first and last sentence of
+    # the passage that holds the whole quotation. The splitter cuts at a full stop inside
+    # quotation marks; a reader must never see such a fragment.
+    passages: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    def passage(self, index: int) -> tuple[int, int]:
+        """The sentences to show for sentence `index`, so that no quotation is cut."""
+        return self.passages.get(index, (index, index))
+
+    def passage_text(self, index: int) -> str:
+        first, last = self.passage(index)
+        return self.text[self.sentences[first].start : self.sentences[last].end]
 
 
 def _split_final_dot(word: str, start: int) -> list[Token]:
@@ -104,11 +127,27 @@ def tokenize(text: str, offset: int) -> list[Token]:
     return tokens
 
 
+def _title_case(line: str) -> bool:
+    words = _WORD.findall(line)
+    long = [word for word in words if len(word) >= _TITLE_LONG_WORD]
+    return len(words) <= _TITLE_WORDS and len(long) >= 2 and all(w[0].isupper() for w in long)
+
+
 def _is_heading(sentence: str) -> bool:
     """A line with no closing punctuation is a headline, section title or site furniture,
-    unless it opens a quotation that runs on into the next paragraph."""
+    unless it opens a quotation that runs on into the next paragraph; so is a short line in
+    title case, whatever ends it ("Putin's Stance – What Comes Next?")."""
     opens_quote = sentence[:1] in OPENING_QUOTES or sentence[:1] == STRAIGHT_QUOTE
-    return not opens_quote and not sentence.rstrip().endswith(_TERMINAL)
+    return not opens_quote and (not sentence.endswith(_TERMINAL) or _title_case(sentence))
+
+
+def _own_line(text: str, start: int, end: int) -> bool:
+    """Does the sentence fill its line? A piece the splitter cut from a long one does not."""
+    before = text[max(0, start - _INDENT) : start].rstrip(" \t")
+    after = text[end : end + _INDENT].lstrip(" \t")
+    starts_line = before.endswith("\n") if before else start <= _INDENT
+    ends_line = after[0] in "\r\n" if after else end + _INDENT >= len(text)
+    return starts_line and ends_line
 
 
 def _sentences(text: str) -> list[Sentence]:
@@ -124,7 +163,7 @@ def _sentences(text: str) -> list[Sentence]:
             end=end,
             text=piece,
             paragraph=paragraph,
-            heading=_is_heading(piece),
+            heading=_own_line(text, start, end) and _is_heading(piece),
             tokens=tokenize(piece, start),
         )
         sentences.append(sentence)
@@ -168,9 +207,31 @@ def _mark_quoted(sentences: list[Sentence], quotes: list[Quote]) -> None:
             token.quoted = candidate >= 0 and token.start < quotes[candidate].end
 
 
+def _passages(sentences: list[Sentence], quotes: list[Quote]) -> dict[int, tuple[int, int]]:
+    """Sentence ranges joined by the quotations that cross them, chained ones merged; each
+    sentence lies in one range, so the table is linear in the text."""
+    starts = [sentence.start for sentence in sentences]
+    ranges: list[list[int]] = []
+    for quote in quotes:
+        first = bisect_right(starts, quote.start) - 1
+        last = bisect_right(starts, max(quote.start, quote.end - 1)) - 1
+        if first < 0 or first == last or quote.start >= sentences[first].end:
+            continue
+        if ranges and first <= ranges[-1][1]:
+            ranges[-1][1] = max(ranges[-1][1], last)
+        else:
+            ranges.append([first, last])
+    passages: dict[int, tuple[int, int]] = {}
+    for first, last in ranges:
+        if last - first < MAX_PASSAGE_SENTENCES:
+            for index in range(first, last + 1):
+                passages[index] = (first, last)
+    return passages
+
+
 def parse(text: str) -> Document:
     sentences = _sentences(text)
     quotes = _quotes(text)
     _mark_quoted(sentences, quotes)
     lowercase = frozenset(word for word in re.findall(r"\b[a-z][\w’'-]*", text))
-    return Document(text, sentences, quotes, lowercase)
+    return Document(text, sentences, quotes, lowercase, _passages(sentences, quotes))

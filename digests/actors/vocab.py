@@ -110,8 +110,20 @@ ORG_HEADS = _words(
     "parliament assembly congress senate court bank fund alliance government administration "
     "army navy command guard service bureau authority federation foundation association "
     "company corporation group league movement church embassy cabinet staff secretariat "
-    "directorate agencies"
+    "directorate agencies center centre"
 )
+# Heads of names of things, not of anyone who could speak: events, competitions, trophies,
+# laws and plans ("Davis Cup", "Champions Trophy", "Cold War", "Affordable Care Act"). A name
+# ending in one founds no person and no institution.
+EVENT_HEADS = _words(
+    "cup cups championship championships tournament tournaments trophy olympics olympiad games "
+    "prize prizes award awards medal medals festival marathon bowl regatta series playoffs "
+    "playoff finals prix war wars summit election elections referendum act acts plan challenge"
+)
+# Heads that end an event's name ("Independence Day", "Champions League", "Albert Park") as
+# often as a family name ("Jason Day", "Tony Hall") or an institution's ("Arab League"): such
+# a name stands for someone only if it speaks, or a title or role says it is a person.
+SPEAKING_ONLY_HEADS = _words("day league park hall masters")
 # Heads and openers of place names ("Sumy Oblast", "North Korea", "New York").
 PLACE_HEADS = _words(
     "region oblast province city street square river sea ocean island islands mountains valley "

@@ -226,9 +226,9 @@ def ingest_article(
     for length, sentences in prepared.summaries.items():
         session.add(Summary(article_id=article.id, length=length, sentences=json.dumps(sentences)))
     if owner_chat_id is None:
-        record_actors(session, article, prepared.extraction)
         if source.kind in STORY_SOURCE_KINDS:  # a reader's own page joins no story
             assign_story(session, article, prepared.terms)
+        record_actors(session, article, prepared.extraction)  # once per story: after joining it
     report.added.append(article.id)
     report.backlog += article.backlog
     return article

@@ -374,6 +374,20 @@ class Statement(SQLModel, table=True):
     position: int = 0
 
 
+class RoleStatement(SQLModel, table=True):
+    """Said in an article by someone it calls only by a role ("the Russian president"), waiting
+    until that role is known to belong to one of the people the article names; then it becomes
+    their Statement and this row goes."""
+
+    id: int = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id", index=True)
+    role: str = bounded(256)
+    kind: str = Field(max_length=16)  # quote | reported
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    sentence: str = Field(sa_column=Column(Text, nullable=False))
+    position: int = 0
+
+
 class ActorFollow(SQLModel, table=True):
     """A subscriber follows an actor: their digests include that actor's new statements."""
 

@@ -57,10 +57,13 @@ QUOTES = (
 )
 
 # Not listed, on purpose: in 000 "the Russian president stated …" and "He insisted …" are
-# Putin's, but only world knowledge says so (the article names Putin without that role), and
+# Putin's, but only another article says so (this one names Putin without that role): they are
+# role statements, which the store gives him (tests/actors/test_actor_attribution.py), and
 # the speakers of 000 are otherwise unnamed ("a Bundestag member", "a deputy head of Russia's
 # foreign ministry"). Countries and capitals that "signal" or "claim" (Russia, Moscow,
 # Washington, Saudi Arabia) and unnamed groups ("NATO officials", "analysts") are not actors.
+# Reported speech in a sentence that also quotes the same speaker ("Trump stated, “…,” expressing
+# hopes …") is one statement with that quotation, which carries the whole sentence.
 REPORTED = (
     ReportedNote("001", "Vladimir Putin", "Putin has recently articulated a stance"),
     ReportedNote("001", "Vladimir Putin", "Putin has stated that Moscow remains opposed"),
@@ -110,8 +113,10 @@ class Score:
 def _score_quotes(score: Score, extractions: dict[str, Extraction]) -> None:
     covered = set()
     for note in QUOTES:
-        quotes = [s for s in extractions[note.article].statements if s.kind == "quote"]
-        covering = [s for s in quotes if _plain(note.opening) in _plain(s.text)]
+        # A quotation inside a sentence that reports more of its speaker's words is in that
+        # sentence's statement.
+        statements = extractions[note.article].statements
+        covering = [s for s in statements if _plain(note.opening) in _plain(s.text)]
         covered.update(id(s) for s in covering)
         others = [
             s for s in covering if note.speaker is None or not same_speaker(s.speaker, note.speaker)
@@ -144,7 +149,7 @@ def _score_reported(score: Score, extractions: dict[str, Extraction]) -> None:
     for note in REPORTED:
         score.reported += 1
         statements = extractions[note.article].statements
-        if any(s.kind == "reported" and _matches(note, s) for s in statements):
+        if any(_matches(note, s) for s in statements):
             score.reported_found += 1
         else:
             score.missed.append(f"reported {note.article} {note.snippet!r} ({note.speaker})")

@@ -70,9 +70,7 @@ def seeds():
 @pytest.mark.parametrize("note", [n for n in QUOTES if n.speaker], ids=lambda n: n.opening[:30])
 def test_every_seed_quote_goes_to_its_speaker(seeds, note):
     given = [
-        s.speaker
-        for s in seeds[note.article].statements
-        if s.kind == "quote" and note.opening.lower() in s.text.lower()
+        s.speaker for s in seeds[note.article].statements if note.opening.lower() in s.text.lower()
     ]
     assert given, f"quote not found: {note.opening}"
     assert all(same_speaker(found, note.speaker) for found in given), given
@@ -142,9 +140,11 @@ def test_actors_carry_full_name_aliases_and_role(seeds):
 
 def test_a_role_phrase_with_no_named_holder_invents_nobody(seeds):
     # 000 names Putin but never as "Russian President": "the Russian president stated" and
-    # the "He insisted" after it stay unattributed rather than guessed.
+    # the "He insisted" after it are nobody's here; only the store, knowing the title from
+    # other articles, may give them to him.
     extraction = seeds["000"]
     assert not extraction.statements
+    assert {s.speaker for s in extraction.role_statements} == {"Russian president"}
     assert [a.name for a in extraction.actors if a.kind == "person"] == ["Vladimir Putin"]
 
 
@@ -186,8 +186,13 @@ def test_quotes_with_the_speaker_on_either_side_in_another_story():
             "Friedrich Merz",
             "We cannot wait for Washington to decide our future. Europe has to act now.",
         ),
-        ("Jean-Noël Barrot", "Spending is not a strategy"),
         ("Friedrich Merz", "Nobody should doubt our commitment."),
+    ]
+    # Quoted and reported in one sentence: one statement, the sentence whole.
+    barrot = [s.text for s in extraction.statements if s.speaker == "Jean-Noël Barrot"]
+    assert barrot == [
+        "“Spending is not a strategy,” Barrot said, adding that France would present its own "
+        "proposal in June."
     ]
 
 

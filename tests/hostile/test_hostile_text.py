@@ -59,6 +59,10 @@ PIECES = (
     "“a,” said ",
     "he said ",
     "official ",
+    "the Russian president stated that ",
+    "Trump said, “A. B. ",
+    "Davis Cup ",
+    "Jason Day said. ",
     "<!--",
     "-->",
     "<!---->",
@@ -150,9 +154,11 @@ def test_headlines_come_from_the_text_in_time(text):
 @example("“”" * 120)
 @example("“a,”said" * 3000)
 @example("he,said," * 3000)
+@example("Putin met envoys. " + "The Russian president stated that “A. " * 3000)
+@example("Trump said, “We will. " + "We must. " * 5000 + "”")
 def test_actor_extraction_answers_in_time_with_positions_in_the_text(text):
     extraction = timed(extract_actors, text)
-    for statement in extraction.statements:
+    for statement in extraction.statements + extraction.role_statements:
         assert text[statement.position :].startswith(statement.sentence)
 
 

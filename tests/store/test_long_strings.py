@@ -40,6 +40,7 @@ BOUNDED_BY_CONSTRUCTION = {
     "summary.length",
     "actor.kind",
     "statement.kind",
+    "rolestatement.kind",
     "chat.kind",
     "subscription.rhythm",
     "subscription.digest_time",
