@@ -1,7 +1,7 @@
 """role statements: what someone known only by a role said, until the role names a person
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-02 12:00:00.000000
 
 "The Russian president stated …" in an article that names Putin without that title waits here
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0014'
-down_revision = '0013'
+revision = '0015'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
