@@ -124,13 +124,15 @@ async def test_a_missing_page_is_explained(intranet, site):
     assert reply == "The server answered 404 Not Found."
 
 
-async def test_a_summary_by_number_or_title_still_works(intranet, site):
+async def test_a_page_is_summarized_again_by_title_and_takes_no_number(intranet, site):
     url = site.put("/story/3", article_page(3), "text/html")
-    await ask(intranet, f"/summary {url}")
+    by_link = plain(await ask(intranet, f"/summary {url}"))
     [article] = articles(intranet)
-    by_number = plain(await ask(intranet, f"/summary {article.id}"))
     by_title = plain(await ask(intranet, "/summary Ferries resume story"))
-    assert by_number == by_title and by_number.startswith(story_title(3))
+    assert by_link == by_title and by_link.startswith(f"{story_title(3)}\n")  # no "#N" on it
+    assert article.story_id is None  # numbers are the stories everyone reads
+    by_id = plain(await ask(intranet, f"/summary {article.id}"))
+    assert story_title(3) not in by_id
 
 
 # --- forwarded posts and texts ------------------------------------------------------------------

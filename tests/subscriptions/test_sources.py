@@ -26,7 +26,11 @@ OTHER = ChatInfo(id=5002)
 
 
 def story(title: str) -> RawArticle:
-    body = f"{title}. " + "The council met on Monday and agreed on a new plan for the harbour. " * 4
+    # A summary leaves out the sentence its headline says, so each report tells one thing of its
+    # own besides: in its own words, never in words another report used.
+    news = " ".join([title, *[title.lower()] * 3]) + " today. "
+    council = "The council met on Monday and agreed on a new plan for the harbour. "
+    body = f"{title}. {news}" + council * 4
     return RawArticle(title=title, text=body, url=f"https://news.example/{title.replace(' ', '-')}")
 
 
