@@ -252,8 +252,8 @@ class DiesAfterSending:
         self.accepted = 0
         self.died = asyncio.Event()
 
-    async def send(self, chat_id: int, message: Message) -> Delivery:
-        delivery = await self.sender.send(chat_id, message)
+    async def send(self, chat_id: int, message: Message, **where) -> Delivery:
+        delivery = await self.sender.send(chat_id, message, **where)
         self.accepted += 1
         if self.accepted >= self.after:
             self.died.set()
@@ -313,10 +313,10 @@ class OutlivesItsLease:
     def __init__(self, sender: TelegramSender, clock) -> None:
         self.sender, self.clock = sender, clock
 
-    async def send(self, chat_id: int, message: Message) -> Delivery:
+    async def send(self, chat_id: int, message: Message, **where) -> Delivery:
         self.clock.advance(seconds=2 * CLAIM_LEASE.total_seconds())
         await asyncio.sleep(0.05)
-        return await self.sender.send(chat_id, message)
+        return await self.sender.send(chat_id, message, **where)
 
 
 async def test_a_message_in_flight_past_its_lease_is_not_claimed_again_by_its_own_drain(
@@ -455,9 +455,9 @@ class StampingSender:
         self.sender, self.time = sender, time
         self.stamps: list[float] = []
 
-    async def send(self, chat_id: int, message: Message) -> Delivery:
+    async def send(self, chat_id: int, message: Message, **where) -> Delivery:
         self.stamps.append(self.time.now)
-        return await self.sender.send(chat_id, message)
+        return await self.sender.send(chat_id, message, **where)
 
 
 async def test_the_drain_sends_a_group_no_more_than_twenty_messages_a_minute(
