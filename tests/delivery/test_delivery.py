@@ -21,6 +21,7 @@ from digests.delivery.drain import drain_outbox, drain_until_empty
 from digests.delivery.message import MESSAGE_LIMIT, Message, esc, visible_length
 from digests.delivery.outbox import CLAIM_LEASE, Delivery, claim_due, renew_leases, take_back
 from digests.delivery.pacing import Limits, Pacer
+from digests.store.enums import MessageKind
 from digests.store.tables import Chat, OutboxMessage, Subscription
 from digests.subscriptions.subscribers import ChatInfo, subscribe
 from tests.e2e.emulator import DEFAULT_TOKEN, BotApiEmulator, RateLimits
@@ -410,6 +411,36 @@ async def test_a_migrated_group_gets_its_messages_at_the_new_id(runtime, emulato
         assert session.exec(select(Subscription.chat_id)).one() == new
         assert session.get(Chat, old).active is False
     assert {(row.chat_id, row.status) for row in rows(runtime)} == {(new, "sent")}
+
+
+async def test_a_deleted_topics_messages_reach_the_general_chat_after_one_notice(
+    runtime, emulator, sender
+):
+    forum = -1_000_000_007_777
+    emulator.make_forum(forum)
+    topic = emulator.create_topic(forum, "Talks")
+    with runtime.session() as session:
+        info = ChatInfo(id=forum, kind="supergroup", forum=True)
+        subscribe(
+            session,
+            info,
+            now=runtime.clock(),
+            timezone="UTC",
+            digest_time="08:00",
+            message_thread_id=topic,
+        )
+        parts = [
+            outbox.Outgoing(forum, Message(text), f"test:{text}", message_thread_id=topic)
+            for text in ("part one", "part two")
+        ]
+        outbox.enqueue(session, MessageKind.DIGEST, parts, now=runtime.clock())
+    emulator.delete_topic(forum, topic)
+    await drain(runtime, sender)
+    assert texts(emulator, forum) == [esc(outbox.TOPIC_GONE), "part one", "part two"]
+    assert {message.message_thread_id for message in emulator.sent(forum)} == {None}
+    with runtime.session() as session:
+        assert session.exec(select(Subscription.message_thread_id)).one() is None
+    assert {(row.status, row.attempts) for row in rows(runtime)} == {("sent", 1)}
 
 
 async def test_server_errors_are_retried_with_backoff_until_delivered(runtime, emulator, sender):
