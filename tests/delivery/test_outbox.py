@@ -271,3 +271,30 @@ def test_a_429_holds_only_that_chat():
     pacer.hold_chat(7, 5.0)
     assert pacer.reserve_chat(7) == 5.0
     assert pacer.reserve_chat(8) == 0.0
+
+
+def test_chats_with_and_without_a_topic_are_queued_in_one_statement(runtime):
+    """A broadcast to 100,000 chats, some in topics, is one INSERT, not one per row: the ORM
+    would split rows whose None values differ into statements of their own."""
+    from sqlalchemy import event
+
+    inserts = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.startswith("INSERT INTO outboxmessage"):
+            inserts.append(statement)
+
+    messages = [
+        Outgoing(chat, Message("hi"), f"b:{chat}", message_thread_id=chat if chat % 2 else None)
+        for chat in range(1, 101)
+    ]
+    event.listen(runtime.engine, "before_cursor_execute", count)
+    try:
+        with runtime.session() as session:
+            enqueue(session, MessageKind.BREAKING, messages, now=runtime.clock())
+    finally:
+        event.remove(runtime.engine, "before_cursor_execute", count)
+    assert len(inserts) == 1
+    queued = claim(runtime)
+    assert len(queued) == 100
+    assert [m.message_thread_id for m in queued][:4] == [1, None, 3, None]
