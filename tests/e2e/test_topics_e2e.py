@@ -3,14 +3,15 @@ goes where it belongs, falling back to the general chat (once said) when the top
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlmodel import select
 
 from digests.delivery.outbox import TOPIC_GONE
-from digests.ingest.pipeline import ensure_source, ingest_batch, prepare_batch
-from digests.ingest.sources.raw import RawArticle
 from digests.store.tables import Subscription
 from tests.e2e.test_bot_e2e import button, say
 from tests.e2e.test_delivery_e2e import send_breaking
+from tests.news import arrive, event_title, events
 
 FORUM = -1001234500001
 ADMIN_HERE = 7  # the group's admin: may subscribe it
@@ -37,11 +38,9 @@ def topic_of_subscription(runtime) -> int | None:
         return session.exec(select(Subscription.message_thread_id)).one()
 
 
-def add_article(runtime, title: str) -> None:
-    text = "The harbour of Odesa reopened to grain ships on Tuesday after the storm passed. " * 3
-    with runtime.session() as session:
-        source = ensure_source(session, kind="feed", url="https://news.example/feed")
-        ingest_batch(session, prepare_batch([RawArticle(text=text, title=title)]), source=source)
+async def news(runtime, first: int, count: int) -> None:
+    """Articles that arrive after the group subscribed: what its next digest brings."""
+    await asyncio.to_thread(arrive, runtime, events(first, count))
 
 
 async def test_subscribing_in_a_topic_brings_digests_and_breaking_updates_there(
@@ -53,6 +52,7 @@ async def test_subscribing_in_a_topic_brings_digests_and_breaking_updates_there(
     assert subscribed.message_thread_id == talks
 
     before = len(emulator.sent(FORUM))
+    await news(live_bot, 0, 5)
     clock.advance(days=1)
     [digest] = await new_messages(emulator, before)
     assert "Your digest: 5 new articles" in digest.plain_text
@@ -86,7 +86,7 @@ async def test_commands_and_buttons_in_a_topic_are_answered_in_it(live_bot, emul
     bare_in_topic = await in_topic(emulator, "/summary", talks, user_id=READER, expect=2)
     bare_in_general = await in_topic(emulator, "/summary", None, user_id=READER, expect=2)
     assert [m.plain_text for m in bare_in_topic] == [m.plain_text for m in bare_in_general]
-    assert "Send /summary followed by an article number" in bare_in_topic[0].plain_text
+    assert bare_in_topic[0].plain_text.startswith("Send /summary followed by")
     assert {m.message_thread_id for m in bare_in_general} == {None}
 
 
@@ -105,6 +105,7 @@ async def test_subscribe_in_another_topic_moves_the_digests_there(live_bot, emul
     assert link in [entity.get("url") for entity in elsewhere.entities]
 
     before = len(emulator.sent(FORUM))
+    await news(live_bot, 0, 1)
     clock.advance(days=1)
     [digest] = await new_messages(emulator, before)
     assert "Your digest" in digest.plain_text and digest.message_thread_id == markets
@@ -122,16 +123,17 @@ async def test_a_deleted_topic_sends_digests_to_the_general_chat_saying_so_once(
     emulator.delete_topic(FORUM, talks)
 
     before = len(emulator.sent(FORUM))
+    await news(live_bot, 0, 5)
     clock.advance(days=1)
     notice, digest = await new_messages(emulator, before, 2)
     assert notice.plain_text == TOPIC_GONE
     assert "Your digest: 5 new articles" in digest.plain_text
     assert topic_of_subscription(live_bot) is None
 
-    add_article(live_bot, "Harbour reopens")
+    await news(live_bot, 5, 1)
     clock.advance(days=1)
     [second] = await new_messages(emulator, before + 2)
-    assert "Harbour reopens" in second.plain_text
+    assert event_title(5) in second.plain_text
     arrived = emulator.sent(FORUM)[before:]
     assert [m.plain_text for m in arrived].count(TOPIC_GONE) == 1
     assert {m.message_thread_id for m in arrived} == {None}
@@ -169,6 +171,7 @@ async def test_a_group_without_topics_gets_everything_in_the_chat(live_bot, emul
     assert "Digests go to" not in settings.plain_text
 
     before = len(emulator.sent(group))
+    await news(live_bot, 0, 1)
     clock.advance(days=1)
     [digest] = await new_messages(emulator, before, chat_id=group)
     assert "Your digest" in digest.plain_text
