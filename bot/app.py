@@ -52,11 +52,28 @@ SUMMARIES = "summaries"  # bot_data key: the summaries of links and texts under 
 FILES_HINT = "I only read files sent for /importopml. Send me a link to get a summary."
 
 
+def topic_of(update: Update) -> int | None:
+    """The forum topic an update came from: None for a chat without topics or a forum's
+    general chat. A reply elsewhere carries a message_thread_id too (its reply chain's), which
+    is no topic to send to: only is_topic_message says so, as PTB's own reply_text reads it."""
+    message = update.effective_message  # a pressed button's message has the button's topic
+    return message.message_thread_id if message is not None and message.is_topic_message else None
+
+
+def replied_to(message: TelegramMessage) -> TelegramMessage | None:
+    """The message this one answers. In a forum topic every message without a reply of its own
+    comes as a reply to the topic's first, the service message that opened it: no reply."""
+    replied = message.reply_to_message
+    return None if replied is None or replied.forum_topic_created is not None else replied
+
+
 async def asker_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Asker:
     """Who is asking; in groups, whether they may change the chat's subscription."""
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None  # every update routed here comes from a chat
-    info = ChatInfo(id=chat.id, kind=chat.type, title=chat.title or chat.username)
+    info = ChatInfo(
+        id=chat.id, kind=chat.type, title=chat.title or chat.username, forum=bool(chat.is_forum)
+    )
     can_manage = chat.type in (ChatType.PRIVATE, ChatType.CHANNEL)
     if not can_manage and user is not None:
         member = await context.bot.get_chat_member(chat.id, user.id)
@@ -67,15 +84,21 @@ async def asker_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Asker:
         chat=info,
         can_manage_chat=can_manage,
         message_id=pressed_on.message_id if pressed_on else None,
+        message_thread_id=topic_of(update),
     )
 
 
 async def send_all(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, messages: list[Message]
+    update: Update, context: ContextTypes.DEFAULT_TYPE, messages: list[Message]
 ) -> None:
+    """Answers go where the update came from: its chat and, in a forum, its topic."""
+    chat = update.effective_chat
+    assert chat is not None  # every update answered comes from a chat
     for message in messages:
         for part in fit_message(message):
-            await context.bot.send_message(chat_id, **send_kwargs(part))
+            await context.bot.send_message(
+                chat.id, message_thread_id=topic_of(update), **send_kwargs(part)
+            )
 
 
 def command_callback(runtime: Runtime, name: str):
@@ -84,7 +107,7 @@ def command_callback(runtime: Runtime, name: str):
         asker = await asker_of(update, context)
         args = " ".join(context.args or [])
         messages = await asyncio.to_thread(router.run_command, runtime, asker, name, args)
-        await send_all(context, asker.chat.id, messages)
+        await send_all(update, context, messages)
 
     return on_command
 
@@ -94,7 +117,7 @@ def unknown_command_callback():
         message = update.effective_message
         assert message is not None  # the filter matched a command message
         word = (message.text or "").split()[0].lstrip("/").split("@")[0]
-        await send_all(context, message.chat_id, router.unknown_command(word))
+        await send_all(update, context, router.unknown_command(word))
 
     return on_unknown
 
@@ -113,7 +136,7 @@ def button_callback(runtime: Runtime):
             except BadRequest as error:
                 if "not modified" not in error.message.lower():
                     raise
-        await send_all(context, asker.chat.id, answer.send)
+        await send_all(update, context, answer.send)
 
     return on_button
 
@@ -147,13 +170,13 @@ async def summarize_in_background(
     asker = await asker_of(update, context)
     claim = runtime.heavy.try_claim(asker.user_id or asker.chat.id)
     if claim is None:
-        await send_all(context, asker.chat.id, feed_handlers.still_working())
+        await send_all(update, context, feed_handlers.still_working())
         return
 
     async def summarize() -> None:
         with claim:
             messages = await router.summarize_post(runtime, asker, text, links)
-        await send_all(context, asker.chat.id, messages)
+        await send_all(update, context, messages)
 
     task = context.application.create_task(summarize(), update=update, name="summary of a post")
     running = context.application.bot_data.setdefault(SUMMARIES, set())
@@ -181,7 +204,7 @@ def summary_callback(runtime: Runtime):
 
     async def on_summary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.effective_message is not None  # a command message
-        replied = update.effective_message.reply_to_message
+        replied = replied_to(update.effective_message)
         links = find_links(" ".join(context.args or []))
         if links:
             await summarize_in_background(runtime, update, context, "", links)
@@ -211,13 +234,14 @@ def export_callback(runtime: Runtime):
         args = " ".join(context.args or [])
         document = await asyncio.to_thread(router.export_opml, runtime, asker, args)
         if isinstance(document, list):
-            await send_all(context, asker.chat.id, document)
+            await send_all(update, context, document)
             return
         await context.bot.send_document(
             asker.chat.id,
             document.data,
             filename=document.name,
             caption=shorten(document.caption, CAPTION_LIMIT),
+            message_thread_id=topic_of(update),
         )
 
     return on_export
@@ -228,7 +252,7 @@ def wants_import(message: TelegramMessage, bot_id: int) -> bool:
     words = (message.caption or "").split()
     if words and words[0].split("@")[0].lower() == "/importopml":
         return True
-    replied = message.reply_to_message
+    replied = replied_to(message)
     return (
         replied is not None
         and replied.from_user is not None
@@ -243,7 +267,7 @@ def document_callback(runtime: Runtime):
         assert message is not None and message.document is not None  # filters.Document
         if not wants_import(message, context.bot.id):
             if message.chat.type == ChatType.PRIVATE:
-                await send_all(context, message.chat_id, [Message(html=esc(FILES_HINT))])
+                await send_all(update, context, [Message(html=esc(FILES_HINT))])
             return
         asker = await asker_of(update, context)
         messages = router.refusal(runtime, asker, "importopml")
@@ -253,7 +277,7 @@ def document_callback(runtime: Runtime):
             file = await message.document.get_file()
             data = bytes(await file.download_as_bytearray())
             messages = await asyncio.to_thread(router.import_opml, runtime, asker, data)
-        await send_all(context, asker.chat.id, messages)
+        await send_all(update, context, messages)
 
     return on_document
 
@@ -268,7 +292,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
-            await context.bot.send_message(update.effective_chat.id, SOMETHING_WENT_WRONG)
+            await context.bot.send_message(
+                update.effective_chat.id, SOMETHING_WENT_WRONG, message_thread_id=topic_of(update)
+            )
         except Exception:
             log.warning("could not tell the user about the error")
 

@@ -78,7 +78,10 @@ class ConsoleSender:
     def __init__(self, console: Console):
         self.console = console
 
-    async def send(self, chat_id: int, message: Message) -> Delivery:
+    async def send(
+        self, chat_id: int, message: Message, *, message_thread_id: int | None = None
+    ) -> Delivery:
+        """The console chat has no topics: nothing queued for it names one."""
         if chat_id != CONSOLE_CHAT.id:
             return Delivery(DeliveryOutcome.BLOCKED, reason="only the console chat exists here")
         self.console.show(message, heading="message")

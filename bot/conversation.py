@@ -19,6 +19,8 @@ class Asker:
     chat: ChatInfo
     can_manage_chat: bool = True  # private chats: always; groups: only the chat's admins
     message_id: int | None = None  # for button presses: the message the button is on
+    # The forum topic the command or button came from (None: the chat, or its general chat).
+    message_thread_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 # do_api_request suggests send_message instead, on purpose not taken (see TelegramSender.send).
 warnings.filterwarnings("ignore", message=r"Please use 'Bot\.sendMessage'", category=PTBUserWarning)
 
+# Telegram's answer for a forum topic that was deleted, or a group whose topics were turned off.
+THREAD_NOT_FOUND = "message thread not found"
 # Set while the outbox sends: the drain has already taken a paced turn for that message.
 _FROM_OUTBOX = contextvars.ContextVar("from_outbox", default=False)
 
@@ -52,11 +54,15 @@ class TelegramSender:
         self.bot = bot
         self._extra = {"allow_paid_broadcast": True} if paid_broadcast else {}
 
-    async def send(self, chat_id: int, message: Message) -> Delivery:
+    async def send(
+        self, chat_id: int, message: Message, *, message_thread_id: int | None = None
+    ) -> Delivery:
         """The raw call: the answer is read only for its message id, never built into a
         telegram.Message (that took a quarter of the sender's CPU at broadcast rates)."""
         token = _FROM_OUTBOX.set(True)
         arguments = {k: v for k, v in send_kwargs(message).items() if v is not None}
+        if message_thread_id is not None:
+            arguments["message_thread_id"] = message_thread_id
         try:
             sent = await self.bot.do_api_request(
                 "sendMessage", api_kwargs={"chat_id": chat_id, **arguments, **self._extra}
@@ -74,7 +80,9 @@ class TelegramSender:
         except Forbidden as error:
             return Delivery(DeliveryOutcome.BLOCKED, reason=error.message)
         except BadRequest as error:
-            return Delivery(DeliveryOutcome.REJECTED, reason=error.message)
+            gone = message_thread_id is not None and THREAD_NOT_FOUND in error.message.lower()
+            outcome = DeliveryOutcome.THREAD_GONE if gone else DeliveryOutcome.REJECTED
+            return Delivery(outcome, reason=error.message)
         except NetworkError as error:  # timeouts, 5xx, connection failures: worth another try
             return Delivery(DeliveryOutcome.RETRY, reason=f"network: {error.message}")
         except TelegramError as error:

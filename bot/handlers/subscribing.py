@@ -88,12 +88,35 @@ def next_digest(subscription: Subscription, now: datetime) -> str:
     return f"{local:%a} {local.day} {local:%b}, {local:%H:%M} {local.tzname()}"
 
 
+def topic_link(chat_id: int, message_thread_id: int, label: str) -> str:
+    """A link that opens a supergroup's topic for its members (t.me/c/<id without -100>/<id>)."""
+    digits = str(chat_id).removeprefix("-100")
+    if digits == str(chat_id) or not digits.isdigit():
+        return esc(label)
+    return f'<a href="https://t.me/c/{digits}/{message_thread_id}">{esc(label)}</a>'
+
+
+def destination(subscription: Subscription, asker: Asker) -> str | None:
+    """Where digests go, said in a group with topics (HTML): this topic, the general chat, or
+    the topic /subscribe was sent in, linked, since Telegram tells bots no topic's name."""
+    there, here = subscription.message_thread_id, asker.message_thread_id
+    if there is None and not asker.chat.forum:
+        return None
+    if there == here:
+        return esc(f"Digests go to {'this topic' if here is not None else 'the general chat'}")
+    if there is None:
+        return esc("Digests go to the general chat; /subscribe here moves them to this topic")
+    link = topic_link(asker.chat.id, there, "the topic where /subscribe was sent")
+    return f"Digests go to {link}; /subscribe here moves them here"
+
+
 def settings_message(
     subscription: Subscription,
     *,
     now: datetime,
     note: str | None = None,
     followed: Sequence[tuple[int, str]] = (),
+    where: str | None = None,
 ) -> Message:
     """The settings card: current values, then one keyboard row per setting."""
     state = "on" if subscription.active else "paused (/subscribe resumes it)"
@@ -102,6 +125,7 @@ def settings_message(
     lines = [
         bold("Digest settings"),
         f"Digest: {esc(state)}, {esc(describe(subscription))}",
+        *([where] if where else []),
         f"Next digest: {esc(next_digest(subscription, now))}",
     ]
     if held := held_back_to(rhythm_of(subscription)):
@@ -158,29 +182,44 @@ def settings_message(
 
 
 def settings_card(
-    session, subscription: Subscription, *, now: datetime, note: str | None = None
+    session, subscription: Subscription, asker: Asker, *, now: datetime, note: str | None = None
 ) -> Message:
     followed = followed_actors(session, subscription.id)
-    return settings_message(subscription, now=now, note=note, followed=followed)
+    where = destination(subscription, asker)
+    return settings_message(subscription, now=now, note=note, followed=followed, where=where)
 
 
 def do_subscribe(runtime: Runtime, asker: Asker) -> Message:
+    """Subscribe the chat where this was sent: in a forum topic, that topic."""
     if not asker.can_manage_chat:
         return Message(html=esc(NOT_ALLOWED))
+    here = asker.message_thread_id
     with runtime.session() as session:
+        before = get_subscription(session, asker.chat.id)
+        was = before.message_thread_id if before is not None and before.active else here
         subscription, created = subscribe(
             session,
             asker.chat,
             now=runtime.clock(),
             timezone=runtime.settings.default_timezone,
             digest_time=runtime.settings.default_digest_time,
+            message_thread_id=here,
         )
         summary = describe(subscription)
+    in_topic = " in this topic" if here is not None else ""
     if created:
-        text = f"Subscribed. You will get a digest {summary}. Change it with /settings."
+        text = f"Subscribed. You will get a digest {summary}{in_topic}. Change it with /settings."
+    elif was != here:
+        text = f"Moved: digests now come {_moved(was, here)}, {summary}. See /settings."
     else:
-        text = f"You are already subscribed: a digest {summary}. See /settings."
+        text = f"You are already subscribed: a digest {summary}{in_topic}. See /settings."
     return Message(html=esc(text))
+
+
+def _moved(was: int | None, here: int | None) -> str:
+    if here is None:
+        return "here to the general chat instead of their topic"
+    return "to this topic instead of " + ("the general chat" if was is None else "the other topic")
 
 
 def subscribe_command(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
@@ -225,7 +264,7 @@ def settings_command(runtime: Runtime, asker: Asker, args: str) -> list[Message]
             name, value = _typed_change(args)
             subscription = change_setting(session, asker.chat.id, name, value, now=runtime.clock())
             note = "Saved."
-        return [settings_card(session, subscription, now=runtime.clock(), note=note)]
+        return [settings_card(session, subscription, asker, now=runtime.clock(), note=note)]
 
 
 def on_settings_button(runtime: Runtime, asker: Asker, pressed: ChangeSetting) -> Answer:
@@ -236,9 +275,8 @@ def on_settings_button(runtime: Runtime, asker: Asker, pressed: ChangeSetting) -
         subscription = change_setting(
             session, asker.chat.id, pressed.name, pressed.value, now=runtime.clock()
         )
-        return Answer(
-            edit=settings_card(session, subscription, now=runtime.clock()), notice="Saved."
-        )
+        card = settings_card(session, subscription, asker, now=runtime.clock())
+        return Answer(edit=card, notice="Saved.")
 
 
 def digest_now(runtime: Runtime, asker: Asker) -> str:
@@ -267,9 +305,8 @@ def on_unfollow_button(runtime: Runtime, asker: Asker, pressed: UnfollowFromSett
         subscription = get_subscription(session, asker.chat.id)
         if subscription is None:
             return Answer(notice="You are not subscribed: /subscribe starts digests.", alert=True)
-        return Answer(
-            edit=settings_card(session, subscription, now=runtime.clock()), notice="Saved."
-        )
+        card = settings_card(session, subscription, asker, now=runtime.clock())
+        return Answer(edit=card, notice="Saved.")
 
 
 def on_subscribe_button(runtime: Runtime, asker: Asker, pressed: Subscribe) -> Answer:

@@ -103,24 +103,25 @@ def confirm(
         )
     if broadcast.status != BroadcastStatus.DRAFT:
         return progress(session, broadcast_id), False
+    # Each chat with the forum topic its digests go to, in the same query.
     chats = (
-        select(col(Subscription.chat_id))
+        select(col(Subscription.chat_id), col(Subscription.message_thread_id))
         .join(Chat, col(Chat.id) == col(Subscription.chat_id))
         .where(col(Subscription.active), col(Chat.active))
     )
-    chat_ids = list(session.exec(chats).all())
+    recipients = list(session.exec(chats).all())
     update_message = Message(breaking_html(broadcast.text))
     enqueue(
         session,
         MessageKind.BREAKING,
         (
-            Outgoing(chat_id, update_message, key=f"{broadcast.id}:{chat_id}")
-            for chat_id in chat_ids
+            Outgoing(chat_id, update_message, f"{broadcast.id}:{chat_id}", message_thread_id=thread)
+            for chat_id, thread in recipients
         ),
         now=now,
         broadcast_id=broadcast.id,
     )
-    broadcast.status, broadcast.total = BroadcastStatus.SENDING, len(chat_ids)
+    broadcast.status, broadcast.total = BroadcastStatus.SENDING, len(recipients)
     broadcast.progress_message_id = message_id
     session.flush()
     return progress(session, broadcast_id), True

@@ -49,6 +49,8 @@ TRANSACTION_ATTEMPTS = 4
 RETRY_PAUSE_SECONDS = 0.05
 
 T = TypeVar("T")
+# Outcomes after which the row goes out again: later, or at once to where the chat is now.
+AGAIN = (DeliveryOutcome.RETRY, DeliveryOutcome.MIGRATED, DeliveryOutcome.THREAD_GONE)
 
 
 @dataclass(slots=True)
@@ -68,7 +70,7 @@ class DrainReport:
             self.sent += 1
             MESSAGES_SENT.inc()
             return
-        if delivery.outcome in (DeliveryOutcome.RETRY, DeliveryOutcome.MIGRATED):
+        if delivery.outcome in AGAIN:
             self.retried += 1
         else:
             self.failed += 1
@@ -234,7 +236,7 @@ class _Drain:
 
 async def _attempt(sender: Sender, row: ClaimedMessage, message: Message) -> Delivery:
     try:
-        return await sender.send(row.chat_id, message)
+        return await sender.send(row.chat_id, message, message_thread_id=row.message_thread_id)
     except Exception as exc:  # a sender bug must not lose the row: retry it later
         log.exception("sender failed on outbox row %s", row.id)
         return Delivery(DeliveryOutcome.RETRY, reason=f"internal error: {type(exc).__name__}")

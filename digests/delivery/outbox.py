@@ -11,7 +11,7 @@ from sqlalchemy import CursorResult, Table, bindparam, case, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from digests.delivery.message import Message, buttons_from_json, buttons_to_json
+from digests.delivery.message import Message, buttons_from_json, buttons_to_json, esc
 from digests.store.enums import DeliveryOutcome, MessageKind, OutboxStatus
 from digests.store.tables import Chat, OutboxMessage, Subscription
 
@@ -24,6 +24,10 @@ OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]  # set-bas
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_SECONDS = 2.0
 BACKOFF_MAX_SECONDS = 600.0
+TOPIC_GONE = (
+    "The topic these digests went to is gone (or topics are off here), so they come here now;"
+    " send /subscribe in a topic to move them."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +42,9 @@ class Delivery:
 
 
 class Sender(Protocol):
-    async def send(self, chat_id: int, message: Message) -> Delivery: ...
+    async def send(
+        self, chat_id: int, message: Message, *, message_thread_id: int | None = None
+    ) -> Delivery: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +54,7 @@ class Outgoing:
     chat_id: int
     message: Message
     key: str
+    message_thread_id: int | None = None  # the chat's forum topic it goes to; None: the chat
 
 
 def enqueue(
@@ -68,6 +75,7 @@ def enqueue(
         {
             "idempotency_key": f"{kind}:{outgoing.key}",
             "chat_id": outgoing.chat_id,
+            "message_thread_id": outgoing.message_thread_id,
             "text": outgoing.message.html,
             "buttons": buttons_to_json(outgoing.message.buttons),
             "priority": kind.priority,
@@ -85,8 +93,11 @@ def enqueue(
 
 
 def _insert_new(session: Session):
+    """Into the table, not the model: the ORM leaves a row's None values out to let defaults
+    apply, and rows with different columns go in separate statements, so a broadcast to chats
+    with and without a topic, interleaved, took one INSERT per row."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(OutboxMessage).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    return dialect.insert(OUTBOX).on_conflict_do_nothing(index_elements=["idempotency_key"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +106,7 @@ class ClaimedMessage:
     chat_id: int
     message: Message
     attempts: int
+    message_thread_id: int | None = None
 
 
 def claim_due(
@@ -119,13 +131,25 @@ def claim_due(
                 next_attempt_at=now + CLAIM_LEASE, attempts=table.attempts + 1, claimed_by=owner
             )
             .returning(
-                table.id, table.priority, table.chat_id, table.text, table.buttons, table.attempts
+                table.id,
+                table.priority,
+                table.chat_id,
+                table.message_thread_id,
+                table.text,
+                table.buttons,
+                table.attempts,
             )
         ).all()
     )
     claimed.sort(key=lambda row: (row.priority, row.id))
     return [
-        ClaimedMessage(r.id, r.chat_id, Message(r.text, buttons_from_json(r.buttons)), r.attempts)
+        ClaimedMessage(
+            r.id,
+            r.chat_id,
+            Message(r.text, buttons_from_json(r.buttons)),
+            r.attempts,
+            r.message_thread_id,
+        )
         for r in claimed
     ]
 
@@ -178,7 +202,8 @@ def record_outcomes(
 def record_delivery(
     session: Session, message_id: int, delivery: Delivery, *, now: datetime
 ) -> None:
-    """Apply Telegram's answer to a claimed row (and, for 403 or migration, to the chat)."""
+    """Apply Telegram's answer to a claimed row (and, for 403, migration or a forum topic
+    gone, to the chat)."""
     row = session.get(OutboxMessage, message_id)
     if row is None or row.status != OutboxStatus.PENDING:
         return
@@ -191,6 +216,11 @@ def record_delivery(
         deactivate_chat(session, row.chat_id, delivery.reason or "blocked")
     elif delivery.outcome == DeliveryOutcome.MIGRATED and delivery.new_chat_id is not None:
         migrate_chat(session, row.chat_id, delivery.new_chat_id)
+        row.next_attempt_at = now
+        row.attempts -= 1
+    elif delivery.outcome == DeliveryOutcome.THREAD_GONE:
+        if row.message_thread_id is not None:
+            leave_topic(session, row, now=now)
         row.next_attempt_at = now
         row.attempts -= 1
     else:
@@ -265,6 +295,39 @@ def migrate_chat(session: Session, old_id: int, new_id: int) -> None:
         )
         .values(chat_id=new_id)
     )
+
+
+def leave_topic(session: Session, row: OutboxMessage, *, now: datetime) -> None:
+    """The forum topic `row` went to is gone (deleted, or topics turned off): it and whatever
+    else waits for that topic go to the general chat, and so does the subscription, so every
+    later message does too.
+
+    The chat hears why once: only the statement that takes the subscription out of the topic
+    queues the notice, so another row failing the same way later finds nothing to change. A
+    subscription already moved to another topic stays there.
+    """
+    thread = row.message_thread_id
+    moved = session.execute(
+        update(Subscription)
+        .where(
+            col(Subscription.chat_id) == row.chat_id,
+            col(Subscription.message_thread_id) == thread,
+        )
+        .values(message_thread_id=None)
+    )
+    session.execute(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.chat_id) == row.chat_id,
+            col(OutboxMessage.message_thread_id) == thread,
+            col(OutboxMessage.status) == OutboxStatus.PENDING,
+        )
+        .values(message_thread_id=None)
+    )
+    row.message_thread_id = None
+    if cast(CursorResult, moved).rowcount:
+        notice = Outgoing(row.chat_id, Message(esc(TOPIC_GONE)), key=f"topic-gone:{row.id}")
+        enqueue(session, MessageKind.NOTICE, [notice], now=now)
 
 
 def next_due_at(session: Session) -> datetime | None:

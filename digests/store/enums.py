@@ -36,6 +36,9 @@ class DeliveryOutcome(StrEnum):
     BLOCKED = "blocked"
     MIGRATED = "migrated"
     REJECTED = "rejected"
+    # The forum topic the row was addressed to is gone (deleted, or topics turned off): the
+    # row goes again to the chat's general chat, and so does everything after it.
+    THREAD_GONE = "thread_gone"
 
 
 class SourceKind(StrEnum):

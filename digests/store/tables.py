@@ -453,6 +453,9 @@ class Subscription(SQLModel, table=True):
     quiet_start: str | None = Field(default=None, max_length=5)
     quiet_end: str | None = Field(default=None, max_length=5)
     last_article_id: int = 0  # watermark: articles above it are new to this subscriber
+    # The forum topic /subscribe was sent in (Telegram's message_thread_id): digests and
+    # breaking updates go there. None: the chat itself (its general chat, in a forum).
+    message_thread_id: int | None = None
     next_digest_at: datetime | None = Field(default=None, sa_column=_utc_column())
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
 
@@ -467,6 +470,7 @@ class OutboxMessage(SQLModel, table=True):
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
     text: str = Field(sa_column=Column(Text, nullable=False))
     buttons: str | None = Field(default=None, sa_column=Column(Text))  # JSON rows of buttons
+    message_thread_id: int | None = None  # the forum topic it goes to; None: the chat itself
     priority: Priority = Field(
         default=Priority.DIGEST, sa_column=_enum_column(Priority, default=Priority.DIGEST)
     )

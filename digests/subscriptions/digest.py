@@ -213,7 +213,12 @@ def compose_digest(
             session,
             MessageKind.DIGEST,
             (
-                Outgoing(subscription.chat_id, message, key=f"{base_key}:{index}")
+                Outgoing(
+                    subscription.chat_id,
+                    message,
+                    key=f"{base_key}:{index}",
+                    message_thread_id=subscription.message_thread_id,
+                )
                 for index, message in enumerate(messages)
             ),
             now=now,

@@ -32,6 +32,7 @@ class ChatInfo:
     id: int
     kind: str = "private"
     title: str | None = None
+    forum: bool = False  # a supergroup with topics: digests may go to one of them
 
 
 def ensure_chat(session: Session, info: ChatInfo) -> Chat:
@@ -67,13 +68,21 @@ def chat_zone(session: Session, chat_id: int, *, default: str) -> ZoneInfo:
 
 
 def subscribe(
-    session: Session, info: ChatInfo, *, now: datetime, timezone: str, digest_time: str
+    session: Session,
+    info: ChatInfo,
+    *,
+    now: datetime,
+    timezone: str,
+    digest_time: str,
+    message_thread_id: int | None = None,
 ) -> tuple[Subscription, bool]:
     """Start (or resume) digests for a chat; returns the subscription and whether it starts
     now (new, resumed, or back after blocking the bot).
 
     A chat that starts (or comes back, after /unsubscribe or blocking the bot) starts from
-    now: what was stored before is in /latest, not in its first digest.
+    now: what was stored before is in /latest, not in its first digest. A chat has one
+    subscription wherever it was made: subscribing from a forum topic (or from the general
+    chat) makes that the place its digests go, moving them from any other.
     """
     chat = session.get(Chat, info.id)
     returning = chat is None or not chat.active
@@ -88,6 +97,7 @@ def subscribe(
     if starts:
         _start_from_now(session, subscription)
     subscription.active = True
+    subscription.message_thread_id = message_thread_id
     subscription.next_digest_at = next_digest_at(rhythm_of(subscription), after=now)
     session.flush()
     return subscription, starts

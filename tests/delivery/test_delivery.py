@@ -21,6 +21,7 @@ from digests.delivery.drain import drain_outbox, drain_until_empty
 from digests.delivery.message import MESSAGE_LIMIT, Message, esc, visible_length
 from digests.delivery.outbox import CLAIM_LEASE, Delivery, claim_due, renew_leases, take_back
 from digests.delivery.pacing import Limits, Pacer
+from digests.store.enums import MessageKind
 from digests.store.tables import Chat, OutboxMessage, Subscription
 from digests.subscriptions.subscribers import ChatInfo, subscribe
 from tests.e2e.emulator import DEFAULT_TOKEN, BotApiEmulator, RateLimits
@@ -252,8 +253,8 @@ class DiesAfterSending:
         self.accepted = 0
         self.died = asyncio.Event()
 
-    async def send(self, chat_id: int, message: Message) -> Delivery:
-        delivery = await self.sender.send(chat_id, message)
+    async def send(self, chat_id: int, message: Message, **where) -> Delivery:
+        delivery = await self.sender.send(chat_id, message, **where)
         self.accepted += 1
         if self.accepted >= self.after:
             self.died.set()
@@ -313,10 +314,10 @@ class OutlivesItsLease:
     def __init__(self, sender: TelegramSender, clock) -> None:
         self.sender, self.clock = sender, clock
 
-    async def send(self, chat_id: int, message: Message) -> Delivery:
+    async def send(self, chat_id: int, message: Message, **where) -> Delivery:
         self.clock.advance(seconds=2 * CLAIM_LEASE.total_seconds())
         await asyncio.sleep(0.05)
-        return await self.sender.send(chat_id, message)
+        return await self.sender.send(chat_id, message, **where)
 
 
 async def test_a_message_in_flight_past_its_lease_is_not_claimed_again_by_its_own_drain(
@@ -412,6 +413,36 @@ async def test_a_migrated_group_gets_its_messages_at_the_new_id(runtime, emulato
     assert {(row.chat_id, row.status) for row in rows(runtime)} == {(new, "sent")}
 
 
+async def test_a_deleted_topics_messages_reach_the_general_chat_after_one_notice(
+    runtime, emulator, sender
+):
+    forum = -1_000_000_007_777
+    emulator.make_forum(forum)
+    topic = emulator.create_topic(forum, "Talks")
+    with runtime.session() as session:
+        info = ChatInfo(id=forum, kind="supergroup", forum=True)
+        subscribe(
+            session,
+            info,
+            now=runtime.clock(),
+            timezone="UTC",
+            digest_time="08:00",
+            message_thread_id=topic,
+        )
+        parts = [
+            outbox.Outgoing(forum, Message(text), f"test:{text}", message_thread_id=topic)
+            for text in ("part one", "part two")
+        ]
+        outbox.enqueue(session, MessageKind.DIGEST, parts, now=runtime.clock())
+    emulator.delete_topic(forum, topic)
+    await drain(runtime, sender)
+    assert texts(emulator, forum) == [esc(outbox.TOPIC_GONE), "part one", "part two"]
+    assert {message.message_thread_id for message in emulator.sent(forum)} == {None}
+    with runtime.session() as session:
+        assert session.exec(select(Subscription.message_thread_id)).one() is None
+    assert {(row.status, row.attempts) for row in rows(runtime)} == {("sent", 1)}
+
+
 async def test_server_errors_are_retried_with_backoff_until_delivered(runtime, emulator, sender):
     started = runtime.clock()
     queue(runtime, 501, "after two 502s")
@@ -455,9 +486,9 @@ class StampingSender:
         self.sender, self.time = sender, time
         self.stamps: list[float] = []
 
-    async def send(self, chat_id: int, message: Message) -> Delivery:
+    async def send(self, chat_id: int, message: Message, **where) -> Delivery:
         self.stamps.append(self.time.now)
-        return await self.sender.send(chat_id, message)
+        return await self.sender.send(chat_id, message, **where)
 
 
 async def test_the_drain_sends_a_group_no_more_than_twenty_messages_a_minute(

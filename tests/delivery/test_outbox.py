@@ -8,16 +8,31 @@ from sqlalchemy.exc import StatementError
 from sqlmodel import select
 
 from digests.delivery.message import Button, Message
-from digests.delivery.outbox import Delivery, Outgoing, claim_due, enqueue, record_delivery
+from digests.delivery.outbox import (
+    TOPIC_GONE,
+    Delivery,
+    Outgoing,
+    claim_due,
+    enqueue,
+    record_delivery,
+)
 from digests.delivery.pacing import Limits, Pacer
 from digests.store.enums import MessageKind, OutboxStatus, Priority
 from digests.store.tables import Chat, OutboxMessage, Subscription
 from digests.subscriptions.subscribers import ChatInfo, subscribe
 
 
-def queue(runtime, chat_id: int, key: str, *, kind: MessageKind = MessageKind.DIGEST) -> int:
+def queue(
+    runtime,
+    chat_id: int,
+    key: str,
+    *,
+    kind: MessageKind = MessageKind.DIGEST,
+    message_thread_id: int | None = None,
+) -> int:
     with runtime.session() as session:
-        enqueue(session, kind, [Outgoing(chat_id, Message("hello"), key)], now=runtime.clock())
+        outgoing = Outgoing(chat_id, Message("hello"), key, message_thread_id=message_thread_id)
+        enqueue(session, kind, [outgoing], now=runtime.clock())
         return session.exec(
             select(OutboxMessage.id).where(OutboxMessage.idempotency_key == f"{kind}:{key}")
         ).one()
@@ -165,6 +180,77 @@ def test_other_bad_requests_are_dead_lettered_with_the_reason(runtime):
     assert row(runtime, row_id).last_error == "can't parse entities"
 
 
+FORUM = -100_77
+
+
+def subscribe_topic(runtime, message_thread_id: int | None) -> None:
+    with runtime.session() as session:
+        subscribe(
+            session,
+            ChatInfo(id=FORUM, kind="supergroup", forum=True),
+            now=runtime.clock(),
+            timezone="UTC",
+            digest_time="08:00",
+            message_thread_id=message_thread_id,
+        )
+
+
+def subscription_topic(runtime) -> int | None:
+    with runtime.session() as session:
+        return session.exec(select(Subscription.message_thread_id)).one()
+
+
+def pending(runtime) -> list[tuple[str, int | None]]:
+    """(text, topic) of every row due, in the order a sender takes them (most urgent first)."""
+    with runtime.session() as session:
+        claimed = claim_due(session, now=runtime.clock(), owner="sender-b")
+        return [(m.message.html, m.message_thread_id) for m in claimed]
+
+
+def test_claimed_rows_carry_their_topic(runtime):
+    queue(runtime, FORUM, "a", message_thread_id=45)
+    queue(runtime, FORUM, "b")
+    assert [m.message_thread_id for m in claim(runtime)] == [45, None]
+
+
+def test_a_topic_gone_sends_its_rows_and_the_subscription_to_the_general_chat_told_once(
+    runtime, clock
+):
+    subscribe_topic(runtime, 45)
+    failing = queue(runtime, FORUM, "a", message_thread_id=45)
+    claim(runtime)  # both in flight for the topic, as a drain claims them
+    later = queue(runtime, FORUM, "b", message_thread_id=45)
+    elsewhere = queue(runtime, FORUM, "c", message_thread_id=46)  # another topic: untouched
+    record(runtime, failing, Delivery("thread_gone", reason="Message thread not found"))
+    assert subscription_topic(runtime) is None
+    assert (row(runtime, failing).status, row(runtime, failing).attempts) == ("pending", 0)
+    assert row(runtime, later).message_thread_id is None
+    assert row(runtime, elsewhere).message_thread_id == 46
+    assert pending(runtime) == [(TOPIC_GONE, None), ("hello", None), ("hello", None), ("hello", 46)]
+
+
+def test_a_second_row_failing_for_the_same_topic_goes_again_without_a_second_notice(runtime):
+    subscribe_topic(runtime, 45)
+    first = queue(runtime, FORUM, "a", message_thread_id=45)
+    second = queue(runtime, FORUM, "b", message_thread_id=45)
+    claim(runtime)  # both sent for the topic before either answer was recorded
+    gone = Delivery("thread_gone", reason="Message thread not found")
+    record(runtime, first, gone)
+    record(runtime, second, gone)
+    assert row(runtime, second).status == "pending"
+    assert [text for text, _ in pending(runtime)].count(TOPIC_GONE) == 1
+
+
+def test_a_subscription_moved_meanwhile_stays_in_its_new_topic(runtime):
+    subscribe_topic(runtime, 45)
+    old = queue(runtime, FORUM, "a", message_thread_id=45)
+    claim(runtime)
+    subscribe_topic(runtime, 46)  # /subscribe in another topic while the row was in flight
+    record(runtime, old, Delivery("thread_gone", reason="Message thread not found"))
+    assert subscription_topic(runtime) == 46
+    assert pending(runtime) == [("hello", None)]  # no notice: the subscription did not move
+
+
 def test_pacer_spaces_messages_per_chat():
     pacer = Pacer(Limits(private_interval=1.0, group_interval=3.0), clock=lambda: 0.0)
     assert [pacer.reserve_chat(1) for _ in range(3)] == [0.0, 1.0, 2.0]
@@ -185,3 +271,30 @@ def test_a_429_holds_only_that_chat():
     pacer.hold_chat(7, 5.0)
     assert pacer.reserve_chat(7) == 5.0
     assert pacer.reserve_chat(8) == 0.0
+
+
+def test_chats_with_and_without_a_topic_are_queued_in_one_statement(runtime):
+    """A broadcast to 100,000 chats, some in topics, is one INSERT, not one per row: the ORM
+    would split rows whose None values differ into statements of their own."""
+    from sqlalchemy import event
+
+    inserts = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.startswith("INSERT INTO outboxmessage"):
+            inserts.append(statement)
+
+    messages = [
+        Outgoing(chat, Message("hi"), f"b:{chat}", message_thread_id=chat if chat % 2 else None)
+        for chat in range(1, 101)
+    ]
+    event.listen(runtime.engine, "before_cursor_execute", count)
+    try:
+        with runtime.session() as session:
+            enqueue(session, MessageKind.BREAKING, messages, now=runtime.clock())
+    finally:
+        event.remove(runtime.engine, "before_cursor_execute", count)
+    assert len(inserts) == 1
+    queued = claim(runtime)
+    assert len(queued) == 100
+    assert [m.message_thread_id for m in queued][:4] == [1, None, 3, None]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .emulator_objects import ApiError
+from .emulator_objects import ApiError, bad_request
 
 # Telegram encodes the chat kind in the id: supergroups and channels are "-100" + 10 digits.
 SUPERGROUP_ID_LIMIT = -1_000_000_000_000
@@ -67,6 +67,9 @@ class Chat:
     creator_id: int | None = None
     refusal: Refusal | None = None
     last_message_id: int = 0
+    is_forum: bool = False  # a supergroup with topics turned on
+    # Its topics, kept while topics are off: thread id -> the service message that opened it.
+    topics: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     def next_message_id(self) -> int:
         """Message ids are per chat and shared by the user's and the bot's messages."""
@@ -81,7 +84,42 @@ class Chat:
             chat["title"] = self.title or f"Test {self.type} {abs(self.id)}"
         if self.username:
             chat["username"] = self.username
+        if self.is_forum:
+            chat["is_forum"] = True
         return chat
+
+    def check_thread(self, message_thread_id: int | None) -> None:
+        """Telegram's answer to a send into a topic that is not there: deleted, never made, in
+        a group whose topics are off or that never had any (the general chat is no thread)."""
+        if message_thread_id is None:
+            return
+        if not self.is_forum or message_thread_id not in self.topics:
+            raise bad_request("message thread not found")
+
+    def thread_of(
+        self, message_thread_id: int | None, reply_to: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        """The thread fields of a user's new message, as Telegram fills them.
+
+        In a topic (named, or the one of the message it replies to): the topic, and, unless it
+        replies to something else, the topic's opening message as its reply_to_message. A reply
+        anywhere else in a supergroup belongs to its reply chain, whose first message's id is
+        its message_thread_id, without is_topic_message: no topic to send to.
+        """
+        if message_thread_id is None and reply_to is not None and reply_to.get("is_topic_message"):
+            message_thread_id = reply_to["message_thread_id"]
+        if message_thread_id is not None:
+            if not self.is_forum or message_thread_id not in self.topics:
+                raise LookupError(f"chat {self.id} has no open topic {message_thread_id}")
+            return {
+                "message_thread_id": message_thread_id,
+                "is_topic_message": True,
+                "reply_to_message": reply_to or self.topics[message_thread_id],
+            }
+        if reply_to is not None and self.type == "supergroup":
+            root = reply_to.get("message_thread_id", reply_to["message_id"])
+            return {"message_thread_id": root, "reply_to_message": reply_to}
+        return {} if reply_to is None else {"reply_to_message": reply_to}
 
     def as_full_info(self) -> dict[str, Any]:
         return self.as_chat() | {

@@ -21,6 +21,7 @@ from .emulator_objects import (
     check_reply_markup,
     render_text,
 )
+from .emulator_topics import ForumTopics
 from .html_entities import utf16_len
 
 Handler = Callable[[Params], Awaitable[Any]]
@@ -52,7 +53,7 @@ _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 MAX_CAPTION_UTF16 = 1024
 
 
-class BotApiMethods(InlineMode):
+class BotApiMethods(InlineMode, ForumTopics):
     """Answers Bot API calls the way Telegram does, including its validation errors."""
 
     def __init__(self, token: str, *, bot_username: str, limits: RateLimits | None) -> None:
@@ -161,6 +162,8 @@ class BotApiMethods(InlineMode):
 
     async def _send_message(self, params: Params) -> dict[str, Any]:
         chat = self._chats.writable(params.chat_id())
+        thread = params.integer("message_thread_id")
+        chat.check_thread(thread)
         text, parse_mode = params.text("text"), params.text("parse_mode")
         plain, entities = render_text(text, parse_mode, params.json("entities"))
         markup = check_reply_markup(params.json("reply_markup"))
@@ -184,12 +187,15 @@ class BotApiMethods(InlineMode):
             sent_at=now,
             date=int(now),
             reply_to_message_id=reply_to,
+            message_thread_id=thread,
         )
         self._deliver(record)
         return self._message_dict(record)
 
     async def _send_document(self, params: Params) -> dict[str, Any]:
         chat = self._chats.writable(params.chat_id())
+        thread = params.integer("message_thread_id")
+        chat.check_thread(thread)
         stored = self._uploaded(params, "document")
         caption, parse_mode = params.text("caption") or "", params.text("parse_mode")
         plain, entities = _render_caption(caption, parse_mode, params.json("caption_entities"))
@@ -211,6 +217,7 @@ class BotApiMethods(InlineMode):
             date=int(now),
             reply_to_message_id=reply_to,
             document=stored.as_document(),
+            message_thread_id=thread,
         )
         self._deliver(record)
         return self._message_dict(record)

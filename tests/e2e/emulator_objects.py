@@ -128,6 +128,7 @@ class SentMessage:
     edits: list[EditRecord] = field(default_factory=list)
     deleted: bool = False
     document: dict[str, Any] | None = None  # sendDocument: the Document object; text = caption
+    message_thread_id: int | None = None  # the forum topic it was sent to
 
     @property
     def buttons(self) -> list[dict[str, Any]]:

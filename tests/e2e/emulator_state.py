@@ -109,13 +109,15 @@ class BotApiState:
         chat_title: str | None = None,
         reply_to_message_id: int | None = None,
         forward_origin: dict[str, Any] | None = None,
+        message_thread_id: int | None = None,
     ) -> dict[str, Any]:
         """Queue a message update and return the Message dict the bot will receive.
 
         A negative chat_id left at chat_type="private" becomes a group (or supergroup for
         -100… ids), since Telegram's ids say which kind of chat they are. A user writing to
         the bot also lifts block_chat(), as pressing "Restart" does in Telegram.
-        `forward_origin` (a MessageOrigin dict) makes it a forwarded message.
+        `forward_origin` (a MessageOrigin dict) makes it a forwarded message;
+        `message_thread_id` writes in that topic of a forum (see create_topic).
         """
         content: dict[str, Any] = {"text": text}
         if entities := _command_entities(text):
@@ -131,6 +133,7 @@ class BotApiState:
             username=username,
             chat_title=chat_title,
             reply_to_message_id=reply_to_message_id,
+            message_thread_id=message_thread_id,
         )
 
     def user_sends_document(
@@ -166,6 +169,7 @@ class BotApiState:
         username: str | None = None,
         chat_title: str | None = None,
         reply_to_message_id: int | None = None,
+        message_thread_id: int | None = None,
     ) -> dict[str, Any]:
         reply_to = (
             None
@@ -182,15 +186,15 @@ class BotApiState:
         if chat.refusal is not None and chat.refusal.description == BLOCKED:
             chat.refusal = None
         sender = user_id if user_id is not None else self._default_user(chat_id)
+        thread = chat.thread_of(message_thread_id, reply_to)
         message: dict[str, Any] = {
             "message_id": chat.next_message_id(),
             "date": int(time.time()),
             "chat": chat.as_chat(),
             "from": self._chats.remember_user(sender, first_name, username),
             **content,
+            **thread,
         }
-        if reply_to is not None:
-            message["reply_to_message"] = reply_to
         self._user_messages[(chat_id, message["message_id"])] = message
         update = self._updates.push("message", message)
         self._update_ids[(chat_id, message["message_id"])] = update["update_id"]
@@ -429,11 +433,23 @@ class BotApiState:
             message["reply_markup"] = markup
         if record.edits:
             message["edit_date"] = int(record.edits[-1].edited_at)
-        if with_reply and record.reply_to_message_id is not None:
-            reply = self._find_message(record.chat_id, record.reply_to_message_id)
+        if record.message_thread_id is not None:
+            message["message_thread_id"] = record.message_thread_id
+            message["is_topic_message"] = True
+        if with_reply:
+            reply = self._replied_by(record)
             if reply is not None:
                 message["reply_to_message"] = reply
         return message
+
+    def _replied_by(self, record: SentMessage) -> dict[str, Any] | None:
+        """What a bot's message replies to: its reply target, or in a topic the topic's
+        opening message, as in users' messages."""
+        if record.reply_to_message_id is not None:
+            return self._find_message(record.chat_id, record.reply_to_message_id)
+        if record.message_thread_id is None:
+            return None
+        return self._chats.get(record.chat_id).topics.get(record.message_thread_id)
 
     def _find_message(self, chat_id: int, message_id: int) -> dict[str, Any] | None:
         """Replies nest only one level deep, as in Telegram."""

@@ -312,3 +312,47 @@ def test_rows_from_before_0014_are_news_from_feeds_read_up_to_now_and_go_down_wh
         assert "fill" not in {c["name"] for c in inspect(connection).get_columns("source")}
         assert _rows(connection, "article") == [(1,)] and _rows(connection, "source") == [(1,)]
     migrate(engine)
+
+
+def test_topics_go_down_with_0016_and_what_was_queued_stays(engine):
+    """0016 on SQLite and PostgreSQL: down, subscriptions and queued messages stay and go to the
+    chat itself; up again, a topic is remembered, and the schema is what the models expect."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert, inspect, text
+
+    from digests.store.tables import Chat, Subscription
+
+    now = datetime(2026, 12, 2, tzinfo=UTC)
+    queued = {"text": "Hi", "priority": 10, "status": "pending", "attempts": 0}
+    with engine.begin() as connection:
+        connection.execute(insert(Chat), [{"id": -1001, "kind": "supergroup", "created_at": now}])
+        connection.execute(
+            insert(Subscription),
+            [{"id": 1, "chat_id": -1001, "message_thread_id": 45, "created_at": now}],
+        )
+        connection.execute(
+            insert(OutboxMessage),
+            [
+                {"id": 1, "idempotency_key": "digest:1", "chat_id": -1001, "message_thread_id": 45}
+                | queued
+                | {"next_attempt_at": now, "created_at": now}
+            ],
+        )
+    downgrade(engine, "0015")
+    with engine.connect() as connection:
+        for table in ("subscription", "outboxmessage"):
+            columns = {column["name"] for column in inspect(connection).get_columns(table)}
+            assert "message_thread_id" not in columns
+            assert _rows(connection, table) == [(1,)]
+    migrate(engine)
+    with engine.connect() as connection:
+        for table in ("subscription", "outboxmessage"):
+            thread = connection.execute(text(f"SELECT message_thread_id FROM {table}"))
+            assert thread.scalar_one() is None
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, SQLModel.metadata) == []
+    with session_scope(engine) as session:
+        session.get(Subscription, 1).message_thread_id = 46
+    with session_scope(engine) as session:
+        assert session.get(Subscription, 1).message_thread_id == 46
