@@ -20,6 +20,7 @@ from bot.jobs import Ticker
 from digests.delivery.identity import claim_identity
 from digests.delivery.message import Button, Message, esc
 from digests.delivery.outbox import Delivery
+from digests.i18n import _
 from digests.delivery.pacing import Limits, Pacer
 from digests.ingest.user_links import find_links
 from digests.reading.sharing import share_page
@@ -150,7 +151,7 @@ class Console:
             self.answer(line)
         except Exception:
             log.exception("error while answering the console")
-            self.write(f"{SOMETHING_WENT_WRONG}\n")
+            self.write(f"{_(SOMETHING_WENT_WRONG)}\n")
 
     def answer(self, line: str) -> None:
         """A command, the number of a button to press, or a link or text."""

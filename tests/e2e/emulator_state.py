@@ -109,13 +109,15 @@ class BotApiState:
         chat_title: str | None = None,
         reply_to_message_id: int | None = None,
         forward_origin: dict[str, Any] | None = None,
+        language_code: str | None = None,
     ) -> dict[str, Any]:
         """Queue a message update and return the Message dict the bot will receive.
 
         A negative chat_id left at chat_type="private" becomes a group (or supergroup for
         -100… ids), since Telegram's ids say which kind of chat they are. A user writing to
         the bot also lifts block_chat(), as pressing "Restart" does in Telegram.
-        `forward_origin` (a MessageOrigin dict) makes it a forwarded message.
+        `forward_origin` (a MessageOrigin dict) makes it a forwarded message; `language_code`
+        is the sender's Telegram language, remembered for their later updates.
         """
         content: dict[str, Any] = {"text": text}
         if entities := _command_entities(text):
@@ -131,6 +133,7 @@ class BotApiState:
             username=username,
             chat_title=chat_title,
             reply_to_message_id=reply_to_message_id,
+            language_code=language_code,
         )
 
     def user_sends_document(
@@ -166,6 +169,7 @@ class BotApiState:
         username: str | None = None,
         chat_title: str | None = None,
         reply_to_message_id: int | None = None,
+        language_code: str | None = None,
     ) -> dict[str, Any]:
         reply_to = (
             None
@@ -186,7 +190,7 @@ class BotApiState:
             "message_id": chat.next_message_id(),
             "date": int(time.time()),
             "chat": chat.as_chat(),
-            "from": self._chats.remember_user(sender, first_name, username),
+            "from": self._chats.remember_user(sender, first_name, username, language_code),
             **content,
         }
         if reply_to is not None:
