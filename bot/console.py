@@ -20,8 +20,8 @@ from bot.jobs import Ticker
 from digests.delivery.identity import claim_identity
 from digests.delivery.message import Button, Message, esc
 from digests.delivery.outbox import Delivery
-from digests.i18n import _
 from digests.delivery.pacing import Limits, Pacer
+from digests.i18n import _
 from digests.ingest.user_links import find_links
 from digests.reading.sharing import share_page
 from digests.runtime import Runtime
