@@ -34,6 +34,7 @@ from digests.delivery.identity import claim_identity
 from digests.delivery.message import CAPTION_LIMIT, Message, esc, fit_message, shorten
 from digests.delivery.pacing import Limits
 from digests.delivery.shared_rate import pacer_for
+from digests.i18n import ENGLISH, LANGUAGES, _, negotiate, speaking
 from digests.ingest.feeds import MAX_OPML_BYTES, OPML_TOO_LARGE
 from digests.ingest.user_links import find_links
 from digests.metrics import UPDATES_HANDLED
@@ -85,6 +86,7 @@ async def asker_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Asker:
         can_manage_chat=can_manage,
         message_id=pressed_on.message_id if pressed_on else None,
         message_thread_id=topic_of(update),
+        language_code=user.language_code if user else None,
     )
 
 
@@ -117,7 +119,10 @@ def unknown_command_callback():
         message = update.effective_message
         assert message is not None  # the filter matched a command message
         word = (message.text or "").split()[0].lstrip("/").split("@")[0]
-        await send_all(update, context, router.unknown_command(word))
+        user = update.effective_user
+        with speaking(negotiate(user.language_code if user else None)):
+            answer = router.unknown_command(word)
+        await send_all(update, context, answer)
 
     return on_unknown
 
@@ -291,30 +296,40 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the failure; tell the user something went wrong, never what (no internals leak)."""
     log.error("error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
+        user = update.effective_user
+        with speaking(negotiate(user.language_code if user else None)):
+            sorry = _(SOMETHING_WENT_WRONG)
         try:
             await context.bot.send_message(
-                update.effective_chat.id, SOMETHING_WENT_WRONG, message_thread_id=topic_of(update)
+                update.effective_chat.id, sorry, message_thread_id=topic_of(update)
             )
         except Exception:
             log.warning("could not tell the user about the error")
 
 
-async def register_commands(application: Application, settings: Settings) -> None:
-    """Everyone sees the reader commands; each admin's private chat also lists admin commands."""
-    admin_ids = settings.admin_user_ids
-    await application.bot.set_my_commands(
-        [BotCommand(c.name, c.description) for c in router.visible_commands(settings, admin=False)]
-    )
-    admin_commands = [
-        BotCommand(c.name, c.description) for c in router.visible_commands(settings, admin=True)
+def command_list(settings: Settings, *, admin: bool) -> list[BotCommand]:
+    """The command menu in the current language."""
+    return [
+        BotCommand(c.name, _(c.description)) for c in router.visible_commands(settings, admin=admin)
     ]
-    for admin_id in admin_ids:
-        try:
-            await application.bot.set_my_commands(
-                admin_commands, scope=BotCommandScopeChat(admin_id)
-            )
-        except TelegramError as error:  # an admin who never opened the bot has no chat yet
-            log.warning("could not list admin commands for an admin: %s", error.message)
+
+
+async def register_commands(application: Application, settings: Settings) -> None:
+    """Everyone sees the reader commands, in their Telegram's language (English for the rest);
+    each admin's private chat also lists admin commands."""
+    bot = application.bot
+    for language in LANGUAGES:
+        code = None if language == ENGLISH else language  # English: every other language too
+        with speaking(language):
+            await bot.set_my_commands(command_list(settings, admin=False), language_code=code)
+            admin_commands = command_list(settings, admin=True)
+        for admin_id in settings.admin_user_ids:
+            try:
+                await bot.set_my_commands(
+                    admin_commands, scope=BotCommandScopeChat(admin_id), language_code=code
+                )
+            except TelegramError as error:  # an admin who never opened the bot has no chat yet
+                log.warning("could not list admin commands for an admin: %s", error.message)
 
 
 def build_application(runtime: Runtime) -> Application:

@@ -22,6 +22,7 @@ from digests.delivery.identity import claim_identity
 from digests.delivery.message import Button, Message, esc
 from digests.delivery.outbox import Delivery
 from digests.delivery.pacing import Limits, Pacer
+from digests.i18n import _
 from digests.ingest.user_links import find_links
 from digests.reading.sharing import share_page
 from digests.runtime import Runtime
@@ -166,7 +167,7 @@ class Console:
             self.answer(line)
         except Exception:
             log.exception("error while answering the console")
-            self.write(f"{SOMETHING_WENT_WRONG}\n")
+            self.write(f"{_(SOMETHING_WENT_WRONG)}\n")
 
     def answer(self, line: str) -> None:
         """A command, the letters of a button to press, or a link or text."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from digests.delivery.message import Message
+from digests.i18n import N_
 from digests.subscriptions.subscribers import ChatInfo
 
 # What a person reads when answering them failed on our side: never what failed (no internals).
-SOMETHING_WENT_WRONG = "Sorry, something went wrong on my side. Please try again in a moment."
+SOMETHING_WENT_WRONG = N_("Sorry, something went wrong on my side. Please try again in a moment.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +22,7 @@ class Asker:
     message_id: int | None = None  # for button presses: the message the button is on
     # The forum topic the command or button came from (None: the chat, or its general chat).
     message_thread_id: int | None = None
+    language_code: str | None = None  # the sender's Telegram language (IETF), if it said
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # only way out, so whoever composes a message (ingest's alerts, digests, broadcasts) imports
 # `delivery`, and `delivery` imports no producer.
 STAGES = [
+    "i18n",
     "errors",
     "redaction",
     "timezones",

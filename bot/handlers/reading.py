@@ -19,6 +19,7 @@ from digests.delivery.callbacks import (
 )
 from digests.delivery.message import Button, Message, bold, esc, italic, shorten
 from digests.errors import echo
+from digests.i18n import _
 from digests.reading.articles import (
     DEFAULT_LENGTH,
     ArticleCard,
@@ -60,17 +61,18 @@ def reader_zone(runtime: Runtime, chat_id: int) -> ZoneInfo:
 
 
 def start(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
-    text = (
-        f"{bold('No time to read? Get a summary.')}\n\n"
+    welcome = _(
         "I collect news articles, summarize each one in a few sentences, and keep track of who "
         "said what. Ask me for the latest articles, a summary, or what a person said — or "
-        "subscribe and I will send you a digest at your own time.\n\n"
-        "Try /latest, /actor Putin or /subscribe. /help lists everything."
+        "subscribe and I will send you a digest at your own time."
     )
+    hint = _("Try /latest, /actor Putin or /subscribe. /help lists everything.")
+    heading = _("No time to read? Get a summary.")
+    text = f"{bold(heading)}\n\n{esc(welcome)}\n\n{esc(hint)}"
     buttons = (
         (
-            Button.calling("Latest articles", LatestPage(new=True)),
-            Button.calling("Subscribe", Subscribe()),
+            Button.calling(_("Latest articles"), LatestPage(new=True)),
+            Button.calling(_("Subscribe"), Subscribe()),
         ),
     )
     return [Message(html=text, buttons=buttons)]

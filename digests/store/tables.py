@@ -408,6 +408,8 @@ class Chat(SQLModel, table=True):
     active: bool = True
     inactive_reason: str | None = bounded(256, default=None)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
+    language: str | None = Field(default=None, max_length=8)  # chosen in /settings
+    seen_language: str | None = Field(default=None, max_length=8)  # its people's Telegram's
 
 
 # The subscriptions each due index holds; digest.due_subscriptions names the rhythm literally

@@ -174,10 +174,15 @@ class ChatBook:
             "first_name": f"User {user_id}",
         }
 
-    def remember_user(self, user_id: int, first_name: str, username: str | None) -> dict[str, Any]:
+    def remember_user(
+        self, user_id: int, first_name: str, username: str | None, language_code: str | None = None
+    ) -> dict[str, Any]:
         user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
         if username:
             user["username"] = username
+        language_code = language_code or self._users.get(user_id, {}).get("language_code")
+        if language_code:
+            user["language_code"] = language_code
         self._users[user_id] = user
         return user
 

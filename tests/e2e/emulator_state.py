@@ -110,6 +110,7 @@ class BotApiState:
         reply_to_message_id: int | None = None,
         forward_origin: dict[str, Any] | None = None,
         message_thread_id: int | None = None,
+        language_code: str | None = None,
     ) -> dict[str, Any]:
         """Queue a message update and return the Message dict the bot will receive.
 
@@ -117,7 +118,8 @@ class BotApiState:
         -100… ids), since Telegram's ids say which kind of chat they are. A user writing to
         the bot also lifts block_chat(), as pressing "Restart" does in Telegram.
         `forward_origin` (a MessageOrigin dict) makes it a forwarded message;
-        `message_thread_id` writes in that topic of a forum (see create_topic).
+        `message_thread_id` writes in that topic of a forum (see create_topic); `language_code`
+        is the sender's Telegram language, remembered for their later updates.
         """
         content: dict[str, Any] = {"text": text}
         if entities := _command_entities(text):
@@ -134,6 +136,7 @@ class BotApiState:
             chat_title=chat_title,
             reply_to_message_id=reply_to_message_id,
             message_thread_id=message_thread_id,
+            language_code=language_code,
         )
 
     def user_sends_document(
@@ -170,6 +173,7 @@ class BotApiState:
         chat_title: str | None = None,
         reply_to_message_id: int | None = None,
         message_thread_id: int | None = None,
+        language_code: str | None = None,
     ) -> dict[str, Any]:
         reply_to = (
             None
@@ -191,7 +195,7 @@ class BotApiState:
             "message_id": chat.next_message_id(),
             "date": int(time.time()),
             "chat": chat.as_chat(),
-            "from": self._chats.remember_user(sender, first_name, username),
+            "from": self._chats.remember_user(sender, first_name, username, language_code),
             **content,
             **thread,
         }
