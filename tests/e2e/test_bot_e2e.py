@@ -78,8 +78,8 @@ async def test_summary_button_then_length_switch_edits_in_place(live_bot, emulat
 async def test_summary_by_number_is_extractive(live_bot, emulator):
     with live_bot.session() as session:
         article = session.exec(select(Article).order_by(Article.id).offset(2)).first()
-    [reply] = await say(emulator, f"/summary {article.id}")
-    assert article.title in reply.plain_text
+    [reply] = await say(emulator, f"/summary {article.story_id}")  # its story's number
+    assert reply.plain_text.startswith(f"#{article.story_id} {article.title}\n")
     sentences = [line[2:] for line in reply.plain_text.splitlines() if line.startswith("• ")]
     assert sentences and all(s in article.text for s in sentences)
 
