@@ -89,7 +89,7 @@ async def test_feed_counts_read_right(live_bot, emulator, site):
     [two] = await say(
         emulator, f"/addfeed {site.put('/two.xml', rss(item(2), item(3)))}", chat_id=ADMIN
     )
-    assert "First poll: 2 new articles." in two.plain_text
+    assert "First poll: 2 articles (1 older one for /latest" in two.plain_text  # a backlog of 1
     [listing] = await say(emulator, "/feeds", chat_id=ADMIN)
     first, second = listing.plain_text.split("\n\n")[1:]
     assert "· 1 article" in first and "· 2 articles" in second
