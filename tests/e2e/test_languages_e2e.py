@@ -15,7 +15,7 @@ async def test_start_and_help_in_the_senders_language(live_bot, emulator):
     assert [b["text"] for b in start.buttons] == ["Neueste Artikel", "Abonnieren"]
     [help_text] = await say(emulator, "/help", chat_id=GERMAN)  # remembered from the last one
     assert "Was ich kann" in help_text.plain_text
-    assert "/summary <Nummer, Titel oder Link> — Zusammenfassung eines Artikels" in (
+    assert "/summary <Nummer, Titel oder Link> — Zusammenfassung einer Meldung" in (
         help_text.plain_text
     )
     [russian] = await say(emulator, "/start", chat_id=RUSSIAN, language_code="ru")
