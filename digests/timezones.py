@@ -12,6 +12,7 @@ import difflib
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -161,11 +162,21 @@ def zone_or_utc(name: str | None) -> ZoneInfo:
     return (zone_named(name) if name else None) or UTC_ZONE
 
 
-def shown_time(moment: datetime, zone: ZoneInfo, *, with_time: bool = True) -> str:
-    """A moment as a reader reads it, on their clock: "01 Dec 2026 07:49 CET", the zone named
-    by its abbreviation (or its offset, "+04", where it has none); a date alone for lists,
-    still the reader's date (08:00 in Tokyo is the day before in UTC)."""
+class TimeForm(StrEnum):
+    """How much of a moment a reader is shown."""
+
+    MOMENT = "moment"  # "01 Dec 2026 07:49 CET": when something happened
+    DATE = "date"  # "01 Dec 2026": the day, in lists
+    COMING = "coming"  # "Mon 23 Nov, 08:00 CET": when something comes, days ahead
+
+
+def shown_time(moment: datetime, zone: ZoneInfo, form: TimeForm = TimeForm.MOMENT) -> str:
+    """A moment as a reader reads it, on their clock, the zone named by its abbreviation (or
+    its offset, "+04", where it has none): the one way every time a reader sees is written. A
+    date is the reader's date too (08:00 in Tokyo is the day before in UTC)."""
     local = moment.astimezone(zone)
-    if not with_time:
+    if form is TimeForm.DATE:
         return f"{local:%d %b %Y}"
+    if form is TimeForm.COMING:
+        return f"{local:%a} {local.day} {local:%b}, {local:%H:%M} {local.tzname()}"
     return f"{local:%d %b %Y %H:%M} {local.tzname()}"

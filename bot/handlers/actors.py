@@ -13,14 +13,14 @@ from digests.errors import echo
 from digests.runtime import Runtime
 from digests.subscriptions.follows import follow, is_following, unfollow
 from digests.text.plurals import plural
-from digests.timezones import shown_time
+from digests.timezones import TimeForm, shown_time
 
 PAGE_SIZE = 5
 CONFIDENT_MATCH = 0.8
 
 
 def _line(line, zone: ZoneInfo) -> str:
-    when = shown_time(line.article_date, zone, with_time=False)
+    when = shown_time(line.article_date, zone, TimeForm.DATE)
     where = italic(f"{line.article_title} · {when}")
     if line.kind == "quote":
         return f"“{esc(line.text)}”\n{where}"

@@ -40,7 +40,7 @@ from digests.stories.views import (
 )
 from digests.subscriptions.subscribers import chat_zone, get_subscription
 from digests.text.summarize import LENGTHS
-from digests.timezones import shown_time
+from digests.timezones import TimeForm, shown_time
 
 LATEST_PAGE = 5
 BUTTON_TITLE_CHARS = 28
@@ -50,8 +50,8 @@ def date_line(card: ArticleCard, zone: ZoneInfo) -> str:
     """Source and date (the reader's); an article its source did not date shows when it was
     added instead."""
     if card.published_at is not None:
-        return f"{card.source} · {shown_time(card.published_at, zone, with_time=False)}"
-    return f"{card.source} · added {shown_time(card.ingested_at, zone, with_time=False)}"
+        return f"{card.source} · {shown_time(card.published_at, zone, TimeForm.DATE)}"
+    return f"{card.source} · added {shown_time(card.ingested_at, zone, TimeForm.DATE)}"
 
 
 def reader_zone(runtime: Runtime, chat_id: int) -> ZoneInfo:
@@ -86,7 +86,7 @@ def numbered(story_id: int | None, title: str) -> str:
 
 def _story_line(card: StoryCard, zone: ZoneInfo) -> str:
     reported = reported_by(card.sources)
-    when = shown_time(card.listed_at, zone, with_time=False)
+    when = shown_time(card.listed_at, zone, TimeForm.DATE)
     return f"{bold(f'#{card.id}')} {esc(card.title)}\n{italic(f'{reported} · {when}')}"
 
 
@@ -158,7 +158,7 @@ def render_story_summary(view: StorySummaryView, zone: ZoneInfo) -> Message:
     if view.report is not None:
         return render_summary(view.report, zone)
     card = view.card
-    when = shown_time(card.listed_at, zone, with_time=False)
+    when = shown_time(card.listed_at, zone, TimeForm.DATE)
     html = f"{numbered(card.id, card.title)}\n{italic(f'{reported_by(card.sources)} · {when}')}"
     html += f"\n\n{_bullets(view.sentences)}"
     rows = (

@@ -20,7 +20,7 @@ from digests.store.enums import RhythmKind
 from digests.store.tables import Subscription
 from digests.subscriptions.digest_now import send_digest_now
 from digests.subscriptions.follows import followed_actors, unfollow
-from digests.subscriptions.schedule import WEEKDAYS, held_back_to, local_time
+from digests.subscriptions.schedule import WEEKDAYS, held_back_to
 from digests.subscriptions.subscribers import (
     SettingError,
     change_setting,
@@ -31,6 +31,7 @@ from digests.subscriptions.subscribers import (
 )
 from digests.subscriptions.topics import stored_topics
 from digests.text.summarize import LENGTHS
+from digests.timezones import TimeForm, shown_time, zone_or_utc
 
 COMMON_TIMES = ("07:00", "08:00", "12:00", "18:00", "21:00")
 COMMON_ZONES = ("UTC", "Europe/London", "Europe/Berlin", "Europe/Kyiv", "America/New_York")
@@ -84,8 +85,8 @@ def next_digest(subscription: Subscription, now: datetime) -> str:
         return "as soon as articles arrive"
     if subscription.next_digest_at <= now:
         return "now"
-    local = local_time(subscription.next_digest_at, subscription.timezone)
-    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M} {local.tzname()}"
+    zone = zone_or_utc(subscription.timezone)
+    return shown_time(subscription.next_digest_at, zone, TimeForm.COMING)
 
 
 def topic_link(chat_id: int, message_thread_id: int, label: str) -> str:

@@ -13,6 +13,8 @@ from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
+from digests.store.folding import fold
+
 log = logging.getLogger(__name__)
 
 # `migrations/` lives at the top of the repository; the package reaches it through a link, so
@@ -50,12 +52,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
     # SQLite's own lower() folds ASCII letters only, so "ПУТИН" never matched "путин" in title
-    # searches and keyword filters; PostgreSQL's folds every letter (in a UTF-8 locale).
-    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+    # searches; PostgreSQL's folds every letter (in a UTF-8 locale). fold(): see folding.py.
+    dbapi_connection.create_function("lower", 1, _text_only(str.lower), deterministic=True)
+    dbapi_connection.create_function("fold", 1, _text_only(fold), deterministic=True)
 
 
-def _lower(value):
-    return value.lower() if isinstance(value, str) else value
+def _text_only(function):
+    """A SQL function of text that passes NULL and numbers through, as SQLite's own do."""
+    return lambda value: function(value) if isinstance(value, str) else value
 
 
 def _sqlite_begin(connection) -> None:

@@ -141,9 +141,9 @@ def render_digest(
     if statements:
         blocks.append((_statement_block(statements, more_statements), ()))
     if more is not None:
-        count, at_least, button = more
+        count, exact, button = more
         rest = plural(count, "more new article", "more new articles")
-        line = italic(f"And at least {rest}." if at_least else f"And {rest}.")
+        line = italic(f"And {rest}." if exact else f"And up to {rest}.")
         blocks.append((line, (Button.calling("More", button),)))
     elif continued:
         blocks.append((italic(ALL_OF_IT), ()))
@@ -151,11 +151,11 @@ def render_digest(
 
 
 def _more(part: NewsPart) -> tuple[int, bool, MoreDigest] | None:
-    """What is left of the digest after this part: the count (a floor, or exact), and the
-    button that goes on."""
+    """What is left of the digest after this part: the count (exact, or at most that many
+    when topics have yet to tell), and the button that goes on."""
     if not part.more:
         return None
-    return part.more, part.more_at_least, MoreDigest(part.after, part.next_upto)
+    return part.more, part.exact, MoreDigest(part.after, part.next_upto)
 
 
 def read_button(article: Article) -> Button:

@@ -56,10 +56,6 @@ def held_back_to(rhythm: Rhythm) -> str | None:
     return rhythm.quiet_end if _quiet_at(parse_hhmm(rhythm.at), rhythm) else None
 
 
-def local_time(moment: datetime, timezone: str) -> datetime:
-    return moment.astimezone(ZoneInfo(timezone))
-
-
 def quiet_hours_end(moment: datetime, rhythm: Rhythm) -> datetime:
     """The first moment after `moment` outside quiet hours."""
     zone = ZoneInfo(rhythm.timezone)

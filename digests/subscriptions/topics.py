@@ -9,10 +9,10 @@ with the text's length only, whatever a feed puts in it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from digests.errors import DigestsError, echo
+from digests.store.folding import fold
 
 MAX_TOPICS = 20
 MAX_TOPIC_CHARS = 40
@@ -27,9 +27,9 @@ class TopicError(DigestsError):
     """Topics a reader typed that cannot be kept; the sentence says which and why."""
 
 
-def _fold(text: str) -> str:
-    """Case folded and composed alike: a decomposed "é" is the same letter as a composed one."""
-    return unicodedata.normalize("NFC", text).casefold()
+# Case folded and composed alike (a decomposed "é" is the same letter as a composed one), by
+# the rule SQL folds with too.
+_fold = fold
 
 
 def words(text: str) -> list[str]:

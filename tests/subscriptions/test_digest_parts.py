@@ -10,6 +10,7 @@ from digests.delivery.message import Message, buttons_from_json, to_plain_text
 from digests.ingest.pipeline import ensure_source, ingest_batch, prepare_batch
 from digests.ingest.sources.raw import RawArticle
 from digests.store.tables import OutboxMessage
+from digests.subscriptions import news
 from digests.subscriptions.digest import ALL_OF_IT, more_of_digest
 from digests.subscriptions.sources import keep_source
 from tests.news import arrive, event, event_title, events
@@ -133,3 +134,38 @@ def test_keywords_match_whatever_the_case_in_any_alphabet(runtime):
     arrive(runtime, [talks, *events(0, 2)])
     text = plain(digest(runtime))
     assert "Your digest: 1 new article" in text and "ПУТИН и переговоры" in text
+
+
+def test_a_part_stops_reading_at_its_budget_and_the_next_one_goes_on_from_there(
+    runtime, monkeypatch
+):
+    """Topics turning down article after article cost a part a bounded read, never an
+    article: the More button starts where the part stopped reading."""
+    monkeypatch.setattr(news, "SCAN_BATCH", 2)
+    monkeypatch.setattr(news, "MAX_SCANNED", 4)
+    subscribe_chat(runtime, rhythm="instant", exclude_keywords="agree")  # every event
+    older = [RawArticle(title=f"Harbour note {n}", text=event(70 + n).text) for n in range(2)]
+    arrive(runtime, [*older, *events(0, 9)])
+    first = digest(runtime)
+    assert "And up to 7 more new articles." in plain(first)
+    everything = read_all(runtime, first)
+    assert everything.count("Harbour note 0") == 1 and everything.count("Harbour note 1") == 1
+    assert not any(event_title(n) in everything for n in range(9))
+
+
+def test_a_topic_is_found_however_its_letters_are_written(runtime):
+    """“Straße” is the topic “strasse”: narrowing in SQL must not lose the article that
+    writes it with ß (nor with a ligature)."""
+    subscribe_chat(runtime, rhythm="instant", include_keywords="Straße, official")
+    street = RawArticle(
+        title="Neue Straße in Kursk eröffnet",
+        text="Die neue Straße wurde am Montag eröffnet, sagte der Bürgermeister. " * 5,
+        language="de",
+    )
+    ligature = RawArticle(
+        title="The oﬃcial count", text="The ﬁgures were published by the oﬃcial office. " * 6
+    )
+    arrive(runtime, [street, ligature, *events(0, 3)])
+    text = plain(digest(runtime))
+    assert "Your digest: 2 new articles" in text
+    assert "Neue Straße in Kursk" in text and "The oﬃcial count" in text

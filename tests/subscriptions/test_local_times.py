@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from digests.subscriptions.subscribers import ChatInfo, change_setting, chat_zone, subscribe
-from digests.timezones import shown_time, zone_or_utc
+from digests.timezones import TimeForm, shown_time, zone_or_utc
 
 MORNING = datetime(2026, 12, 1, 6, 49, tzinfo=UTC)
 
@@ -21,10 +21,15 @@ def test_a_time_is_shown_on_the_readers_clock_with_its_zone():
     assert shown_time(MORNING, zone_or_utc(None)) == "01 Dec 2026 06:49 UTC"
 
 
+def test_a_coming_moment_says_the_day_of_the_week():
+    coming = shown_time(MORNING, ZoneInfo("Europe/Berlin"), TimeForm.COMING)
+    assert coming == "Tue 1 Dec, 07:49 CET"
+
+
 def test_a_date_is_the_readers_date():
     late = datetime(2026, 11, 30, 20, 0, tzinfo=UTC)
-    assert shown_time(late, ZoneInfo("Asia/Tokyo"), with_time=False) == "01 Dec 2026"
-    assert shown_time(late, ZoneInfo("UTC"), with_time=False) == "30 Nov 2026"
+    assert shown_time(late, ZoneInfo("Asia/Tokyo"), TimeForm.DATE) == "01 Dec 2026"
+    assert shown_time(late, ZoneInfo("UTC"), TimeForm.DATE) == "30 Nov 2026"
 
 
 def test_a_chat_reads_times_in_its_subscriptions_zone_else_the_default(runtime):
