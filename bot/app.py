@@ -31,10 +31,10 @@ from bot.sender import ReplyPacing, TelegramSender
 from bot.updates import PerChatOrder
 from digests.config import Settings
 from digests.delivery.identity import claim_identity
-from digests.delivery.message import CAPTION_LIMIT, Message, esc, fit_message, shorten
+from digests.delivery.message import CAPTION_LIMIT, Message, fit_message, shorten
 from digests.delivery.pacing import Limits
 from digests.delivery.shared_rate import pacer_for
-from digests.i18n import ENGLISH, LANGUAGES, _, negotiate, speaking
+from digests.i18n import ENGLISH, LANGUAGES, N_, _, negotiate, speaking
 from digests.ingest.feeds import MAX_OPML_BYTES, OPML_TOO_LARGE
 from digests.ingest.user_links import find_links
 from digests.metrics import UPDATES_HANDLED
@@ -50,7 +50,7 @@ LEADERSHIP_CHECK_SECONDS = 5  # a dead scheduler leader is replaced within this 
 MANAGERS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 LINK_ENTITIES: list[str | None] = [MessageEntity.URL, MessageEntity.TEXT_LINK]
 SUMMARIES = "summaries"  # bot_data key: the summaries of links and texts under way
-FILES_HINT = "I only read files sent for /importopml. Send me a link to get a summary."
+FILES_HINT = N_("I only read files sent for /importopml. Send me a link to get a summary.")
 
 
 def topic_of(update: Update) -> int | None:
@@ -68,15 +68,18 @@ def replied_to(message: TelegramMessage) -> TelegramMessage | None:
     return None if replied is None or replied.forum_topic_created is not None else replied
 
 
-async def asker_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Asker:
-    """Who is asking; in groups, whether they may change the chat's subscription."""
+async def asker_of(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, *, may_manage: bool = True
+) -> Asker:
+    """Who is asking; in groups, whether they may change the chat's subscription (asked of
+    Telegram unless `may_manage` is False: an answer that changes nothing needs no one's rank)."""
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None  # every update routed here comes from a chat
     info = ChatInfo(
         id=chat.id, kind=chat.type, title=chat.title or chat.username, forum=bool(chat.is_forum)
     )
     can_manage = chat.type in (ChatType.PRIVATE, ChatType.CHANNEL)
-    if not can_manage and user is not None:
+    if not can_manage and user is not None and may_manage:
         member = await context.bot.get_chat_member(chat.id, user.id)
         can_manage = member.status in MANAGERS
     pressed_on = update.callback_query.message if update.callback_query else None
@@ -114,14 +117,13 @@ def command_callback(runtime: Runtime, name: str):
     return on_command
 
 
-def unknown_command_callback():
+def unknown_command_callback(runtime: Runtime):
     async def on_unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         assert message is not None  # the filter matched a command message
         word = (message.text or "").split()[0].lstrip("/").split("@")[0]
-        user = update.effective_user
-        with speaking(negotiate(user.language_code if user else None)):
-            answer = router.unknown_command(word)
+        asker = await asker_of(update, context, may_manage=False)
+        answer = await asyncio.to_thread(router.unknown, runtime, asker, word)
         await send_all(update, context, answer)
 
     return on_unknown
@@ -175,7 +177,8 @@ async def summarize_in_background(
     asker = await asker_of(update, context)
     claim = runtime.heavy.try_claim(asker.user_id or asker.chat.id)
     if claim is None:
-        await send_all(update, context, feed_handlers.still_working())
+        still = await asyncio.to_thread(router.say, runtime, asker, feed_handlers.STILL_WORKING)
+        await send_all(update, context, still)
         return
 
     async def summarize() -> None:
@@ -272,12 +275,14 @@ def document_callback(runtime: Runtime):
         assert message is not None and message.document is not None  # filters.Document
         if not wants_import(message, context.bot.id):
             if message.chat.type == ChatType.PRIVATE:
-                await send_all(update, context, [Message(html=esc(FILES_HINT))])
+                asker = await asker_of(update, context, may_manage=False)
+                hint = await asyncio.to_thread(router.say, runtime, asker, FILES_HINT)
+                await send_all(update, context, hint)
             return
         asker = await asker_of(update, context)
-        messages = router.refusal(runtime, asker, "importopml")
+        messages = await asyncio.to_thread(router.refusal, runtime, asker, "importopml")
         if messages is None and (message.document.file_size or 0) > MAX_OPML_BYTES:
-            messages = [Message(html=esc(OPML_TOO_LARGE))]
+            messages = await asyncio.to_thread(router.say, runtime, asker, OPML_TOO_LARGE)
         if messages is None:
             file = await message.document.get_file()
             data = bytes(await file.download_as_bytearray())
@@ -384,7 +389,7 @@ def build_application(runtime: Runtime) -> Application:
         callback = special.get(command.name) or command_callback(runtime, command.name)
         application.add_handler(CommandHandler(command.name, callback, filters=COMMAND_UPDATES))
     application.add_handler(
-        MessageHandler(filters.COMMAND & COMMAND_UPDATES, unknown_command_callback())
+        MessageHandler(filters.COMMAND & COMMAND_UPDATES, unknown_command_callback(runtime))
     )
     application.add_handler(CallbackQueryHandler(button_callback(runtime)))
     application.add_handler(InlineQueryHandler(inline_callback(runtime)))

@@ -53,16 +53,19 @@ def button_key(index: int) -> str:
 def banner(*, why: str, as_admin: bool) -> str:
     """What the console is, why it opened instead of Telegram, and who the typist is."""
     who = (
-        "You are an admin here; start with --reader to see what readers see."
+        _("You are an admin here; start with --reader to see what readers see.")
         if as_admin
-        else "You are a reader here: admin commands are refused (start without --reader for them)."
+        else _(
+            "You are a reader here: admin commands are refused (start without --reader for them)."
+        )
     )
-    return (
-        f"Article digests — local console ({why}).\n"
+    title = _("Article digests — local console ({why}).").format(why=why)
+    usage = _(
         "Type commands as in Telegram (/start, /help, /latest, /summary 3, /actor Putin,\n"
         "/subscribe); type a button's letter to press it, @words to share an article (inline\n"
-        f"mode), 'quit' or Ctrl-C to leave.\n{who}\n"
+        "mode), 'quit' or Ctrl-C to leave."
     )
+    return f"{title}\n{usage}\n{who}\n"
 
 
 def html_to_text(markup: str) -> str:
@@ -85,11 +88,11 @@ class ConsoleSender:
         """The console chat has no topics: nothing queued for it names one."""
         if chat_id != CONSOLE_CHAT.id:
             return Delivery(DeliveryOutcome.BLOCKED, reason="only the console chat exists here")
-        self.console.show(message, heading="message")
+        self.console.show(message, heading=_("message"))
         return Delivery(DeliveryOutcome.SENT)
 
     async def edit(self, chat_id: int, message_id: int, message: Message) -> None:
-        self.console.show(message, heading="updated", replacing=message_id)
+        self.console.show(message, heading=_("updated"), replacing=message_id)
 
 
 class Console:
@@ -108,7 +111,7 @@ class Console:
                 runtime, settings=runtime.settings.model_copy(update={"admin_user_ids": admins})
             )
         self.runtime = runtime
-        self.banner = banner(why=why, as_admin=as_admin)
+        self.why, self.as_admin = why, as_admin
         self.stdin, self.stdout = stdin, stdout
         # Every button shown gets letters of its own, so any message's buttons can be pressed,
         # not only the newest one's: letters -> (button, the message it is on).
@@ -157,14 +160,16 @@ class Console:
         if answer.notice:
             self.write(f"({answer.notice})\n")
         if answer.edit is not None:
-            self.show(answer.edit, heading="updated", replacing=pressed_on)
+            self.show(answer.edit, heading=_("updated"), replacing=pressed_on)
         for message in answer.send:
             self.show(message)
 
     def handle(self, line: str) -> None:
-        """One line of input; whatever it is, the console answers and waits for the next one."""
+        """One line of input; whatever it is, the console answers (in the console chat's
+        language, its own lines too) and waits for the next one."""
         try:
-            self.answer(line)
+            with router.readers_language(self.runtime, self.asker):
+                self.answer(line)
         except Exception:
             log.exception("error while answering the console")
             self.write(f"{_(SOMETHING_WENT_WRONG)}\n")
@@ -187,11 +192,11 @@ class Console:
     def press(self, key: str) -> None:
         """Press a button by its letters; an edited message's old buttons still reach it."""
         if key not in self.buttons:
-            self.write(f"There is no button [{key}].\n")
+            self.write(_("There is no button [{key}].").format(key=key) + "\n")
             return
         button, message_number = self.buttons[key]
         if button.url:
-            self.write(f"Open {button.url} in your browser.\n")
+            self.write(_("Open {url} in your browser.").format(url=button.url) + "\n")
             return
         pressing = replace(self.asker, message_id=message_number)
         answer = router.press_button(self.runtime, pressing, button.data or "")
@@ -202,9 +207,9 @@ class Console:
         with self.runtime.session() as session:
             page = share_page(session, query)
         if not page.articles:
-            self.write("No article to share matches that.\n")
+            self.write(_("No article to share matches that.") + "\n")
         for shared in page.articles:
-            self.show(shared.message, heading="to share")
+            self.show(shared.message, heading=_("to share"))
 
     def run_command(self, name: str, args: str) -> list[Message]:
         """As in Telegram, but /importopml reads the file named after it: there are no uploads."""
@@ -216,14 +221,15 @@ class Console:
         try:
             data = path.read_bytes()
         except OSError as error:
-            return [Message(html=esc(f"I couldn't read {path}: {error.strerror}."))]
+            unread = _("I couldn't read {path}: {error}.").format(path=path, error=error.strerror)
+            return [Message(html=esc(unread))]
         return router.import_opml(self.runtime, self.asker, data)
 
     async def run(self) -> None:
         """Read lines until quit (or Ctrl-C, or the end of input) while the scheduler keeps its
         own time, as the bot's does; then step down as scheduler leader, so a bot sharing the
         database takes over at once."""
-        self.write(self.banner)
+        self.write(await asyncio.to_thread(self.greeting))
         lines = self.read_lines()
         keeping_time = asyncio.create_task(self.keep_time())
         try:
@@ -251,7 +257,11 @@ class Console:
                 await keeping_time
             self.ticker.leadership.release()
             await asyncio.to_thread(self.runtime.cpu.close)
-            self.write("\nBye.\n")
+            self.write("\n" + _("Bye.") + "\n")
+
+    def greeting(self) -> str:
+        with router.readers_language(self.runtime, self.asker):
+            return banner(why=self.why, as_admin=self.as_admin)
 
     def read_lines(self) -> asyncio.Queue[str | None]:
         """Lines typed, from a daemon thread: a blocked read never holds up leaving (Ctrl-C

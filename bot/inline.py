@@ -9,12 +9,14 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.render import NO_PREVIEW
+from digests.i18n import negotiate, speaking
 from digests.metrics import UPDATES_HANDLED
 from digests.reading.sharing import SharePage, share_page
 from digests.runtime import Runtime
 from digests.store.ids import parse_number
 
-# Telegram may cache answers for everyone who types the same words: they hold no one's own data.
+# Telegram caches an answer for a while: per person, as each is in its reader's language (the
+# articles are everyone's; the words around them are not).
 CACHE_SECONDS = 60
 MAX_OFFSET = 999_999
 
@@ -47,13 +49,15 @@ def inline_callback(runtime: Runtime):
         UPDATES_HANDLED.labels(kind="inline").inc()
 
         def find() -> SharePage:
-            with runtime.session() as session:
+            """In the language of whoever shares (an inline query comes from no chat)."""
+            with speaking(negotiate(query.from_user.language_code)), runtime.session() as session:
                 return share_page(session, query.query, offset=_offset(query.offset))
 
         page = await asyncio.to_thread(find)
         await query.answer(
             _results(page),
             cache_time=CACHE_SECONDS,
+            is_personal=True,
             next_offset=str(page.next_offset) if page.next_offset is not None else "",
         )
 

@@ -13,10 +13,12 @@ from digests.delivery.leadership import Leadership
 from digests.delivery.message import Message
 from digests.delivery.outbox import Sender
 from digests.delivery.pacing import Pacer
+from digests.i18n import ENGLISH, speaking
 from digests.ingest.polling import Poller
 from digests.runtime import Runtime
-from digests.store.tables import Subscription
+from digests.store.tables import Chat, Subscription
 from digests.subscriptions.digest import compose_digest, due_subscriptions
+from digests.subscriptions.languages import chat_language
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +55,13 @@ def compose_due_digests(runtime: Runtime, *, budget_seconds: float | None = None
 
 
 def _compose_one(runtime: Runtime, subscription_id: int, now) -> int:
+    """One digest, written in its chat's language (nobody asked just now: no update says)."""
     try:
         with runtime.session() as session:
-            subscription = session.get(Subscription, subscription_id)
-            return compose_digest(session, subscription, now=now)
+            subscription = session.get_one(Subscription, subscription_id)
+            chat = session.get_one(Chat, subscription.chat_id)
+            with speaking(chat_language(chat)):
+                return compose_digest(session, subscription, now=now)
     except Exception:
         log.exception("could not compose the digest of subscription %s", subscription_id)
         return 0
@@ -68,14 +73,12 @@ def broadcast_progress(runtime: Runtime) -> list[tuple[int, int, Message]]:
     with runtime.session() as session:
         for broadcast in broadcasts.unfinished(session):
             progress = broadcasts.finish_if_done(session, broadcast.id, now=runtime.clock())
-            if broadcast.progress_message_id is not None:
-                cards.append(
-                    (
-                        broadcast.admin_chat_id,
-                        broadcast.progress_message_id,
-                        broadcasts.progress_message(progress),
-                    )
-                )
+            if broadcast.progress_message_id is None:
+                continue
+            admin_chat = session.get(Chat, broadcast.admin_chat_id)
+            with speaking(chat_language(admin_chat) if admin_chat else ENGLISH):
+                card = broadcasts.progress_message(progress)
+            cards.append((broadcast.admin_chat_id, broadcast.progress_message_id, card))
     return cards
 
 

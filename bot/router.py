@@ -173,6 +173,19 @@ def unknown_command(name: str) -> list[Message]:
     )
 
 
+@in_readers_language
+def unknown(runtime: Runtime, asker: Asker, name: str) -> list[Message]:
+    """The answer to a command the bot does not have, in the chat's language."""
+    return unknown_command(name)
+
+
+@in_readers_language
+def say(runtime: Runtime, asker: Asker, sentence: str) -> list[Message]:
+    """A constant sentence (marked with N_) in the asking chat's language, for what transports
+    answer outside any command: a file nobody asked for, a second link meanwhile."""
+    return _say(_(sentence))
+
+
 def _may(runtime: Runtime, asker: Asker, admin_only: bool) -> bool:
     """Checked on every request: admins can be removed any time."""
     return not admin_only or runtime.is_admin(asker.user_id)

@@ -6,17 +6,19 @@ from zoneinfo import ZoneInfo
 
 from bot.conversation import Answer, Asker
 from bot.handlers.reading import reader_zone
+from bot.handlers.subscribing import NOT_ALLOWED
 from digests.actors.store import ActorPage, actor_page, lookup_actors, top_actors
 from digests.delivery.callbacks import ActorProfile, FollowActor
 from digests.delivery.message import Button, Message, bold, esc, italic
 from digests.errors import echo
+from digests.i18n import N_, _, ngettext
 from digests.runtime import Runtime
 from digests.subscriptions.follows import follow, is_following, unfollow
-from digests.text.plurals import plural
 from digests.timezones import TimeForm, shown_time
 
 PAGE_SIZE = 5
 CONFIDENT_MATCH = 0.8
+UNTRACKED = N_("That person is no longer tracked.")
 
 
 def _line(line, zone: ZoneInfo) -> str:
@@ -30,27 +32,31 @@ def _line(line, zone: ZoneInfo) -> str:
 def profile_page(page: ActorPage, *, zone: ZoneInfo, following: bool = False) -> Message:
     """Statements first, then other mentions, PAGE_SIZE lines a page, with paging buttons."""
     header = bold(page.name) + (f" — {esc(page.role)}" if page.role else "")
-    said = plural(page.statement_count, "statement", "statements")
-    counts = f"{said}, mentioned {plural(page.mention_count, 'time', 'times')}"
+    said = ngettext("{count} statement", "{count} statements", page.statement_count)
+    mentioned = ngettext("mentioned {count} time", "mentioned {count} times", page.mention_count)
+    counts = _("{statements}, {mentions}").format(
+        statements=said.format(count=page.statement_count),
+        mentions=mentioned.format(count=page.mention_count),
+    )
     blocks = [f"{header}\n{italic(counts)}"]
     shown_heading = None
     for line in page.lines:
-        heading = "Mentions" if line.kind == "mention" else "Statements"
+        heading = _("Mentions") if line.kind == "mention" else _("Statements")
         if heading != shown_heading:
             blocks.append(bold(heading))
             shown_heading = heading
         blocks.append(_line(line, zone))
     if not page.lines:
-        blocks.append(esc("Nothing recorded yet."))
+        blocks.append(esc(_("Nothing recorded yet.")))
     paging = []
     if page.page > 0:
-        paging.append(Button.calling("« Previous", ActorProfile(page.id, page.page - 1)))
+        paging.append(Button.calling(_("« Previous"), ActorProfile(page.id, page.page - 1)))
     if page.has_next:
-        paging.append(Button.calling("Next »", ActorProfile(page.id, page.page + 1)))
+        paging.append(Button.calling(_("Next »"), ActorProfile(page.id, page.page + 1)))
     follow = (
-        Button.calling("Unfollow", FollowActor(page.id, follow=False))
+        Button.calling(_("Unfollow"), FollowActor(page.id, follow=False))
         if following
-        else Button.calling("Follow in my digests", FollowActor(page.id))
+        else Button.calling(_("Follow in my digests"), FollowActor(page.id))
     )
     rows = [tuple(paging)] if paging else []
     rows.append((follow,))
@@ -70,16 +76,19 @@ def actors_list(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     with runtime.session() as session:
         ranked = top_actors(session, limit=10)
     if not ranked:
-        return [Message(html="No people tracked yet.")]
+        return [Message(html=esc(_("No people tracked yet.")))]
     rows = tuple(
         (
             Button.calling(
-                f"{name} ({plural(count, 'mention', 'mentions')})", ActorProfile(actor_id, new=True)
+                ngettext("{name} ({count} mention)", "{name} ({count} mentions)", count).format(
+                    name=name, count=count
+                ),
+                ActorProfile(actor_id, new=True),
             ),
         )
         for actor_id, name, count in ranked
     )
-    return [Message(html=bold("Most mentioned people and institutions"), buttons=rows)]
+    return [Message(html=bold(_("Most mentioned people and institutions")), buttons=rows)]
 
 
 def actor(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
@@ -87,21 +96,24 @@ def actor(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     query = args.strip()
     if not query:
         return [
-            Message(html=esc("Send /actor followed by a name, e.g. /actor Putin.")),
+            Message(html=esc(_("Send /actor followed by a name, e.g. /actor Putin."))),
             *actors_list(runtime, asker, ""),
         ]
     with runtime.session() as session:
         matches = lookup_actors(session, query, limit=5)
     if matches and matches[0][2] >= CONFIDENT_MATCH:
         profile = _profile_message(runtime, asker.chat.id, matches[0][0], 0)
-        return [profile or Message(html=esc("That person is no longer tracked."))]
+        return [profile or Message(html=esc(_(UNTRACKED)))]
     if not matches:
-        unknown = f"I know nobody called “{echo(query)}”. /actors lists who I track."
+        unknown = _("I know nobody called “{name}”. /actors lists who I track.").format(
+            name=echo(query)
+        )
         return [Message(html=esc(unknown))]
     rows = tuple(
-        (Button.calling(name, ActorProfile(actor_id, new=True)),) for actor_id, name, _ in matches
+        (Button.calling(name, ActorProfile(actor_id, new=True)),)
+        for actor_id, name, _score in matches
     )
-    question = f"Nobody called “{echo(query)}” exactly. Did you mean:"
+    question = _("Nobody called “{name}” exactly. Did you mean:").format(name=echo(query))
     return [Message(html=esc(question), buttons=rows)]
 
 
@@ -109,19 +121,20 @@ def on_actor_button(runtime: Runtime, asker: Asker, pressed: ActorProfile) -> An
     """The profile as a new message, or another page of it in place."""
     message = _profile_message(runtime, asker.chat.id, pressed.actor_id, pressed.page)
     if message is None:
-        return Answer(notice="That person is no longer tracked.", alert=True)
+        return Answer(notice=_(UNTRACKED), alert=True)
     return Answer(send=[message]) if pressed.new else Answer(edit=message)
 
 
 def on_follow_button(runtime: Runtime, asker: Asker, pressed: FollowActor) -> Answer:
     """Change following, then redraw the profile in place."""
     if not asker.can_manage_chat:
-        return Answer(notice="Only the chat's administrators can change its digest.", alert=True)
+        return Answer(notice=_(NOT_ALLOWED), alert=True)
     with runtime.session() as session:
         if pressed.follow:
-            notice = f"You now follow {follow(session, asker.chat.id, pressed.actor_id)}."
+            name = follow(session, asker.chat.id, pressed.actor_id)
+            notice = _("You now follow {name}.").format(name=name)
         else:
             unfollow(session, asker.chat.id, pressed.actor_id)
-            notice = "Unfollowed."
+            notice = _("Unfollowed.")
     profile = _profile_message(runtime, asker.chat.id, pressed.actor_id, 0)
     return Answer(edit=profile, notice=notice)

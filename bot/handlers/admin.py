@@ -7,9 +7,9 @@ from digests.delivery import broadcasts
 from digests.delivery.broadcasts import progress_message
 from digests.delivery.callbacks import BreakingAction
 from digests.delivery.message import Button, Message, bold, esc, italic
+from digests.i18n import _, ngettext
 from digests.ops.stats import RATE_WINDOW, collect
 from digests.runtime import Runtime
-from digests.text.plurals import plural
 
 
 def breaking(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
@@ -20,15 +20,17 @@ def breaking(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
             session, admin_user_id=asker.user_id, admin_chat_id=asker.chat.id, text=args
         )
         audience = broadcasts.audience(session)
-    subscribers = plural(audience, "subscriber", "subscribers")
-    preview = (
-        f"{italic(f'Preview — this goes to {subscribers}:')}\n\n"
-        f"{broadcasts.breaking_html(draft.text)}"
+    goes_to = ngettext(
+        "Preview — this goes to {count} subscriber:",
+        "Preview — this goes to {count} subscribers:",
+        audience,
     )
+    send = ngettext("Send to {count} subscriber", "Send to {count} subscribers", audience)
+    preview = f"{italic(goes_to.format(count=audience))}\n\n{broadcasts.breaking_html(draft.text)}"
     buttons = (
         (
-            Button.calling(f"Send to {subscribers}", BreakingAction(draft.id, send=True)),
-            Button.calling("Cancel", BreakingAction(draft.id, send=False)),
+            Button.calling(send.format(count=audience), BreakingAction(draft.id, send=True)),
+            Button.calling(_("Cancel"), BreakingAction(draft.id, send=False)),
         ),
     )
     return [Message(html=preview, buttons=buttons)]
@@ -43,7 +45,7 @@ def on_breaking_button(runtime: Runtime, asker: Asker, pressed: BreakingAction) 
         progress, queued = broadcasts.confirm(
             session, pressed.broadcast_id, message_id=asker.message_id, now=runtime.clock()
         )
-    notice = "Queued." if queued else "Already sent or being sent: nothing was queued twice."
+    notice = _("Queued.") if queued else _("Already sent or being sent: nothing was queued twice.")
     return Answer(edit=progress_message(progress), notice=notice)
 
 
@@ -53,30 +55,46 @@ def delivery_line(sent: int) -> str:
     minutes = RATE_WINDOW.total_seconds() / 60
     rate = sent / RATE_WINDOW.total_seconds()
     shown = f"{rate:.1f}" if rate >= 1 or rate == 0 else f"{rate:.2g}"
-    return f"Delivered in the last {minutes:g} minutes: {sent} ({shown} messages/s)"
+    return _("Delivered in the last {minutes} minutes: {sent} ({rate} messages/s)").format(
+        minutes=f"{minutes:g}", sent=sent, rate=shown
+    )
 
 
 def stats(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     with runtime.session() as session:
         numbers = collect(session, now=runtime.clock())
     lines = [
-        bold("Bot statistics"),
-        f"Subscribers: {numbers.active_subscribers} active, "
-        f"{numbers.inactive_subscribers} inactive",
-        f"Articles: {numbers.articles}",
-        f"Queue: {plural(numbers.queue_depth, 'message', 'messages')} waiting",
-        delivery_line(numbers.sent_recently),
+        bold(_("Bot statistics")),
+        esc(
+            _("Subscribers: {active} active, {inactive} inactive").format(
+                active=numbers.active_subscribers, inactive=numbers.inactive_subscribers
+            )
+        ),
+        esc(_("Articles: {count}").format(count=numbers.articles)),
+        esc(
+            ngettext(
+                "Queue: {count} message waiting",
+                "Queue: {count} messages waiting",
+                numbers.queue_depth,
+            ).format(count=numbers.queue_depth)
+        ),
+        esc(delivery_line(numbers.sent_recently)),
     ]
     if numbers.failures:
-        lines.append(bold("Failures (last 24 hours)"))
+        lines.append(bold(_("Failures (last 24 hours)")))
         lines += [f"{count} × {esc(reason)}" for reason, count in numbers.failures]
     else:
-        lines.append("No failures in the last 24 hours.")
+        lines.append(esc(_("No failures in the last 24 hours.")))
     feeds, chats = numbers.own_feeds
-    lines.append(f"Feeds of their own: {feeds} in {plural(chats, 'chat', 'chats')}")
+    own = ngettext(
+        "Feeds of their own: {feeds} in {count} chat",
+        "Feeds of their own: {feeds} in {count} chats",
+        chats,
+    )
+    lines.append(esc(own.format(feeds=feeds, count=chats)))
     if numbers.muted_sources:
-        lines.append(bold("Sources turned off (chats)"))
+        lines.append(bold(_("Sources turned off (chats)")))
         lines += [f"{m.chats} × {esc(m.title)}" for m in numbers.muted_sources]
     else:
-        lines.append("No chat turned a source off.")
+        lines.append(esc(_("No chat turned a source off.")))
     return [Message(html="\n".join(lines))]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.conversation import Answer, Asker
 from digests.delivery.callbacks import MoreDigest
+from digests.i18n import _
 from digests.runtime import Runtime
 from digests.subscriptions.digest import ALL_OF_IT, more_of_digest
 
@@ -14,5 +15,5 @@ def on_more_button(runtime: Runtime, asker: Asker, pressed: MoreDigest) -> Answe
             session, asker.chat.id, pressed, default_zone=runtime.settings.default_timezone
         )
     if not messages:
-        return Answer(notice=ALL_OF_IT)
+        return Answer(notice=_(ALL_OF_IT))
     return Answer(send=messages)

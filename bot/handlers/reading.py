@@ -19,7 +19,7 @@ from digests.delivery.callbacks import (
 )
 from digests.delivery.message import Button, Message, bold, esc, italic, shorten
 from digests.errors import echo
-from digests.i18n import _
+from digests.i18n import N_, _
 from digests.reading.articles import (
     DEFAULT_LENGTH,
     ArticleCard,
@@ -44,6 +44,9 @@ from digests.timezones import TimeForm, shown_time
 
 LATEST_PAGE = 5
 BUTTON_TITLE_CHARS = 28
+GONE = N_("That article is no longer available.")
+# The summary lengths as buttons name them (the values stay English in the callback data).
+LENGTH_NAMES = {"short": N_("short"), "medium": N_("medium"), "long": N_("long")}
 
 
 def date_line(card: ArticleCard, zone: ZoneInfo) -> str:
@@ -51,7 +54,8 @@ def date_line(card: ArticleCard, zone: ZoneInfo) -> str:
     added instead."""
     if card.published_at is not None:
         return f"{card.source} · {shown_time(card.published_at, zone, TimeForm.DATE)}"
-    return f"{card.source} · added {shown_time(card.ingested_at, zone, TimeForm.DATE)}"
+    added = _("added {date}").format(date=shown_time(card.ingested_at, zone, TimeForm.DATE))
+    return f"{card.source} · {added}"
 
 
 def reader_zone(runtime: Runtime, chat_id: int) -> ZoneInfo:
@@ -94,8 +98,9 @@ def _story_button(card: StoryCard) -> Button:
     """A story told by one report opens its summary; one told by several, its timeline."""
     title = shorten(card.title, BUTTON_TITLE_CHARS)
     if card.articles > 1 or card.newest_article_id is None:
-        return Button.calling(f"Timeline: {title}", ShowStory(card.id))
-    return Button.calling(f"Get a summary: {title}", ShowSummary(card.newest_article_id))
+        return Button.calling(_("Timeline: {title}").format(title=title), ShowStory(card.id))
+    label = _("Get a summary: {title}").format(title=title)
+    return Button.calling(label, ShowSummary(card.newest_article_id))
 
 
 def latest_page(runtime: Runtime, offset: int, *, zone: ZoneInfo) -> Message:
@@ -104,16 +109,16 @@ def latest_page(runtime: Runtime, offset: int, *, zone: ZoneInfo) -> Message:
         cards = latest_stories(session, limit=LATEST_PAGE, offset=offset)
         has_more = bool(latest_stories(session, limit=1, offset=offset + LATEST_PAGE))
     if not cards:
-        return Message(html="No articles yet. New ones arrive as the feeds are polled.")
-    lines = [bold("Latest articles"), *(_story_line(card, zone) for card in cards)]
-    first = cards[0].id
-    lines.append(italic(f"/summary {first} sums up story #{first}, /story {first} its timeline."))
+        return Message(html=esc(_("No articles yet. New ones arrive as the feeds are polled.")))
+    lines = [bold(_("Latest articles")), *(_story_line(card, zone) for card in cards)]
+    hint = _("/summary {number} sums up story #{number}, /story {number} its timeline.")
+    lines.append(italic(hint.format(number=cards[0].id)))
     rows: list[tuple[Button, ...]] = [(_story_button(card),) for card in cards]
     paging: list[Button] = []
     if offset > 0:
-        paging.append(Button.calling("« Newer", LatestPage(max(0, offset - LATEST_PAGE))))
+        paging.append(Button.calling(_("« Newer"), LatestPage(max(0, offset - LATEST_PAGE))))
     if has_more:
-        paging.append(Button.calling("Older »", LatestPage(offset + LATEST_PAGE)))
+        paging.append(Button.calling(_("Older »"), LatestPage(offset + LATEST_PAGE)))
     if paging:
         rows.append(tuple(paging))
     return Message(html="\n\n".join(lines), buttons=tuple(rows))
@@ -131,14 +136,16 @@ def preferred_length(runtime: Runtime, chat_id: int) -> str:
 
 def _bullets(sentences: list[str]) -> str:
     return "\n".join(f"• {esc(sentence)}" for sentence in sentences) or esc(
-        "This article has no text to summarize."
+        _("This article has no text to summarize.")
     )
 
 
 def _length_buttons(chosen: str, button) -> tuple[Button, ...]:
     """Short / medium / long, the one shown ticked; `button(length)` is what each presses."""
     return tuple(
-        Button.calling(("✓ " if name == chosen else "") + name.capitalize(), button(name))
+        Button.calling(
+            ("✓ " if name == chosen else "") + _(LENGTH_NAMES[name]).capitalize(), button(name)
+        )
         for name in LENGTHS
     )
 
@@ -149,7 +156,7 @@ def render_summary(view: SummaryView, zone: ZoneInfo) -> Message:
     html += _bullets(view.sentences)
     rows = [_length_buttons(view.length, lambda name: ShowSummary(card.id, name))]
     if card.url:
-        rows.append((Button("Read the article", url=card.url),))
+        rows.append((Button(_("Read the article"), url=card.url),))
     return Message(html=html, buttons=tuple(rows))
 
 
@@ -163,7 +170,7 @@ def render_story_summary(view: StorySummaryView, zone: ZoneInfo) -> Message:
     html += f"\n\n{_bullets(view.sentences)}"
     rows = (
         _length_buttons(view.length, lambda name: StorySummary(card.id, name)),
-        (Button.calling("Timeline", ShowStory(card.id)),),
+        (Button.calling(_("Timeline"), ShowStory(card.id)),),
     )
     return Message(html=html, buttons=rows)
 
@@ -191,7 +198,7 @@ def summary(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     length = preferred_length(runtime, asker.chat.id)
     if not query:
         zone = reader_zone(runtime, asker.chat.id)
-        usage = "Send /summary followed by a story number from /latest, e.g. /summary 3."
+        usage = _("Send /summary followed by a story number from /latest, e.g. /summary 3.")
         return [Message(html=esc(usage)), latest_page(runtime, 0, zone=zone)]
     if is_number(query):
         story_id = parse_number(query)
@@ -199,21 +206,21 @@ def summary(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
             None if story_id is None else story_summary_message(runtime, asker, story_id, length)
         )
         if message is None:
-            missing = f"There is no story #{echo(query)}. See /latest for the list."
-            return [Message(html=esc(missing))]
+            missing = _("There is no story #{number}. See /latest for the list.")
+            return [Message(html=esc(missing.format(number=echo(query))))]
         return [message]
     with runtime.session() as session:
         matches = find_articles(session, query, chat_id=asker.chat.id)
     if not matches:
-        missing = f"No article title matches “{echo(query)}”. See /latest for the list."
-        return [Message(html=esc(missing))]
+        missing = _("No article title matches “{query}”. See /latest for the list.")
+        return [Message(html=esc(missing.format(query=echo(query))))]
     if len(matches) == 1:
         found = summary_message(runtime, asker, matches[0].id, length)
-        return [found or Message(html=esc("That article is no longer available."))]
+        return [found or Message(html=esc(_(GONE)))]
     rows = tuple(
         (Button.calling(shorten(c.title, BUTTON_TITLE_CHARS), ShowSummary(c.id)),) for c in matches
     )
-    question = f"Several articles match “{echo(query)}”. Which one?"
+    question = _("Several articles match “{query}”. Which one?").format(query=echo(query))
     return [Message(html=esc(question), buttons=rows)]
 
 
@@ -222,7 +229,7 @@ def on_summary_button(runtime: Runtime, asker: Asker, pressed: ShowSummary) -> A
     chosen = pressed.length or preferred_length(runtime, asker.chat.id)
     message = summary_message(runtime, asker, pressed.article_id, chosen)
     if message is None:
-        return Answer(notice="That article is no longer available.", alert=True)
+        return Answer(notice=_(GONE), alert=True)
     return Answer(edit=message) if pressed.length else Answer(send=[message])
 
 
@@ -231,7 +238,7 @@ def on_story_summary_button(runtime: Runtime, asker: Asker, pressed: StorySummar
     chosen = pressed.length or preferred_length(runtime, asker.chat.id)
     message = story_summary_message(runtime, asker, pressed.story_id, chosen)
     if message is None:
-        return Answer(notice="That story is no longer available.", alert=True)
+        return Answer(notice=_("That story is no longer available."), alert=True)
     return Answer(edit=message) if pressed.length else Answer(send=[message])
 
 
@@ -248,7 +255,7 @@ def on_read_button(runtime: Runtime, asker: Asker, pressed: ReadArticle) -> Answ
         card = article_card(session, pressed.article_id, chat_id=asker.chat.id)
         text = article_text(session, pressed.article_id, chat_id=asker.chat.id)
     if card is None or text is None:
-        return Answer(notice="That article is no longer available.", alert=True)
+        return Answer(notice=_(GONE), alert=True)
     paragraphs = [esc(p) for p in text.split("\n") if p.strip()]
     zone = reader_zone(runtime, asker.chat.id)
     html = "\n\n".join(

@@ -8,6 +8,8 @@ from bot.conversation import Answer, Asker
 from bot.handlers.reading import numbered, preferred_length, reader_zone
 from digests.delivery.callbacks import ShowStory
 from digests.delivery.message import Button, Message, bold, esc, italic, pack_messages, shorten
+from digests.errors import echo
+from digests.i18n import _
 from digests.runtime import Runtime
 from digests.store.ids import parse_number
 from digests.stories.views import StoryTimeline, reported_by, story_timeline
@@ -15,26 +17,26 @@ from digests.text.summarize import LENGTHS
 from digests.timezones import shown_time
 
 READ_BUTTONS = 3
-BUTTON_TITLE_CHARS = 28
+TITLE_CHARS = 28  # of a story in a button
 
 
 def render_timeline(view: StoryTimeline, zone: ZoneInfo) -> list[Message]:
     card = view.card
     header = f"{numbered(card.id, card.title)}\n{italic(reported_by(card.sources))}"
-    timeline = [bold("Timeline")] + [
+    timeline = [bold(_("Timeline"))] + [
         f"{shown_time(entry.listed_at, zone)} · {italic(entry.source)}\n{esc(entry.title)}"
         for entry in view.entries
     ]
-    summary = [bold("Summary")] + [f"• {esc(sentence)}" for sentence in view.summary]
+    summary = [bold(_("Summary"))] + [f"• {esc(sentence)}" for sentence in view.summary]
     blocks = [header, "\n".join(timeline), "\n".join(summary)]
     if view.statements:
-        said = [bold("Who said what")]
+        said = [bold(_("Who said what"))]
         for item in view.statements:
             words = f"“{esc(item.text)}”" if item.kind == "quote" else esc(item.text)
             said.append(f"{bold(item.actor)}: {words} ({italic(item.source)})")
         blocks.append("\n".join(said))
     reads = tuple(
-        Button(f"Read: {shorten(entry.title, BUTTON_TITLE_CHARS)}", url=entry.url)
+        Button(_("Read: {title}").format(title=shorten(entry.title, TITLE_CHARS)), url=entry.url)
         for entry in view.entries[-READ_BUTTONS:]
         if entry.url
     )
@@ -53,10 +55,11 @@ def story(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     query = args.strip().lstrip("#")
     story_id = parse_number(query)
     if story_id is None:
-        return [Message(html=esc("Send /story followed by a story number from /latest."))]
+        return [Message(html=esc(_("Send /story followed by a story number from /latest.")))]
     messages = timeline_messages(runtime, asker, story_id)
     if messages is None:
-        return [Message(html=esc(f"There is no story #{query}. See /latest for the list."))]
+        missing = _("There is no story #{number}. See /latest for the list.")
+        return [Message(html=esc(missing.format(number=echo(query))))]
     return messages
 
 
@@ -64,5 +67,5 @@ def on_story_button(runtime: Runtime, asker: Asker, pressed: ShowStory) -> Answe
     """The story's timeline, as a new message."""
     messages = timeline_messages(runtime, asker, pressed.story_id)
     if messages is None:
-        return Answer(notice="That story is no longer available.", alert=True)
+        return Answer(notice=_("That story is no longer available."), alert=True)
     return Answer(send=messages)

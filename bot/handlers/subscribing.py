@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.conversation import Answer, Asker
+from bot.handlers.reading import LENGTH_NAMES
 from bot.handlers.sources import open_button
 from digests.delivery.callbacks import (
     ChangeSetting,
@@ -15,6 +16,7 @@ from digests.delivery.callbacks import (
 )
 from digests.delivery.message import Button, Message, bold, esc, italic
 from digests.errors import echo
+from digests.i18n import N_, _
 from digests.runtime import Runtime
 from digests.store.enums import RhythmKind
 from digests.store.tables import Subscription
@@ -35,9 +37,29 @@ from digests.timezones import TimeForm, shown_time, zone_or_utc
 
 COMMON_TIMES = ("07:00", "08:00", "12:00", "18:00", "21:00")
 COMMON_ZONES = ("UTC", "Europe/London", "Europe/Berlin", "Europe/Kyiv", "America/New_York")
-NOT_ALLOWED = "Only the chat's administrators can change its digest."
-NOTHING_NEW = "Nothing new since your last digest."
-ON_ITS_WAY = "Your digest is on its way."
+NOT_ALLOWED = N_("Only the chat's administrators can change its digest.")
+NOTHING_NEW = N_("Nothing new since your last digest.")
+ON_ITS_WAY = N_("Your digest is on its way.")
+SAVED = N_("Saved.")
+NOT_SUBSCRIBED = N_("You are not subscribed: /subscribe starts digests.")
+# The rhythms as a reader reads them (the values stay English in buttons' data and when typed).
+RHYTHM_NAMES = {
+    RhythmKind.INSTANT: N_("instant"),
+    RhythmKind.HOURLY: N_("hourly"),
+    RhythmKind.DAILY: N_("daily"),
+    RhythmKind.WEEKLY: N_("weekly"),
+}
+# Whole phrases per weekday: languages inflect "every" by the day's gender.
+EVERY_WEEKDAY = (
+    N_("every Monday at {time}"),
+    N_("every Tuesday at {time}"),
+    N_("every Wednesday at {time}"),
+    N_("every Thursday at {time}"),
+    N_("every Friday at {time}"),
+    N_("every Saturday at {time}"),
+    N_("every Sunday at {time}"),
+)
+WEEKDAY_BUTTONS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 # `/settings <word> <value>`: every setting can be typed, the ones a keyboard cannot offer too.
 TYPED_SETTINGS = {
     "rhythm": "rhythm",
@@ -50,7 +72,7 @@ TYPED_SETTINGS = {
     "quiet": "quiet_hours",
 }
 SHORTHANDS = {"tz": "timezone"}
-SETTINGS_HELP = (
+SETTINGS_HELP = N_(
     "Type a setting to change it:\n"
     "/settings rhythm weekly (instant, hourly, daily or weekly)\n"
     "/settings time 07:30\n/settings weekday friday\n"
@@ -66,25 +88,26 @@ TIMED = (RhythmKind.DAILY, RhythmKind.WEEKLY)
 
 
 def describe(subscription: Subscription) -> str:
+    time = subscription.digest_time
     if subscription.rhythm == RhythmKind.INSTANT:
-        when = "as soon as new articles arrive"
+        when = _("as soon as new articles arrive")
     elif subscription.rhythm == RhythmKind.HOURLY:
-        when = f"every hour at :{subscription.digest_time[3:]}"
+        when = _("every hour at :{minute}").format(minute=time[3:])
     elif subscription.rhythm == RhythmKind.WEEKLY:
-        when = f"every {WEEKDAYS[subscription.weekday]} at {subscription.digest_time}"
+        when = _(EVERY_WEEKDAY[subscription.weekday]).format(time=time)
     else:
-        when = f"every day at {subscription.digest_time}"
+        when = _("every day at {time}").format(time=time)
     return f"{when} ({subscription.timezone})"
 
 
 def next_digest(subscription: Subscription, now: datetime) -> str:
     """When the next digest comes, in the reader's own time and zone abbreviation."""
     if not subscription.active or subscription.next_digest_at is None:
-        return "none while paused"
+        return _("none while paused")
     if subscription.rhythm == RhythmKind.INSTANT:
-        return "as soon as articles arrive"
+        return _("as soon as articles arrive")
     if subscription.next_digest_at <= now:
-        return "now"
+        return _("now")
     zone = zone_or_utc(subscription.timezone)
     return shown_time(subscription.next_digest_at, zone, TimeForm.COMING)
 
@@ -104,11 +127,13 @@ def destination(subscription: Subscription, asker: Asker) -> str | None:
     if there is None and not asker.chat.forum:
         return None
     if there == here:
-        return esc(f"Digests go to {'this topic' if here is not None else 'the general chat'}")
+        if here is not None:
+            return esc(_("Digests go to this topic"))
+        return esc(_("Digests go to the general chat"))
     if there is None:
-        return esc("Digests go to the general chat; /subscribe here moves them to this topic")
-    link = topic_link(asker.chat.id, there, "the topic where /subscribe was sent")
-    return f"Digests go to {link}; /subscribe here moves them here"
+        return esc(_("Digests go to the general chat; /subscribe here moves them to this topic"))
+    link = topic_link(asker.chat.id, there, _("the topic where /subscribe was sent"))
+    return esc(_("Digests go to {topic}; /subscribe here moves them here")).format(topic=link)
 
 
 def settings_message(
@@ -120,38 +145,37 @@ def settings_message(
     where: str | None = None,
 ) -> Message:
     """The settings card: current values, then one keyboard row per setting."""
-    state = "on" if subscription.active else "paused (/subscribe resumes it)"
-    topics = ", ".join(stored_topics(subscription.include_keywords)) or "anything"
-    never = ", ".join(stored_topics(subscription.exclude_keywords)) or "nothing"
+    state = _("on") if subscription.active else _("paused (/subscribe resumes it)")
+    topics = ", ".join(stored_topics(subscription.include_keywords)) or _("anything")
+    never = ", ".join(stored_topics(subscription.exclude_keywords)) or _("nothing")
+    quiet = (
+        f"{subscription.quiet_start}–{subscription.quiet_end}"
+        if subscription.quiet_start
+        else _("none")
+    )
+    following = ", ".join(name for _id, name in followed) or _("nobody (use /actor NAME → Follow)")
+    digest = _("Digest: {state}, {schedule}").format(state=state, schedule=describe(subscription))
     lines = [
-        bold("Digest settings"),
-        f"Digest: {esc(state)}, {esc(describe(subscription))}",
+        bold(_("Digest settings")),
+        esc(digest),
         *([where] if where else []),
-        f"Next digest: {esc(next_digest(subscription, now))}",
+        esc(_("Next digest: {when}").format(when=next_digest(subscription, now))),
     ]
     if held := held_back_to(rhythm_of(subscription)):
-        lines.append(
-            esc(
-                f"⚠️ {subscription.digest_time} falls in your quiet hours, so the digest "
-                f"arrives at {held} instead."
-            )
-        )
+        warning = _("⚠️ {time} falls in your quiet hours, so the digest arrives at {held} instead.")
+        lines.append(esc(warning.format(time=subscription.digest_time, held=held)))
+    length = _(LENGTH_NAMES[subscription.summary_length])
     lines += [
-        f"Summary length: {esc(subscription.summary_length)}",
-        f"Only articles about: {esc(topics)}",
-        f"Never articles about: {esc(never)}",
-        "Quiet hours: "
-        + esc(
-            f"{subscription.quiet_start}–{subscription.quiet_end}"
-            if subscription.quiet_start
-            else "none"
-        ),
+        esc(_("Summary length: {length}").format(length=length)),
+        esc(_("Only articles about: {topics}").format(topics=topics)),
+        esc(_("Never articles about: {topics}").format(topics=never)),
+        esc(_("Quiet hours: {hours}").format(hours=quiet)),
     ]
     if subscription.rhythm == RhythmKind.WEEKLY:
-        lines.append(f"Weekly on: {esc(WEEKDAYS[subscription.weekday])}")
-    following = ", ".join(name for _, name in followed) or "nobody (use /actor NAME → Follow)"
-    lines.append(f"Following: {esc(following)}")
-    text = "\n".join(lines) + "\n\n" + italic(SETTINGS_HELP)
+        weekday = _(WEEKDAYS[subscription.weekday])
+        lines.append(esc(_("Weekly on: {weekday}").format(weekday=weekday)))
+    lines.append(esc(_("Following: {names}").format(names=following)))
+    text = "\n".join(lines) + "\n\n" + italic(_(SETTINGS_HELP))
     if note:
         text = f"{esc(note)}\n\n{text}"
 
@@ -164,20 +188,25 @@ def settings_message(
         )
 
     rows = [
-        row("rhythm", tuple(RhythmKind), subscription.rhythm, str.capitalize),
-        row("summary_length", tuple(LENGTHS), subscription.summary_length, str.capitalize),
+        row("rhythm", tuple(RhythmKind), subscription.rhythm, lambda r: _(RHYTHM_NAMES[r]).title()),
+        row(
+            "summary_length",
+            tuple(LENGTHS),
+            subscription.summary_length,
+            lambda name: _(LENGTH_NAMES[name]).capitalize(),
+        ),
     ]
     if subscription.rhythm in TIMED:
         rows.append(row("digest_time", COMMON_TIMES, subscription.digest_time))
     rows.append(row("timezone", COMMON_ZONES, subscription.timezone, lambda z: z.split("/")[-1]))
     if subscription.rhythm == RhythmKind.WEEKLY:
-        rows.append(row("weekday", range(7), subscription.weekday, lambda d: WEEKDAYS[d][:3]))
+        rows.append(row("weekday", range(7), subscription.weekday, lambda d: _(WEEKDAY_BUTTONS[d])))
     rows += [
-        (Button.calling(f"Unfollow {name}", UnfollowFromSettings(actor_id)),)
+        (Button.calling(_("Unfollow {name}").format(name=name), UnfollowFromSettings(actor_id)),)
         for actor_id, name in followed
     ]
     if subscription.active:
-        rows.append((Button.calling("Send my digest now", SendDigestNow()),))
+        rows.append((Button.calling(_("Send my digest now"), SendDigestNow()),))
     rows.append((open_button(),))
     return Message(html=text, buttons=tuple(rows))
 
@@ -193,7 +222,7 @@ def settings_card(
 def do_subscribe(runtime: Runtime, asker: Asker) -> Message:
     """Subscribe the chat where this was sent: in a forum topic, that topic."""
     if not asker.can_manage_chat:
-        return Message(html=esc(NOT_ALLOWED))
+        return Message(html=esc(_(NOT_ALLOWED)))
     here = asker.message_thread_id
     with runtime.session() as session:
         before = get_subscription(session, asker.chat.id)
@@ -207,20 +236,27 @@ def do_subscribe(runtime: Runtime, asker: Asker) -> Message:
             message_thread_id=here,
         )
         summary = describe(subscription)
-    in_topic = " in this topic" if here is not None else ""
-    if created:
-        text = f"Subscribed. You will get a digest {summary}{in_topic}. Change it with /settings."
+    if created and here is not None:
+        text = _(
+            "Subscribed. You will get a digest {schedule} in this topic. Change it with /settings."
+        )
+    elif created:
+        text = _("Subscribed. You will get a digest {schedule}. Change it with /settings.")
     elif was != here:
-        text = f"Moved: digests now come {_moved(was, here)}, {summary}. See /settings."
+        text = _("Moved: digests now come {where}, {schedule}. See /settings.")
+    elif here is not None:
+        text = _("You are already subscribed: a digest {schedule} in this topic. See /settings.")
     else:
-        text = f"You are already subscribed: a digest {summary}{in_topic}. See /settings."
-    return Message(html=esc(text))
+        text = _("You are already subscribed: a digest {schedule}. See /settings.")
+    return Message(html=esc(text.format(schedule=summary, where=_moved(was, here))))
 
 
 def _moved(was: int | None, here: int | None) -> str:
     if here is None:
-        return "here to the general chat instead of their topic"
-    return "to this topic instead of " + ("the general chat" if was is None else "the other topic")
+        return _("here to the general chat instead of their topic")
+    if was is None:
+        return _("to this topic instead of the general chat")
+    return _("to this topic instead of the other topic")
 
 
 def subscribe_command(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
@@ -229,25 +265,26 @@ def subscribe_command(runtime: Runtime, asker: Asker, args: str) -> list[Message
 
 def unsubscribe_command(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     if not asker.can_manage_chat:
-        return [Message(html=esc(NOT_ALLOWED))]
+        return [Message(html=esc(_(NOT_ALLOWED)))]
     with runtime.session() as session:
         stopped = unsubscribe(session, asker.chat.id)
     text = (
-        "Unsubscribed: no more digests. /subscribe brings them back."
+        _("Unsubscribed: no more digests. /subscribe brings them back.")
         if stopped
-        else ("You are not subscribed. /subscribe starts digests.")
+        else _("You are not subscribed. /subscribe starts digests.")
     )
     return [Message(html=esc(text))]
 
 
 def _typed_change(args: str) -> tuple[str, str]:
-    word, _, value = args.strip().partition(" ")
+    word, _space, value = args.strip().partition(" ")
     typed = word.casefold()
     name = TYPED_SETTINGS.get(SHORTHANDS.get(typed, typed))
     if name is None:
         raise SettingError(
-            f"I don't know the setting “{echo(word)}”. "
-            f"The settings are: {', '.join(TYPED_SETTINGS)}."
+            _("I don't know the setting “{name}”. The settings are: {settings}.").format(
+                name=echo(word), settings=", ".join(TYPED_SETTINGS)
+            )
         )
     return name, value.strip()
 
@@ -257,36 +294,36 @@ def settings_command(runtime: Runtime, asker: Asker, args: str) -> list[Message]
     with runtime.session() as session:
         subscription = get_subscription(session, asker.chat.id)
         if subscription is None:
-            return [Message(html=esc("You are not subscribed yet: /subscribe starts digests."))]
+            return [Message(html=esc(_("You are not subscribed yet: /subscribe starts digests.")))]
         note = None
         if args.strip():
             if not asker.can_manage_chat:
-                return [Message(html=esc(NOT_ALLOWED))]
+                return [Message(html=esc(_(NOT_ALLOWED)))]
             name, value = _typed_change(args)
             subscription = change_setting(session, asker.chat.id, name, value, now=runtime.clock())
-            note = "Saved."
+            note = _(SAVED)
         return [settings_card(session, subscription, asker, now=runtime.clock(), note=note)]
 
 
 def on_settings_button(runtime: Runtime, asker: Asker, pressed: ChangeSetting) -> Answer:
     """Change one setting and redraw the card in place."""
     if not asker.can_manage_chat:
-        return Answer(notice=NOT_ALLOWED, alert=True)
+        return Answer(notice=_(NOT_ALLOWED), alert=True)
     with runtime.session() as session:
         subscription = change_setting(
             session, asker.chat.id, pressed.name, pressed.value, now=runtime.clock()
         )
         card = settings_card(session, subscription, asker, now=runtime.clock())
-        return Answer(edit=card, notice="Saved.")
+        return Answer(edit=card, notice=_(SAVED))
 
 
 def digest_now(runtime: Runtime, asker: Asker) -> str:
     """The asking chat's own digest, composed at once as the scheduler would."""
     if not asker.can_manage_chat:
-        return NOT_ALLOWED
+        return _(NOT_ALLOWED)
     with runtime.session() as session:
         queued = send_digest_now(session, asker.chat.id, now=runtime.clock())
-    return ON_ITS_WAY if queued else NOTHING_NEW
+    return _(ON_ITS_WAY) if queued else _(NOTHING_NEW)
 
 
 def digest_command(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
@@ -300,14 +337,14 @@ def on_digest_now_button(runtime: Runtime, asker: Asker, pressed: SendDigestNow)
 def on_unfollow_button(runtime: Runtime, asker: Asker, pressed: UnfollowFromSettings) -> Answer:
     """Stop following someone from the settings card, and redraw it in place."""
     if not asker.can_manage_chat:
-        return Answer(notice=NOT_ALLOWED, alert=True)
+        return Answer(notice=_(NOT_ALLOWED), alert=True)
     with runtime.session() as session:
         unfollow(session, asker.chat.id, pressed.actor_id)
         subscription = get_subscription(session, asker.chat.id)
         if subscription is None:
-            return Answer(notice="You are not subscribed: /subscribe starts digests.", alert=True)
+            return Answer(notice=_(NOT_SUBSCRIBED), alert=True)
         card = settings_card(session, subscription, asker, now=runtime.clock())
-        return Answer(edit=card, notice="Saved.")
+        return Answer(edit=card, notice=_(SAVED))
 
 
 def on_subscribe_button(runtime: Runtime, asker: Asker, pressed: Subscribe) -> Answer:

@@ -12,12 +12,20 @@ from digests.delivery.callbacks import BreakingAction
 from digests.delivery.message import Button, Message, bold, esc, utf16_length
 from digests.delivery.outbox import Outgoing, enqueue
 from digests.errors import DigestsError
+from digests.i18n import N_, _, negotiate, ngettext, speaking
 from digests.store.enums import BroadcastStatus, MessageKind, OutboxStatus
 from digests.store.tables import Broadcast, Chat, OutboxMessage, Subscription
 
 # In Telegram's units (UTF-16: a flag counts 4); leaves room for the heading and the preview's
 # line within Telegram's 4096.
 MAX_TEXT = 3500
+GONE = N_("That update no longer exists.")
+STATES = {
+    BroadcastStatus.SENDING: N_("Breaking update: sending"),
+    BroadcastStatus.DONE: N_("Breaking update: sent"),
+    BroadcastStatus.CANCELLED: N_("Breaking update: cancelled"),
+    BroadcastStatus.DRAFT: N_("Breaking update: not sent"),
+}
 
 
 class BroadcastError(DigestsError):
@@ -39,29 +47,29 @@ class Progress:
 
 
 def breaking_html(text: str) -> str:
-    return f"{bold('Breaking')}\n\n{esc(text)}"
+    """The update under its heading, in the current language (the admin's words as written)."""
+    heading = _("Breaking")
+    return f"{bold(heading)}\n\n{esc(text)}"
 
 
 def progress_message(progress: Progress) -> Message:
     """The admin's card for a broadcast, edited as it goes out (by the /breaking buttons and
     by the scheduler), with Cancel while anything is left to send."""
-    state = {
-        BroadcastStatus.SENDING: "Sending",
-        BroadcastStatus.DONE: "Sent",
-        BroadcastStatus.CANCELLED: "Cancelled",
-        BroadcastStatus.DRAFT: "Not sent",
-    }[progress.status]
     if progress.status == BroadcastStatus.CANCELLED and progress.total == 0:
-        counts = "Cancelled before it was sent: nobody got it."
+        counts = _("Cancelled before it was sent: nobody got it.")
     else:
-        counts = f"{progress.sent} / {progress.total} sent, {progress.failed} failed" + (
-            f", {progress.cancelled} cancelled" if progress.cancelled else ""
+        counts = _("{sent} / {total} sent, {failed} failed").format(
+            sent=progress.sent, total=progress.total, failed=progress.failed
         )
-    text = f"{bold(f'Breaking update: {state}')}\n{counts}"
+        if progress.cancelled:
+            counts = _("{counts}, {cancelled} cancelled").format(
+                counts=counts, cancelled=progress.cancelled
+            )
+    text = f"{bold(_(STATES[progress.status]))}\n{esc(counts)}"
     buttons: tuple[tuple[Button, ...], ...] = ()
     if progress.status == BroadcastStatus.SENDING:
         cancel = BreakingAction(progress.broadcast_id, send=False)
-        buttons = ((Button.calling("Cancel", cancel),),)
+        buttons = ((Button.calling(_("Cancel"), cancel),),)
     return Message(html=text, buttons=buttons)
 
 
@@ -76,13 +84,17 @@ def audience(session: Session) -> int:
 def draft(session: Session, *, admin_user_id: int, admin_chat_id: int, text: str) -> Broadcast:
     text = text.strip()
     if not text:
-        raise BroadcastError("Write the update after the command: /breaking <text>.")
+        raise BroadcastError(_("Write the update after the command: /breaking <text>."))
     length = utf16_length(text)
     if length > MAX_TEXT:
-        raise BroadcastError(
-            f"That update is {length} characters as Telegram counts them (an emoji counts 2 or"
-            f" more); the limit is {MAX_TEXT}."
+        too_long = ngettext(
+            "That update is {count} character as Telegram counts them (an emoji counts 2 or"
+            " more); the limit is {limit}.",
+            "That update is {count} characters as Telegram counts them (an emoji counts 2 or"
+            " more); the limit is {limit}.",
+            length,
         )
+        raise BroadcastError(too_long.format(count=length, limit=MAX_TEXT))
     broadcast = Broadcast(admin_user_id=admin_user_id, admin_chat_id=admin_chat_id, text=text)
     session.add(broadcast)
     session.flush()
@@ -96,27 +108,47 @@ def confirm(
     (the second value says whether this press queued it), and a cancelled one stays unsent."""
     broadcast = session.get(Broadcast, broadcast_id, with_for_update=True)
     if broadcast is None:
-        raise BroadcastError("That update no longer exists.")
+        raise BroadcastError(_(GONE))
     if broadcast.status == BroadcastStatus.CANCELLED and broadcast.total == 0:
         raise BroadcastError(
-            "That update was cancelled before it was sent. Send /breaking again to write a new one."
+            _(
+                "That update was cancelled before it was sent. Send /breaking again to write a"
+                " new one."
+            )
         )
     if broadcast.status != BroadcastStatus.DRAFT:
         return progress(session, broadcast_id), False
-    # Each chat with the forum topic its digests go to, in the same query.
+    # Each chat with the forum topic its digests go to and its language, in the same query.
     chats = (
-        select(col(Subscription.chat_id), col(Subscription.message_thread_id))
+        select(
+            col(Subscription.chat_id),
+            col(Subscription.message_thread_id),
+            col(Chat.language),
+            col(Chat.seen_language),
+        )
         .join(Chat, col(Chat.id) == col(Subscription.chat_id))
         .where(col(Subscription.active), col(Chat.active))
     )
     recipients = list(session.exec(chats).all())
-    update_message = Message(breaking_html(broadcast.text))
+    headed: dict[str, Message] = {}  # the update under each language's heading
+
+    def update_in(language: str) -> Message:
+        if language not in headed:
+            with speaking(language):
+                headed[language] = Message(breaking_html(broadcast.text))
+        return headed[language]
+
     enqueue(
         session,
         MessageKind.BREAKING,
         (
-            Outgoing(chat_id, update_message, f"{broadcast.id}:{chat_id}", message_thread_id=thread)
-            for chat_id, thread in recipients
+            Outgoing(
+                chat_id,
+                update_in(negotiate(chosen, seen)),
+                f"{broadcast.id}:{chat_id}",
+                message_thread_id=thread,
+            )
+            for chat_id, thread, chosen, seen in recipients
         ),
         now=now,
         broadcast_id=broadcast.id,
@@ -131,7 +163,7 @@ def cancel(session: Session, broadcast_id: int, *, now: datetime) -> Progress:
     """Stop what has not been sent yet; what was sent stays sent."""
     broadcast = session.get(Broadcast, broadcast_id, with_for_update=True)
     if broadcast is None:
-        raise BroadcastError("That update no longer exists.")
+        raise BroadcastError(_(GONE))
     if broadcast.status in (BroadcastStatus.DRAFT, BroadcastStatus.SENDING):
         session.execute(
             update(OutboxMessage)

@@ -12,8 +12,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from digests.delivery.message import Message, buttons_from_json, buttons_to_json, esc
+from digests.i18n import ENGLISH, N_, _, speaking
 from digests.store.enums import DeliveryOutcome, MessageKind, OutboxStatus
 from digests.store.tables import Chat, OutboxMessage, Subscription
+from digests.subscriptions.languages import chat_language
 
 # A claimed row is leased to its sender, which renews the lease while it lives (renew_leases):
 # a sender that dies and restarts takes its rows back at once (take_back); one that never comes
@@ -24,7 +26,7 @@ OUTBOX: Table = OutboxMessage.__table__  # type: ignore[attr-defined]  # set-bas
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_SECONDS = 2.0
 BACKOFF_MAX_SECONDS = 600.0
-TOPIC_GONE = (
+TOPIC_GONE = N_(
     "The topic these digests went to is gone (or topics are off here), so they come here now;"
     " send /subscribe in a topic to move them."
 )
@@ -326,7 +328,10 @@ def leave_topic(session: Session, row: OutboxMessage, *, now: datetime) -> None:
     )
     row.message_thread_id = None
     if cast(CursorResult, moved).rowcount:
-        notice = Outgoing(row.chat_id, Message(esc(TOPIC_GONE)), key=f"topic-gone:{row.id}")
+        chat = session.get(Chat, row.chat_id)
+        with speaking(chat_language(chat) if chat else ENGLISH):
+            said = Message(esc(_(TOPIC_GONE)))
+        notice = Outgoing(row.chat_id, said, key=f"topic-gone:{row.id}")
         enqueue(session, MessageKind.NOTICE, [notice], now=now)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from digests.delivery.message import Message, bold, esc, link, shorten
+from digests.i18n import _
 from digests.reading.articles import ArticleCard, find_articles, latest_articles, summary_of
 
 # Telegram shows a few results at a time; more pages come with the query's offset.
@@ -65,7 +66,7 @@ def _shared(session: Session, card: ArticleCard) -> SharedArticle:
     if summary:
         parts.append(esc(summary))
     if card.url:
-        parts.append(link("Read the article", card.url))
+        parts.append(link(_("Read the article"), card.url))
     return SharedArticle(
         article_id=card.id,
         title=card.title,

@@ -14,12 +14,12 @@ from datetime import datetime
 from sqlalchemy import exists
 from sqlmodel import Session, col, select
 
+from digests.i18n import ngettext
 from digests.reading.articles import SummaryView, summary_of
 from digests.store.tables import Actor, Article, Source, Statement, Story
 from digests.store.visibility import visible_to
 from digests.stories.summary import Report, story_summary
 from digests.text.language import language_name
-from digests.text.plurals import plural
 from digests.text.summarize import LENGTHS
 
 # A story's summary reads this many of its reports: the first and the newest ones.
@@ -79,7 +79,10 @@ class StorySummaryView:
 def reported_by(sources: list[str]) -> str:
     """'3 sources: A, B, C', or the one source's name."""
     named = ", ".join(sources)
-    return f"{plural(len(sources), 'source', 'sources')}: {named}" if len(sources) > 1 else named
+    if len(sources) <= 1:
+        return named
+    counted = ngettext("{count} source: {names}", "{count} sources: {names}", len(sources))
+    return counted.format(count=len(sources), names=named)
 
 
 def source_name(source: Source) -> str:
