@@ -43,7 +43,7 @@ ON_ITS_WAY = N_("Your digest is on its way.")
 SAVED = N_("Saved.")
 NOT_SUBSCRIBED = N_("You are not subscribed: /subscribe starts digests.")
 # The rhythms as a reader reads them (the values stay English in buttons' data and when typed).
-RHYTHM_NAMES = {
+RHYTHM_NAMES: dict[str, str] = {
     RhythmKind.INSTANT: N_("instant"),
     RhythmKind.HOURLY: N_("hourly"),
     RhythmKind.DAILY: N_("daily"),
@@ -187,14 +187,13 @@ def settings_message(
             for v in values
         )
 
+    def named(names: dict[str, str]):
+        """A value's button label: its name in the reader's language, capitalized."""
+        return lambda value: _(names[value]).capitalize()
+
     rows = [
-        row("rhythm", tuple(RhythmKind), subscription.rhythm, lambda r: _(RHYTHM_NAMES[r]).title()),
-        row(
-            "summary_length",
-            tuple(LENGTHS),
-            subscription.summary_length,
-            lambda name: _(LENGTH_NAMES[name]).capitalize(),
-        ),
+        row("rhythm", tuple(RhythmKind), subscription.rhythm, named(RHYTHM_NAMES)),
+        row("summary_length", tuple(LENGTHS), subscription.summary_length, named(LENGTH_NAMES)),
     ]
     if subscription.rhythm in TIMED:
         rows.append(row("digest_time", COMMON_TIMES, subscription.digest_time))

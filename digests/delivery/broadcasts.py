@@ -21,10 +21,10 @@ from digests.store.tables import Broadcast, Chat, OutboxMessage, Subscription
 MAX_TEXT = 3500
 GONE = N_("That update no longer exists.")
 STATES = {
-    BroadcastStatus.SENDING: N_("Breaking update: sending"),
-    BroadcastStatus.DONE: N_("Breaking update: sent"),
-    BroadcastStatus.CANCELLED: N_("Breaking update: cancelled"),
-    BroadcastStatus.DRAFT: N_("Breaking update: not sent"),
+    BroadcastStatus.SENDING: N_("Breaking update: Sending"),
+    BroadcastStatus.DONE: N_("Breaking update: Sent"),
+    BroadcastStatus.CANCELLED: N_("Breaking update: Cancelled"),
+    BroadcastStatus.DRAFT: N_("Breaking update: Not sent"),
 }
 
 
