@@ -26,7 +26,7 @@ from bot.handlers import feeds as feed_handlers
 from bot.http import AiohttpRequest
 from bot.inline import inline_callback
 from bot.jobs import Ticker
-from bot.render import send_kwargs
+from bot.render import photo_kwargs, send_kwargs
 from bot.sender import ReplyPacing, TelegramSender
 from bot.updates import PerChatOrder
 from digests.config import Settings
@@ -101,9 +101,14 @@ async def send_all(
     assert chat is not None  # every update answered comes from a chat
     for message in messages:
         for part in fit_message(message):
-            await context.bot.send_message(
-                chat.id, message_thread_id=topic_of(update), **send_kwargs(part)
-            )
+            if part.photo is None:
+                await context.bot.send_message(
+                    chat.id, message_thread_id=topic_of(update), **send_kwargs(part)
+                )
+            else:
+                await context.bot.send_photo(
+                    chat.id, message_thread_id=topic_of(update), **photo_kwargs(part)
+                )
 
 
 def command_callback(runtime: Runtime, name: str):

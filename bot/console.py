@@ -6,9 +6,11 @@ import asyncio
 import contextlib
 import html
 import logging
+import os
 import re
 import string
 import sys
+import tempfile
 import threading
 from collections import OrderedDict
 from dataclasses import replace
@@ -19,7 +21,7 @@ from bot import router
 from bot.conversation import SOMETHING_WENT_WRONG, Answer, Asker
 from bot.jobs import Ticker
 from digests.delivery.identity import claim_identity
-from digests.delivery.message import Button, Message, esc
+from digests.delivery.message import Button, Message, Photo, esc
 from digests.delivery.outbox import Delivery
 from digests.delivery.pacing import Limits, Pacer
 from digests.i18n import _
@@ -36,6 +38,7 @@ CONSOLE_USER = 0  # no Telegram user has id 0: the person at the console
 PROMPT = "you> "
 DRAIN_SECONDS = 1.0  # as the bot: queued messages go out within a second
 PRESSABLE_BUTTONS = 500  # the newest buttons keep their letters; older ones are forgotten
+PHOTO_FOLDER = Path(tempfile.gettempdir()) / "digests-console"  # where photos shown are saved
 # Buttons are lettered, never numbered: the only numbers on screen are the stories' own.
 _LETTERS = string.ascii_lowercase
 _ONE_LETTER = re.compile(r"[A-Za-z]")  # a line of one letter means a button, shown or not
@@ -104,6 +107,7 @@ class Console:
         stdout: TextIO = sys.stdout,
         as_admin: bool = True,
         why: str = "no TELEGRAM_BOT_TOKEN set",
+        photo_folder: Path = PHOTO_FOLDER,
     ):
         if as_admin:
             admins = [*runtime.settings.admin_user_ids, CONSOLE_USER]
@@ -113,6 +117,7 @@ class Console:
         self.runtime = runtime
         self.why, self.as_admin = why, as_admin
         self.stdin, self.stdout = stdin, stdout
+        self.photo_folder = photo_folder
         # Every button shown gets letters of its own, so any message's buttons can be pressed,
         # not only the newest one's: letters -> (button, the message it is on).
         self.buttons: OrderedDict[str, tuple[Button, int]] = OrderedDict()
@@ -137,7 +142,8 @@ class Console:
         (`replacing` the message it changes) takes that message's old buttons away, as
         Telegram does."""
         label = f"--- {heading} ---\n" if heading else ""
-        self.write(f"\n{label}{html_to_text(message.html)}\n")
+        picture = f"{self.photo_line(message.photo)}\n" if message.photo else ""
+        self.write(f"\n{label}{picture}{html_to_text(message.html)}\n")
         if replacing is None:
             self.shown += 1
             replacing = self.shown
@@ -155,6 +161,17 @@ class Console:
             self.buttons.popitem(last=False)
         if self.waiting_for_input:
             self.write(PROMPT)
+
+    def photo_line(self, photo: Photo) -> str:
+        """A terminal shows no pictures: an upload is saved to a file of its own, to open."""
+        if photo.data is None:
+            return f"Photo: {photo.url}"
+        self.photo_folder.mkdir(parents=True, exist_ok=True)
+        stem, suffix = os.path.splitext(photo.filename)
+        handle, path = tempfile.mkstemp(suffix=suffix, prefix=f"{stem}-", dir=self.photo_folder)
+        with os.fdopen(handle, "wb") as file:
+            file.write(photo.data)
+        return f"Photo saved to {path}"
 
     def show_answer(self, answer: Answer, *, pressed_on: int) -> None:
         if answer.notice:

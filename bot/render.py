@@ -1,8 +1,8 @@
-"""Messages -> Telegram: HTML parse mode, inline keyboards, no link previews."""
+"""Messages -> Telegram: HTML parse mode, inline keyboards, no link previews, photos."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions
 from telegram.constants import ParseMode
 
 from digests.delivery.message import Message
@@ -32,4 +32,18 @@ def send_kwargs(message: Message) -> dict:
         "parse_mode": ParseMode.HTML,
         "reply_markup": keyboard(message),
         "link_preview_options": NO_PREVIEW,
+    }
+
+
+def photo_kwargs(message: Message) -> dict:
+    """sendPhoto's arguments: the bytes as an upload, or the address Telegram fetches; the
+    message's HTML as the caption (fit_message keeps it within CAPTION_LIMIT)."""
+    photo = message.photo
+    assert photo is not None  # the others go by sendMessage
+    upload = photo.url if photo.data is None else InputFile(photo.data, filename=photo.filename)
+    return {
+        "photo": upload,
+        "caption": message.html or None,
+        "parse_mode": ParseMode.HTML,
+        "reply_markup": keyboard(message),
     }

@@ -153,6 +153,7 @@ BUTTONS: dict[type, ButtonRoute] = {
     callbacks.MoreDigest: ButtonRoute(digest.on_more_button),
     callbacks.ActorProfile: ButtonRoute(actors.on_actor_button),
     callbacks.FollowActor: ButtonRoute(actors.on_follow_button),
+    callbacks.ActorTimeline: ButtonRoute(actors.on_timeline_button),
     callbacks.ChangeSetting: ButtonRoute(subscribing.on_settings_button),
     callbacks.UnfollowFromSettings: ButtonRoute(subscribing.on_unfollow_button),
     callbacks.Subscribe: ButtonRoute(subscribing.on_subscribe_button),

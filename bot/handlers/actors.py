@@ -8,8 +8,9 @@ from bot.conversation import Answer, Asker
 from bot.handlers.reading import reader_zone
 from bot.handlers.subscribing import NOT_ALLOWED
 from digests.actors.store import ActorPage, actor_page, lookup_actors, top_actors
-from digests.delivery.callbacks import ActorProfile, FollowActor
-from digests.delivery.message import Button, Message, bold, esc, italic
+from digests.actors.timeline import Timeline, has_timeline, timeline_chart
+from digests.delivery.callbacks import ActorProfile, ActorTimeline, FollowActor
+from digests.delivery.message import Button, Message, Photo, bold, esc, italic
 from digests.errors import echo
 from digests.i18n import N_, _, ngettext
 from digests.runtime import Runtime
@@ -29,8 +30,11 @@ def _line(line, zone: ZoneInfo) -> str:
     return f"{esc(line.text)}\n{where}"
 
 
-def profile_page(page: ActorPage, *, zone: ZoneInfo, following: bool = False) -> Message:
-    """Statements first, then other mentions, PAGE_SIZE lines a page, with paging buttons."""
+def profile_page(
+    page: ActorPage, *, zone: ZoneInfo, following: bool = False, timeline: bool = False
+) -> Message:
+    """Statements first, then other mentions, PAGE_SIZE lines a page, with paging buttons (and
+    the chart's, when the person was in the news on enough days for one)."""
     header = bold(page.name) + (f" — {esc(page.role)}" if page.role else "")
     said = ngettext("{count} statement", "{count} statements", page.statement_count)
     mentioned = ngettext("mentioned {count} time", "mentioned {count} times", page.mention_count)
@@ -59,17 +63,21 @@ def profile_page(page: ActorPage, *, zone: ZoneInfo, following: bool = False) ->
         else Button.calling(_("Follow in my digests"), FollowActor(page.id))
     )
     rows = [tuple(paging)] if paging else []
+    if timeline:
+        rows.append((Button.calling("Timeline chart", ActorTimeline(page.id)),))
     rows.append((follow,))
     return Message(html="\n\n".join(blocks), buttons=tuple(rows))
 
 
 def _profile_message(runtime: Runtime, chat_id: int, actor_id: int, page: int) -> Message | None:
+    zone = reader_zone(runtime, chat_id)
     with runtime.session() as session:
         found = actor_page(session, actor_id, page=page, size=PAGE_SIZE)
-        following = found is not None and is_following(session, chat_id, actor_id)
-    if found is None:
-        return None
-    return profile_page(found, following=following, zone=reader_zone(runtime, chat_id))
+        if found is None:
+            return None
+        following = is_following(session, chat_id, actor_id)
+        timeline = has_timeline(session, actor_id, zone)
+    return profile_page(found, following=following, timeline=timeline, zone=zone)
 
 
 def actors_list(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
@@ -123,6 +131,35 @@ def on_actor_button(runtime: Runtime, asker: Asker, pressed: ActorProfile) -> An
     if message is None:
         return Answer(notice=_(UNTRACKED), alert=True)
     return Answer(send=[message]) if pressed.new else Answer(edit=message)
+
+
+def timeline_message(chart: Timeline) -> Message:
+    """The chart as a photo, its caption naming the person and what the bars count."""
+    first, last = (f"{d:%d %b %Y}" for d in (chart.days[0].day, chart.days[-1].day))
+    statements = sum(day.statements for day in chart.days)
+    mentions = sum(day.mentions for day in chart.days)
+    caption = "\n".join(
+        [
+            bold(chart.name),
+            italic(f"Statements and other mentions per day ({chart.zone}), {first} – {last}"),
+            esc(f"Statements: {statements} · other mentions: {mentions}"),
+        ]
+    )
+    return Message(html=caption, photo=Photo(chart.png, filename="timeline.png"))
+
+
+def on_timeline_button(runtime: Runtime, asker: Asker, pressed: ActorTimeline) -> Answer:
+    """The chart as a new message, drawn in a worker: a heavy request like a link's summary,
+    so one at a time per person asking."""
+    claim = runtime.heavy.try_claim(asker.user_id or asker.chat.id)
+    if claim is None:
+        return Answer(notice="I'm still working on your last request; press again in a moment.")
+    zone = reader_zone(runtime, asker.chat.id)
+    with claim:
+        chart = timeline_chart(runtime, pressed.actor_id, zone)
+    if chart is None:
+        return Answer(notice="There is no timeline to draw for that person.", alert=True)
+    return Answer(send=[timeline_message(chart)])
 
 
 def on_follow_button(runtime: Runtime, asker: Asker, pressed: FollowActor) -> Answer:

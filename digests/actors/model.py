@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,3 +39,13 @@ class Extraction:
     # role as `speaker`: the store gives them to the one person the article names who is known,
     # from any article, to hold that role.
     role_statements: tuple[StatementRef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DayCount:
+    """What a person said on one day of the reader's calendar, and how often they were
+    mentioned otherwise."""
+
+    day: date
+    statements: int
+    mentions: int  # mentions outside their own statements, as the profile lists them

@@ -9,13 +9,26 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, func, or_, update
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    and_,
+    cast,
+    exists,
+    func,
+    literal_column,
+    or_,
+    union_all,
+    update,
+)
 from sqlmodel import Session, col, select
 
 from digests.actors import Extraction, identity_key, rank_actors, resolve_actor
 from digests.actors.attribution import attribute_waiting, record_role_statements
+from digests.actors.model import DayCount
 from digests.actors.records import add_mentions, add_statements
 from digests.store.tables import Actor, ActorAlias, Article, Mention, Statement
 from digests.store.visibility import visible_to
@@ -201,19 +214,23 @@ def _statement_lines(session: Session, actor_id: int, offset: int, limit: int) -
     return [ActorLine(s.kind, s.text, s.article_id, title, when) for s, title, when in rows]
 
 
-def _mention_lines(session: Session, actor_id: int, offset: int, limit: int) -> list[ActorLine]:
-    """Mentions outside the sentences already shown as a statement of the same actor (a
-    quotation continued after "Rubio stated." is one statement over both sentences)."""
-    already_stated = exists().where(
+def _already_stated():
+    """SQL condition on Mention: its sentence is one of the same actor's statements."""
+    return exists().where(
         col(Statement.actor_id) == col(Mention.actor_id),
         col(Statement.article_id) == col(Mention.article_id),
         col(Statement.position) <= col(Mention.position),
         col(Mention.position) < col(Statement.position) + func.length(col(Statement.sentence)),
     )
+
+
+def _mention_lines(session: Session, actor_id: int, offset: int, limit: int) -> list[ActorLine]:
+    """Mentions outside the sentences already shown as a statement of the same actor (a
+    quotation continued after "Rubio stated." is one statement over both sentences)."""
     rows = session.exec(
         select(Mention, col(Article.title), col(Article.listed_at))
         .join(Article, col(Article.id) == col(Mention.article_id))
-        .where(col(Mention.actor_id) == actor_id, ~already_stated, visible_to(None))
+        .where(col(Mention.actor_id) == actor_id, ~_already_stated(), visible_to(None))
         .order_by(col(Article.listed_at).desc(), col(Article.id).desc(), col(Mention.position))
         .offset(offset)
         .limit(limit)
@@ -260,3 +277,57 @@ def top_actors(session: Session, *, limit: int = 10) -> list[tuple[int, str, int
         .limit(limit)
     ).all()
     return [(actor_id, name, count) for actor_id, name, count in rows]
+
+
+QUARTER_HOUR = 900  # seconds; every zone's offset from UTC is a whole number of them
+
+
+def _quarter_hour(session: Session, moment):
+    """The quarter hour since the epoch a stored time falls in: whatever the reader's zone,
+    a quarter hour lies within one of their days (the server's own zone plays no part)."""
+    if session.get_bind().dialect.name == "postgresql":
+        seconds = cast(func.floor(func.extract("epoch", moment)), BigInteger)
+    else:  # SQLite keeps UTC text, which strftime reads as UTC
+        seconds = cast(func.strftime("%s", moment), Integer)
+    return seconds // QUARTER_HOUR
+
+
+def activity_by_day(
+    session: Session, actor_id: int, *, zone: ZoneInfo, days: int = 90
+) -> list[DayCount]:
+    """The actor's statements and other mentions per day on the reader's clock, oldest first,
+    over at most `days` days ending at the newest one with any (only articles for everyone, as
+    the profile).
+
+    One grouped query, bounded: at most the quarter hours of `days` days (and one) come back,
+    whatever the actor's record; Python puts each on the reader's calendar."""
+    quarter = _quarter_hour(session, col(Article.listed_at)).label("quarter")
+    one, zero = literal_column("1", Integer), literal_column("0", Integer)
+    said = (
+        select(quarter, one.label("statements"), zero.label("mentions"))
+        .select_from(Statement)
+        .join(Article, col(Article.id) == col(Statement.article_id))
+        .where(col(Statement.actor_id) == actor_id, visible_to(None))
+    )
+    mentioned = (
+        select(quarter, zero, one)
+        .select_from(Mention)
+        .join(Article, col(Article.id) == col(Mention.article_id))
+        .where(col(Mention.actor_id) == actor_id, ~_already_stated(), visible_to(None))
+    )
+    both = union_all(said, mentioned).subquery()
+    rows = session.execute(
+        select(both.c.quarter, func.sum(both.c.statements), func.sum(both.c.mentions))
+        .group_by(both.c.quarter)
+        .order_by(both.c.quarter.desc())
+        .limit((days + 1) * 24 * 3600 // QUARTER_HOUR)  # a day more: clocks go back an hour
+    ).all()
+    by_day: dict[date, tuple[int, int]] = {}
+    for quarter_hour, spoke, named in rows:
+        day = datetime.fromtimestamp(quarter_hour * QUARTER_HOUR, zone).date()
+        before = by_day.get(day, (0, 0))
+        by_day[day] = (before[0] + int(spoke), before[1] + int(named))
+    if not by_day:
+        return []
+    start = max(by_day) - timedelta(days=days - 1)
+    return [DayCount(day, *by_day[day]) for day in sorted(by_day) if day >= start]

@@ -200,6 +200,24 @@ class FollowActor:
 
 
 @dataclass(frozen=True, slots=True)
+class ActorTimeline:
+    """A chart of a person's statements and mentions per day, sent as a photo."""
+
+    prefix: ClassVar[str] = "chart"
+    actor_id: int
+
+    def fields(self) -> tuple[str, ...]:
+        return (str(self.actor_id),)
+
+    @classmethod
+    def parse(cls, fields: list[str]) -> ActorTimeline | None:
+        match fields:
+            case [raw_id] if (actor_id := parse_number(raw_id)) is not None:
+                return cls(actor_id)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
 class ChangeSetting:
     """One digest setting from the settings card; the value is checked when it is stored."""
 
@@ -332,6 +350,7 @@ Callback = (
     | MoreDigest
     | ActorProfile
     | FollowActor
+    | ActorTimeline
     | ChangeSetting
     | UnfollowFromSettings
     | Subscribe
@@ -350,6 +369,7 @@ _PARSERS: dict[str, Callable[[list[str]], Callback | None]] = {
     MoreDigest.prefix: MoreDigest.parse,
     ActorProfile.prefix: ActorProfile.parse,
     FollowActor.prefix: FollowActor.parse,
+    ActorTimeline.prefix: ActorTimeline.parse,
     ChangeSetting.prefix: _parse_settings_button,
     Subscribe.prefix: Subscribe.parse,
     SendDigestNow.prefix: SendDigestNow.parse,

@@ -1,4 +1,5 @@
-"""Messages as data: HTML built only from escaped pieces, buttons, and splitting at a length limit.
+"""Messages as data: HTML built only from escaped pieces, buttons, photos, and splitting at a
+length limit.
 
 The core composes digests into messages before they enter the outbox, so the message shape lives
 here; transports (Telegram, the console) only turn it into their own form.
@@ -18,6 +19,7 @@ from digests.text.titles import cut_before
 # reader sees once the HTML entities are parsed (so an emoji or a flag counts 2 or 4, a tag 0).
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
+PHOTO_LIMIT_BYTES = 10 * 1024 * 1024  # the largest photo Telegram takes as an upload
 # Our markup is built from escaped pieces, so "<" only ever opens a tag; stopping a tag at the
 # next "<" keeps a stray "<<<<…" from being rescanned to the end from every "<".
 _TAG = re.compile(r"<[^<>]+>")
@@ -47,11 +49,29 @@ class Button:
 
 
 @dataclass(frozen=True, slots=True)
+class Photo:
+    """A picture a message shows: bytes drawn here (a chart), uploaded with it, or the web
+    address of one Telegram fetches itself (an article's image)."""
+
+    data: bytes | None = None
+    url: str | None = None
+    filename: str = "photo.png"  # the upload's name; a transport that saves it keeps the suffix
+
+    def __post_init__(self) -> None:
+        if (self.data is None) == (self.url is None):
+            raise ValueError("a photo is either bytes or a URL")
+        if self.data is not None and not 0 < len(self.data) <= PHOTO_LIMIT_BYTES:
+            raise ValueError(f"a photo upload is 1 byte to {PHOTO_LIMIT_BYTES} bytes")
+
+
+@dataclass(frozen=True, slots=True)
 class Message:
-    """One outgoing message: Telegram-style HTML and rows of buttons."""
+    """One outgoing message: Telegram-style HTML and rows of buttons; with a photo, the HTML
+    is its caption."""
 
     html: str
     buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
+    photo: Photo | None = None
 
 
 def buttons_to_json(buttons: tuple[tuple[Button, ...], ...]) -> str | None:
@@ -103,12 +123,23 @@ def fit_message(message: Message, limit: int = MESSAGE_LIMIT) -> list[Message]:
     """Split an over-long message at paragraph boundaries; the buttons go with the last part.
 
     Every message the bot sends passes here (replies and outbox rows alike), so none exceeds
-    Telegram's limit, however its producer measured it.
+    Telegram's limit, however its producer measured it. A photo's caption holds CAPTION_LIMIT:
+    the photo takes the caption's first paragraphs, and the rest follows as text.
     """
+    if message.photo is not None:
+        return _fit_caption(message, limit)
     if visible_length(message.html) <= limit:
         return [message]
     parts = pack_blocks(message.html.split("\n\n"), limit=limit)
     return [Message(html=part) for part in parts[:-1]] + [Message(parts[-1], message.buttons)]
+
+
+def _fit_caption(message: Message, limit: int) -> list[Message]:
+    if visible_length(message.html) <= CAPTION_LIMIT:
+        return [message]
+    caption, *rest = pack_blocks(message.html.split("\n\n"), limit=CAPTION_LIMIT)
+    following = fit_message(Message("\n\n".join(rest), message.buttons), limit)
+    return [Message(caption, photo=message.photo), *following]
 
 
 def shorten(text: str, limit: int) -> str:

@@ -70,8 +70,12 @@ def enqueue(
 
     The idempotency key is the kind and the message's key: a key already queued is skipped,
     so whatever queues the same thing twice (a retried transaction, a second press) sends it
-    once. Returns how many messages were offered.
+    once. Returns how many messages were offered. Rows keep text and buttons only: a photo
+    (a chart) is a reply, sent at once, and queueing one is a bug (ValueError).
     """
+    messages = list(messages)
+    if any(outgoing.message.photo is not None for outgoing in messages):
+        raise ValueError("outbox rows carry no photos")
     rows = [
         {
             "idempotency_key": f"{kind}:{outgoing.key}",

@@ -18,6 +18,7 @@ from digests.ingest.pipeline import ensure_source, ingest_batch, prepare_batch
 from digests.ingest.sources.raw import RawArticle
 from digests.runtime import Runtime
 from digests.subscriptions.subscribers import change_setting
+from tests.actors.dated_news import putin_in_the_news
 from tests.conftest import make_settings
 from tests.news import seeds_arrive
 
@@ -241,6 +242,18 @@ def test_a_failure_on_our_side_is_reported_and_the_console_carries_on(seeded, mo
     assert "a bug" not in screen.getvalue()
     assert "What I can do" in screen.getvalue()
     assert screen.getvalue().rstrip().endswith("Bye.")
+
+
+def test_a_chart_is_saved_to_a_file_the_console_names(seeded, tmp_path):
+    putin_in_the_news(seeded, 1, 2)
+    screen = io.StringIO()
+    typed = io.StringIO("/actor Putin\nb\nquit\n")
+    asyncio.run(Console(seeded, stdin=typed, stdout=screen, photo_folder=tmp_path).run())
+    assert "[b] Timeline chart" in screen.getvalue()
+    chart = screen.getvalue().split("[b] Timeline chart")[1]
+    [saved] = re.findall(r"\nPhoto saved to (.+)\nVladimir Putin\n", chart)
+    assert Path(saved).parent == tmp_path and Path(saved).suffix == ".png"
+    assert Path(saved).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
 def test_sources_toggle_by_letter_and_the_settings_card_leads_there(tmp_path):

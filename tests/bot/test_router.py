@@ -10,10 +10,12 @@ from sqlmodel import select
 
 from bot import router
 from bot.conversation import Answer, Asker
+from digests.actors.store import lookup_actors
 from digests.delivery.message import to_plain_text
 from digests.runtime import Runtime
 from digests.store.tables import Broadcast, OutboxMessage, Source
 from digests.subscriptions.subscribers import ChatInfo
+from tests.actors.dated_news import putin_in_the_news
 
 ADMIN_ID = 900
 READER = Asker(user_id=2001, chat=ChatInfo(id=2001))
@@ -89,6 +91,8 @@ def test_removefeed_of_a_number_in_feeds_still_works(bot):
         f"set:unfollow:{HUGE}",
         "brk:send:²",
         "sum:1:enormous",
+        f"chart:{HUGE}",
+        "chart:1:new",
         "nonsense",
         "",
     ],
@@ -110,6 +114,26 @@ def test_a_domain_refusal_behind_a_button_is_shown_as_an_alert(bot):
     assert answer == Answer(notice="Please give the time as HH:MM, for example 07:30.", alert=True)
     answer = press(bot, READER, f"follow:on:{2**31 - 1}")
     assert answer == Answer(notice="That person is no longer tracked.", alert=True)
+
+
+def test_a_chart_waits_for_the_readers_link_in_flight(bot):
+    putin_in_the_news(bot, 1, 2)
+    [(putin, _, _)] = lookup_actors_in(bot, "Putin")
+    with bot.heavy.try_claim(READER.user_id):  # a link of theirs is being summarized
+        waiting = press(bot, READER, f"chart:{putin}")
+    assert waiting.notice.startswith("I'm still working on your last request") and not waiting.send
+    [chart] = press(bot, READER, f"chart:{putin}").send
+    assert chart.photo is not None and chart.html.startswith("<b>Vladimir Putin</b>")
+    assert "per day (UTC)" in chart.html
+    say(bot, READER, "/subscribe")
+    say(bot, READER, "/settings timezone Asia/Tokyo")
+    [chart] = press(bot, READER, f"chart:{putin}").send
+    assert "per day (Asia/Tokyo)" in chart.html  # the days are on the reader's clock
+
+
+def lookup_actors_in(runtime: Runtime, name: str):
+    with runtime.session() as session:
+        return lookup_actors(session, name, limit=1)
 
 
 def test_a_readers_first_follow_without_subscribing_explains(bot):

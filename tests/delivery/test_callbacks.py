@@ -10,6 +10,7 @@ import pytest
 from digests.delivery.callbacks import (
     CALLBACK_DATA_LIMIT,
     ActorProfile,
+    ActorTimeline,
     BreakingAction,
     ChangeSetting,
     FollowActor,
@@ -45,6 +46,7 @@ EVERY_KIND = [
     ActorProfile(12, 4),
     FollowActor(12),
     FollowActor(12, follow=False),
+    ActorTimeline(MAX_ID),
     ChangeSetting("digest_time", "07:30"),
     ChangeSetting("timezone", "America/Argentina/ComodRivadavia"),
     ChangeSetting("weekday", "6"),
@@ -117,6 +119,11 @@ def test_values_that_would_not_read_back_are_never_written():
         "actor:²:new",
         "follow:on:²",
         "follow:maybe:1",
+        "chart",
+        "chart:",
+        "chart:²",
+        "chart:12:new",
+        f"chart:{MAX_ID + 1}",
         "set:weekday",
         "set:weekday:²",
         "set:weekday:7",
@@ -153,8 +160,8 @@ def test_forged_or_malformed_data_reads_as_nothing(data):
 def garbage(seed: int) -> str:
     """Data a client could forge: known prefixes, separators, digits of every script, junk."""
     rng = random.Random(seed)
-    pieces = ["sum", "ssum", "story", "latest", "read", "actor", "follow", "set", "sub", "brk"]
-    pieces += ["more", "digest", ":", "new", "on", "now"]
+    pieces = ["sum", "ssum", "story", "latest", "read", "actor", "chart", "follow", "set", "sub"]
+    pieces += ["brk", "more", "digest", ":", "new", "on", "now"]
     pieces += ["9" * 20, "2147483648", "²", "٣", "-1", "short", "weekday", "unfollow", "é", " "]
     return "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
 

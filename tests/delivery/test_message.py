@@ -6,8 +6,10 @@ from digests.delivery.callbacks import ReadArticle
 from digests.delivery.message import (
     CAPTION_LIMIT,
     MESSAGE_LIMIT,
+    PHOTO_LIMIT_BYTES,
     Button,
     Message,
+    Photo,
     bold,
     esc,
     fit_message,
@@ -98,6 +100,31 @@ def test_fit_splits_any_message_over_the_limit_counted_in_utf16():
     assert len(parts) == 2
     assert all(visible_length(part.html) <= MESSAGE_LIMIT for part in parts)
     assert parts[-1].buttons == message.buttons and not parts[0].buttons
+
+
+def test_a_photo_takes_a_caption_of_1024_units_and_the_rest_follows_as_text():
+    chart = Photo(b"\x89PNG...", filename="chart.png")
+    button = ((Button("ok", url="https://example.org/"),),)
+    fits = Message(bold("Putin") + "\n" + esc("😀" * 500), buttons=button, photo=chart)
+    assert fit_message(fits) == [fits]  # 1,006 units: one photo, its buttons on it
+    blocks = [bold(f"Day {n}") + "\n" + esc("😀" * 300) for n in range(20)]
+    long = Message("\n\n".join(blocks), buttons=button, photo=chart)
+    photo, *texts = fit_message(long)
+    assert photo.photo == chart and visible_length(photo.html) <= CAPTION_LIMIT
+    assert photo.html.startswith("<b>Day 0</b>") and not photo.buttons
+    assert all(t.photo is None and visible_length(t.html) <= MESSAGE_LIMIT for t in texts)
+    assert texts[-1].buttons == button
+    shown = [photo.html, *(t.html for t in texts)]
+    assert [n for n in range(20) if any(f"<b>Day {n}</b>" in h for h in shown)] == list(range(20))
+
+
+def test_a_photo_is_bytes_within_telegrams_limit_or_an_address():
+    assert Photo(url="https://example.org/a.jpg").data is None
+    for wrong in ({}, {"data": b"x", "url": "https://example.org/a.jpg"}, {"data": b""}):
+        with pytest.raises(ValueError):
+            Photo(**wrong)
+    with pytest.raises(ValueError):
+        Photo(b"x" * (PHOTO_LIMIT_BYTES + 1))
 
 
 def test_a_caption_is_cut_to_1024_units_with_a_mark():

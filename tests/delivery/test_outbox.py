@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import StatementError
 from sqlmodel import select
 
-from digests.delivery.message import Button, Message
+from digests.delivery.message import Button, Message, Photo
 from digests.delivery.outbox import (
     TOPIC_GONE,
     Delivery,
@@ -72,6 +72,13 @@ def test_the_same_key_queued_twice_is_sent_once(runtime):
     first = queue(runtime, 1, "digest:7:0")
     assert queue(runtime, 1, "digest:7:0") == first
     assert [m.id for m in claim(runtime)] == [first]
+
+
+def test_a_photo_is_never_queued_to_go_out_as_its_caption_alone(runtime):
+    chart = Message("<b>Putin</b>", photo=Photo(b"\x89PNG..."))
+    with runtime.session() as session, pytest.raises(ValueError, match="no photos"):
+        enqueue(session, MessageKind.NOTICE, [Outgoing(1, chart, "chart")], now=runtime.clock())
+    assert claim(runtime) == []
 
 
 def test_queued_rows_read_back_as_enums_with_their_buttons(runtime):

@@ -9,7 +9,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from .emulator_files import DOWNLOAD_LIMIT, StoredFile
+from .emulator_files import DOWNLOAD_LIMIT, StoredFile, image_size, photo_refusal
 from .emulator_inline import InlineMode
 from .emulator_limits import RateLimits
 from .emulator_objects import (
@@ -66,6 +66,7 @@ class BotApiMethods(InlineMode, ForumTopics):
             "getWebhookInfo": self._get_webhook_info,
             "sendMessage": self._send_message,
             "sendDocument": self._send_document,
+            "sendPhoto": self._send_photo,
             "getFile": self._get_file,
             "editMessageText": self._edit_message_text,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
@@ -222,8 +223,41 @@ class BotApiMethods(InlineMode, ForumTopics):
         self._deliver(record)
         return self._message_dict(record)
 
-    def _uploaded(self, params: Params, name: str) -> StoredFile:
-        """A multipart upload (directly or as attach://<field>) or the file_id of a known file."""
+    async def _send_photo(self, params: Params) -> dict[str, Any]:
+        chat = self._chats.writable(params.chat_id())
+        thread = params.integer("message_thread_id")
+        chat.check_thread(thread)
+        stored = self._uploaded(params, "photo", kind="photo")
+        caption, parse_mode = params.text("caption") or "", params.text("parse_mode")
+        plain, entities = _render_caption(caption, parse_mode, params.json("caption_entities"))
+        markup = check_reply_markup(params.json("reply_markup"))
+        reply_to = self._reply_target(chat.id, params)
+        self._admit(chat.id, paid=params.flag("allow_paid_broadcast"))
+        size = image_size(stored.data)
+        assert size is not None  # checked at upload
+        now = time.time()
+        record = SentMessage(
+            chat_id=chat.id,
+            message_id=chat.next_message_id(),
+            text=caption,
+            parse_mode=parse_mode,
+            plain_text=plain,
+            entities=entities,
+            reply_markup=markup,
+            link_preview_options=None,
+            disable_web_page_preview=None,
+            sent_at=now,
+            date=int(now),
+            reply_to_message_id=reply_to,
+            photo=stored.as_photo(*size),
+            message_thread_id=thread,
+        )
+        self._deliver(record)
+        return self._message_dict(record)
+
+    def _uploaded(self, params: Params, name: str, *, kind: str = "document") -> StoredFile:
+        """A multipart upload (directly or as attach://<field>) or the file_id of a known file
+        of the same kind; a photo must be an image Telegram takes (photo_refusal)."""
         value = params.raw.get(name)
         if isinstance(value, str) and value.startswith("attach://"):
             value = params.raw.get(value.removeprefix("attach://"))
@@ -231,13 +265,19 @@ class BotApiMethods(InlineMode, ForumTopics):
             stored = self.files.get(value)
             if stored is None:
                 raise bad_request("wrong file identifier/HTTP URL specified")
+            if stored.kind != kind:
+                raise bad_request("type of file mismatch")
             return stored
         if value is None or not hasattr(value, "file"):
             raise bad_request(f"there is no {name} in the request")
         data = value.file.read()
         if not data:
             raise bad_request("file must be non-empty")
-        return self.files.add(data, file_name=value.filename, mime_type=value.content_type)
+        if kind == "photo" and (refusal := photo_refusal(data)):
+            raise bad_request(refusal)
+        return self.files.add(
+            data, file_name=value.filename, mime_type=value.content_type, kind=kind
+        )
 
     async def _get_file(self, params: Params) -> dict[str, Any]:
         stored = self.files.get(params.text("file_id"))
@@ -267,6 +307,8 @@ class BotApiMethods(InlineMode, ForumTopics):
 
     async def _edit_message_text(self, params: Params) -> dict[str, Any]:
         record = self._editable(params)
+        if record.document is not None or record.photo is not None:  # a caption, not a text
+            raise bad_request("there is no text in the message to edit")
         text, parse_mode = params.text("text"), params.text("parse_mode")
         rendered = render_text(text, parse_mode, params.json("entities"))
         markup = check_reply_markup(params.json("reply_markup"))

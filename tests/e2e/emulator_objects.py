@@ -129,6 +129,7 @@ class SentMessage:
     deleted: bool = False
     document: dict[str, Any] | None = None  # sendDocument: the Document object; text = caption
     message_thread_id: int | None = None  # the forum topic it was sent to
+    photo: list[dict[str, Any]] | None = None  # sendPhoto: its PhotoSizes; text = caption
 
     @property
     def buttons(self) -> list[dict[str, Any]]:

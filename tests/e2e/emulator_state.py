@@ -423,12 +423,15 @@ class BotApiState:
             "chat": self._chats.get(record.chat_id).as_chat(),
             "from": self.bot_from,
         }
-        if record.document is None:
+        if record.document is None and record.photo is None:
             message["text"] = record.plain_text
             if record.entities:
                 message["entities"] = record.entities
         else:  # a file's text is its caption
-            message["document"] = record.document
+            if record.document is not None:
+                message["document"] = record.document
+            if record.photo is not None:
+                message["photo"] = record.photo
             if record.plain_text:
                 message["caption"] = record.plain_text
             if record.entities:

@@ -5,14 +5,23 @@ from __future__ import annotations
 import asyncio
 import datetime as dtm
 import json
+import struct
 import sys
 import time
+import zlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
 import pytest
-from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import (
+    Bot,
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    LinkPreviewOptions,
+)
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -25,6 +34,7 @@ from telegram.error import (
 )
 
 from tests.e2e.emulator import DEFAULT_TOKEN, BotApiEmulator, RateLimits
+from tests.e2e.emulator_files import PNG_SIGNATURE
 from tests.e2e.emulator_process import free_port
 
 # PTB's own RetryAfter constructor reads the deprecated int form of retry_after.
@@ -286,6 +296,84 @@ async def test_reply_to_a_user_message_is_echoed(emulator: BotApiEmulator, bot: 
     assert answer.reply_to_message.text == "what's new?"
     with pytest.raises(BadRequest, match=r"(?i)message to be replied not found"):
         await bot.send_message(USER, "to nothing", reply_to_message_id=999)
+
+
+# --- sendPhoto ------------------------------------------------------------------------------
+
+
+def png(width: int, height: int) -> bytes:
+    """A valid grayscale PNG of that size, all black."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    rows = zlib.compress((b"\x00" + b"\x00" * width) * height)
+    return PNG_SIGNATURE + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+
+
+def jpeg_header(width: int, height: int) -> bytes:
+    """The start of a baseline JPEG, as far as its frame header: all a size is read from."""
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    frame = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
+    return b"\xff\xd8" + app0 + frame + b"\xff\xd9"
+
+
+async def test_an_uploaded_photo_is_delivered_with_its_size_and_html_caption(
+    emulator: BotApiEmulator, bot: Bot
+) -> None:
+    picture = png(800, 400)
+
+    message = await bot.send_photo(
+        USER,
+        InputFile(picture, filename="chart.png"),
+        caption="<b>Chart</b> of 😀 days",
+        parse_mode="HTML",
+        reply_markup=keyboard("again"),
+    )
+
+    largest = message.photo[-1]
+    assert (largest.width, largest.height, largest.file_size) == (800, 400, len(picture))
+    assert message.caption == "Chart of 😀 days" and message.caption_entities[0].type == "bold"
+    assert message.text is None and message.reply_markup.inline_keyboard[0][0].text == "again"
+    [sent] = emulator.sent(USER)
+    assert emulator.files.get(sent.photo[-1]["file_id"]).data == picture
+    assert sent.plain_text == message.caption and sent.buttons[0]["callback_data"] == "again"
+    again = await bot.send_photo(USER, largest.file_id)  # a photo's file_id sends it again
+    assert again.photo[-1].file_unique_id == largest.file_unique_id
+    files = f"{emulator.base_url.removesuffix('/bot')}/file/bot"
+    async with Bot(DEFAULT_TOKEN, base_url=emulator.base_url, base_file_url=files) as user:
+        file = await user.get_file(largest.file_id)
+        assert bytes(await file.download_as_bytearray()) == picture
+
+
+async def test_photo_uploads_telegram_would_not_take_are_refused(
+    emulator: BotApiEmulator, bot: Bot
+) -> None:
+    with pytest.raises(BadRequest, match=r"(?i)IMAGE_PROCESS_FAILED"):
+        await bot.send_photo(USER, InputFile(b"%PDF-1.4 not an image", filename="x.png"))
+    for width, height in ((9000, 1001), (2100, 100)):  # sides over 10,000; over 20 to 1
+        with pytest.raises(BadRequest, match=r"(?i)PHOTO_INVALID_DIMENSIONS"):
+            await bot.send_photo(USER, InputFile(png(width, height), filename="x.png"))
+    with pytest.raises(BadRequest, match=r"(?i)message caption is too long"):
+        await bot.send_photo(USER, InputFile(png(10, 10)), caption="😀" * 513)
+    document = await bot.send_document(USER, b"<opml/>", filename="feeds.opml")
+    with pytest.raises(BadRequest, match=r"(?i)type of file mismatch"):
+        await bot.send_photo(USER, document.document.file_id)
+    assert [m.document is not None for m in emulator.sent(USER)] == [True]
+
+
+async def test_a_jpeg_is_taken_at_the_size_its_frame_header_gives(bot: Bot) -> None:
+    message = await bot.send_photo(USER, InputFile(jpeg_header(1280, 720), filename="a.jpg"))
+    assert (message.photo[-1].width, message.photo[-1].height) == (1280, 720)
+
+
+async def test_a_photo_has_a_caption_to_edit_not_a_text(bot: Bot) -> None:
+    message = await bot.send_photo(USER, InputFile(png(10, 10)), caption="first")
+    with pytest.raises(BadRequest, match=r"(?i)there is no text in the message to edit"):
+        await bot.edit_message_text("second", USER, message.message_id)
 
 
 # --- edits, buttons, callbacks ---------------------------------------------------------------
