@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
+
 from bot.conversation import Answer, Asker
 from bot.handlers.reading import reader_zone
 from bot.handlers.subscribing import NOT_ALLOWED
@@ -12,7 +14,7 @@ from digests.actors.timeline import Timeline, has_timeline, timeline_chart
 from digests.delivery.callbacks import ActorProfile, ActorTimeline, FollowActor
 from digests.delivery.message import Button, Message, Photo, bold, esc, italic
 from digests.errors import echo
-from digests.i18n import N_, _, ngettext
+from digests.i18n import N_, _, current_language, ngettext
 from digests.runtime import Runtime
 from digests.subscriptions.follows import follow, is_following, unfollow
 from digests.timezones import TimeForm, shown_time
@@ -20,6 +22,8 @@ from digests.timezones import TimeForm, shown_time
 PAGE_SIZE = 5
 CONFIDENT_MATCH = 0.8
 UNTRACKED = N_("That person is no longer tracked.")
+STILL_DRAWING = N_("I'm still working on your last request; press again in a moment.")
+NO_TIMELINE = N_("There is no timeline to draw for that person.")
 
 
 def _line(line, zone: ZoneInfo) -> str:
@@ -64,7 +68,7 @@ def profile_page(
     )
     rows = [tuple(paging)] if paging else []
     if timeline:
-        rows.append((Button.calling("Timeline chart", ActorTimeline(page.id)),))
+        rows.append((Button.calling(_("Timeline chart"), ActorTimeline(page.id)),))
     rows.append((follow,))
     return Message(html="\n\n".join(blocks), buttons=tuple(rows))
 
@@ -135,14 +139,19 @@ def on_actor_button(runtime: Runtime, asker: Asker, pressed: ActorProfile) -> An
 
 def timeline_message(chart: Timeline) -> Message:
     """The chart as a photo, its caption naming the person and what the bars count."""
-    first, last = (f"{d:%d %b %Y}" for d in (chart.days[0].day, chart.days[-1].day))
+    first, last = (
+        format_date(d.day, "dd MMM y", locale=current_language())
+        for d in (chart.days[0], chart.days[-1])
+    )
     statements = sum(day.statements for day in chart.days)
     mentions = sum(day.mentions for day in chart.days)
+    period = _("Statements and other mentions per day ({zone}), {first} – {last}")
+    counts = _("Statements: {statements} · other mentions: {mentions}")
     caption = "\n".join(
         [
             bold(chart.name),
-            italic(f"Statements and other mentions per day ({chart.zone}), {first} – {last}"),
-            esc(f"Statements: {statements} · other mentions: {mentions}"),
+            italic(period.format(zone=chart.zone, first=first, last=last)),
+            esc(counts.format(statements=statements, mentions=mentions)),
         ]
     )
     return Message(html=caption, photo=Photo(chart.png, filename="timeline.png"))
@@ -153,12 +162,12 @@ def on_timeline_button(runtime: Runtime, asker: Asker, pressed: ActorTimeline) -
     so one at a time per person asking."""
     claim = runtime.heavy.try_claim(asker.user_id or asker.chat.id)
     if claim is None:
-        return Answer(notice="I'm still working on your last request; press again in a moment.")
+        return Answer(notice=_(STILL_DRAWING))
     zone = reader_zone(runtime, asker.chat.id)
     with claim:
         chart = timeline_chart(runtime, pressed.actor_id, zone)
     if chart is None:
-        return Answer(notice="There is no timeline to draw for that person.", alert=True)
+        return Answer(notice=_(NO_TIMELINE), alert=True)
     return Answer(send=[timeline_message(chart)])
 
 

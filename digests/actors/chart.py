@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
+
+from babel.dates import format_date
 
 from digests.actors.model import DayCount
 
@@ -18,7 +21,18 @@ MAX_TICK_LABELS = 8
 MAX_TITLE = 60  # characters of a name in the title; the caption carries the whole name
 STATEMENTS_COLOUR = "#1f5fa8"  # blue and orange stay apart for colour-blind readers too
 MENTIONS_COLOUR = "#f0a030"
-GENERIC_TITLE = "Statements and mentions per day"
+
+
+@dataclass(frozen=True, slots=True)
+class ChartWords:
+    """The picture's words, already in the reader's language: the worker process drawing it
+    has no reader's context to translate in."""
+
+    language: str  # for the dates under the bars
+    statements: str
+    mentions: str
+    axis: str  # the years and whose days they are
+    untitled: str  # the title when the font cannot draw the name
 
 
 def every_day(counts: Sequence[DayCount]) -> list[DayCount]:
@@ -31,9 +45,14 @@ def every_day(counts: Sequence[DayCount]) -> list[DayCount]:
     return [known.get(day) or DayCount(day, 0, 0) for day in days]
 
 
-def draw_timeline(name: str, counts: Sequence[DayCount], zone: str = "UTC") -> bytes:
-    """Stacked bars per day (oldest first, as `activity_by_day` gives them, in `zone`), titled
-    with the name, as an 800×400 PNG."""
+def years(counts: Sequence[DayCount]) -> str:
+    first, last = counts[0].day.year, counts[-1].day.year
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def draw_timeline(name: str, counts: Sequence[DayCount], words: ChartWords) -> bytes:
+    """Stacked bars per day (oldest first, as `activity_by_day` gives them, on the reader's
+    calendar), titled with the name, as an 800×400 PNG."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
@@ -46,22 +65,23 @@ def draw_timeline(name: str, counts: Sequence[DayCount], zone: str = "UTC") -> b
     axes = figure.subplots()
     positions = list(range(len(days)))
     statements = [day.statements for day in days]
-    axes.bar(positions, statements, color=STATEMENTS_COLOUR, label="Statements")
+    axes.bar(positions, statements, color=STATEMENTS_COLOUR, label=words.statements)
     axes.bar(
         positions,
         [day.mentions for day in days],
         bottom=statements,
         color=MENTIONS_COLOUR,
-        label="Other mentions",
+        label=words.mentions,
     )
     step = -(-len(days) // MAX_TICK_LABELS)  # ceiling: at most MAX_TICK_LABELS dates
     ticks = positions[::-step][::-1]  # counted back from the newest day, which always has one
-    axes.set_xticks(ticks, [f"{days[i].day.day} {days[i].day:%b}" for i in ticks])
+    dates = [format_date(days[i].day, "d MMM", locale=words.language) for i in ticks]
+    axes.set_xticks(ticks, dates)
     axes.set_xlim(-0.6, len(days) - 0.4)
-    axes.set_xlabel(f"{_years(days)}, days in {zone}")
+    axes.set_xlabel(words.axis)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.spines[["top", "right"]].set_visible(False)
-    axes.set_title(_title(name))
+    axes.set_title(_title(name, words.untitled))
     # Below the dates, not over the bars: a legend inside would cover the tallest ones.
     figure.legend(loc="lower center", ncols=2, frameon=False)
     buffer = io.BytesIO()
@@ -69,12 +89,7 @@ def draw_timeline(name: str, counts: Sequence[DayCount], zone: str = "UTC") -> b
     return buffer.getvalue()
 
 
-def _years(days: Sequence[DayCount]) -> str:
-    first, last = days[0].day.year, days[-1].day.year
-    return str(first) if first == last else f"{first}–{last}"
-
-
-def _title(name: str) -> str:
+def _title(name: str, untitled: str) -> str:
     """The name, when the bundled font has every letter of it (DejaVu covers Latin, Greek and
     Cyrillic, not Chinese, say): no boxes in place of letters, however the name is written."""
     from matplotlib import font_manager
@@ -83,4 +98,4 @@ def _title(name: str) -> str:
     font = font_manager.get_font(font_manager.findfont(font_manager.FontProperties()))
     letters = font.get_charmap()
     drawable = all(ord(letter) in letters or letter.isspace() for letter in short)
-    return short if drawable and short.strip() else GENERIC_TITLE
+    return short if drawable and short.strip() else untitled

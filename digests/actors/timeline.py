@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from digests.actors.chart import draw_timeline
+from digests.actors.chart import ChartWords, draw_timeline, years
 from digests.actors.model import DayCount
 from digests.actors.store import activity_by_day
+from digests.i18n import _, current_language
 from digests.runtime import Runtime
 from digests.store.tables import Actor
 
@@ -46,5 +47,12 @@ def timeline_chart(runtime: Runtime, actor_id: int, zone: ZoneInfo) -> Timeline 
         days = activity_by_day(session, actor_id, zone=zone, days=MAX_DAYS)
     if len(days) < MIN_DAYS:
         return None
-    png = runtime.cpu.call(draw_timeline, name, days, zone.key)
+    words = ChartWords(
+        language=current_language(),
+        statements=_("Statements"),
+        mentions=_("Other mentions"),
+        axis=_("{years}, days in {zone}").format(years=years(days), zone=zone.key),
+        untitled=_("Statements and mentions per day"),
+    )
+    png = runtime.cpu.call(draw_timeline, name, days, words)
     return Timeline(name=name, zone=zone.key, days=tuple(days), png=png)

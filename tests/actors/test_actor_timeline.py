@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from digests.actors.chart import draw_timeline, every_day
+from digests.actors.chart import ChartWords, draw_timeline, every_day
 from digests.actors.model import DayCount
 from digests.actors.store import activity_by_day
 from digests.actors.timeline import has_timeline, timeline_chart
@@ -200,7 +200,8 @@ def test_gaps_between_days_are_drawn_as_empty_days():
     assert [d.day for d in filled] == [date(2026, 12, 30) + timedelta(days=n) for n in range(4)]
     assert [(d.statements, d.mentions) for d in filled] == [(1, 0), (0, 0), (0, 0), (0, 4)]
     # A name in letters the bundled font lacks still draws (with a plain title).
-    assert png_size(draw_timeline("习近平", counts)) == (800, 400)
+    words = ChartWords("ru", "Заявления", "Упоминания", "2026–2027", "Заявления и упоминания")
+    assert png_size(draw_timeline("习近平", counts, words)) == (800, 400)
 
 
 def png_size(data: bytes) -> tuple[int, int]:

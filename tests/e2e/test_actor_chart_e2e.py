@@ -62,6 +62,18 @@ async def test_a_person_in_the_news_on_three_days_gets_a_timeline_photo(live_bot
     assert [name for name, _ in emulator.requests].count("sendPhoto") == 1
 
 
+async def test_a_german_reader_gets_the_chart_in_german(live_bot, emulator):
+    await asyncio.to_thread(putin_in_the_news, live_bot, 1, 3)
+    [profile] = await say(emulator, "/actor Putin", chat_id=READER, language_code="de")
+    before = len(emulator.sent(READER))
+    emulator.user_presses(
+        READER, profile.message_id, button(profile, "Verlauf als Diagramm")["callback_data"]
+    )
+    [chart] = (await emulator.wait_for_messages(READER, before + 1, timeout=DRAWING))[before:]
+    assert "Aussagen und andere Erwähnungen pro Tag (UTC)" in chart.plain_text
+    assert "Statements" not in chart.plain_text
+
+
 async def test_a_chart_pressed_in_a_forum_topic_comes_to_that_topic(live_bot, emulator):
     [talks] = forum(emulator, "Talks")
     await asyncio.to_thread(putin_in_the_news, live_bot, 1, 3)
