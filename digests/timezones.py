@@ -16,6 +16,10 @@ from enum import StrEnum
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from babel.dates import format_datetime, get_day_names
+
+from digests.i18n import N_, _, current_language
+
 # The longest IANA name is 32 characters; anything much longer is not worth a file lookup
 # (and a 300-character one makes the lookup itself fail with "file name too long").
 MAX_ZONE_NAME = 64
@@ -170,13 +174,29 @@ class TimeForm(StrEnum):
     COMING = "coming"  # "Mon 23 Nov, 08:00 CET": when something comes, days ahead
 
 
+# Each form as a CLDR date pattern, which each language's catalog writes its own way (German
+# "Mo., 23. Nov., 08:00"); month and weekday names come from CLDR (Babel) in that language.
+PATTERNS = {
+    # Translators: a CLDR date pattern (dd day, MMM short month name, yyyy year, HH:mm time);
+    # letters in quotes are kept as they are. A time zone abbreviation follows it.
+    TimeForm.MOMENT: N_("dd MMM yyyy HH:mm"),
+    # Translators: a CLDR date pattern (dd day, MMM short month name, yyyy year).
+    TimeForm.DATE: N_("dd MMM yyyy"),
+    # Translators: a CLDR date pattern (EEE short weekday name, d day, MMM short month name,
+    # HH:mm time). A time zone abbreviation follows it.
+    TimeForm.COMING: N_("EEE d MMM, HH:mm"),
+}
+
+
 def shown_time(moment: datetime, zone: ZoneInfo, form: TimeForm = TimeForm.MOMENT) -> str:
-    """A moment as a reader reads it, on their clock, the zone named by its abbreviation (or
-    its offset, "+04", where it has none): the one way every time a reader sees is written. A
-    date is the reader's date too (08:00 in Tokyo is the day before in UTC)."""
+    """A moment as a reader reads it, on their clock and in their language, the zone named by
+    its abbreviation (or its offset, "+04", where it has none): the one way every time a reader
+    sees is written. A date is the reader's date too (08:00 in Tokyo is the day before in UTC)."""
     local = moment.astimezone(zone)
-    if form is TimeForm.DATE:
-        return f"{local:%d %b %Y}"
-    if form is TimeForm.COMING:
-        return f"{local:%a} {local.day} {local:%b}, {local:%H:%M} {local.tzname()}"
-    return f"{local:%d %b %Y %H:%M} {local.tzname()}"
+    shown = format_datetime(local, _(PATTERNS[form]), locale=current_language())
+    return shown if form is TimeForm.DATE else f"{shown} {local.tzname()}"
+
+
+def weekday_name(day: int, *, short: bool = False) -> str:
+    """Monday (0) to Sunday (6) in the reader's language: "Montag", or "Mo." when `short`."""
+    return str(get_day_names("abbreviated" if short else "wide", locale=current_language())[day])

@@ -16,11 +16,13 @@ import contextlib
 import io
 from collections.abc import Iterator
 from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 LOCALES = Path(__file__).resolve().parent / "locales"
@@ -82,7 +84,41 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return catalog(_speaking.get()).ngettext(singular, plural, count)
 
 
+def number(value: float) -> str:
+    """A number as the reader writes it: 1,024.5 in English, 1.024,5 in German (up to six
+    decimals, as many as it has)."""
+    return format_decimal(value, format="#,##0.######", locale=_speaking.get())
+
+
 def N_(message: str) -> str:
     """Marks a constant for the catalogs without translating it yet: it is translated where
     it is shown, in the reader's language (`_(CONSTANT)`)."""
     return message
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A message to be said later, in the language spoken where it is shown: what crosses into
+    a worker process (which speaks no one's language) and back, or is kept for whoever reads it.
+    Its parameters are filled in after translating; a parameter that is a Phrase is said too."""
+
+    message: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    def __str__(self) -> str:
+        values = {name: str(v) if isinstance(v, Phrase) else v for name, v in self.params}
+        return _(self.message).format(**values)
+
+    def said_in(self, language: str) -> str:
+        with speaking(language):
+            return str(self)
+
+
+def later(message: str, **params: object) -> Phrase:
+    """Marks a message for the catalogs, to be translated when it is shown (`str()`)."""
+    return Phrase(message, tuple(params.items()))
+
+
+def in_english(text: str | Phrase) -> str:
+    """What is stored and logged: the source text, whoever the request came from."""
+    return text.said_in(ENGLISH) if isinstance(text, Phrase) else text

@@ -19,7 +19,7 @@ from digests.i18n import DOMAIN, ENGLISH, LANGUAGES, LOCALES
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("digests", "bot")
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "later": None, "ngettext": (1, 2)}
 PLACEHOLDER = re.compile(r"\{[a-z_][a-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}")
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from digests.errors import DigestsError, echo
+from digests.i18n import N_, _
 from digests.ingest.fetch import FetchError, FetchResult, fetch, fetch_policy
 from digests.ingest.polling import Poller, PollTarget, poll_interval
 from digests.ingest.sources.feed import ParsedFeed, parse_feed
@@ -33,11 +34,11 @@ from digests.store.visibility import sources_of
 
 MAX_CANDIDATES = 5  # feeds advertised by one page that are tried before giving up
 MAX_OPML_BYTES = 1024 * 1024
-OPML_TITLE = "Article digests bot: feeds"
-OPML_TOO_LARGE = "That file is too large for a subscription list (1 MB at most)."
-NOT_AN_ADDRESS = "“{text}” is not a web address. Send one like https://example.com/feed.xml."
-ALREADY_SHARED = "Everyone already gets “{title}”: /sources turns it on or off for this chat."
-QUOTA_REACHED = (
+OPML_TITLE = N_("Article digests bot: feeds")
+OPML_TOO_LARGE = N_("That file is too large for a subscription list (1 MB at most).")
+NOT_AN_ADDRESS = N_("“{text}” is not a web address. Send one like https://example.com/feed.xml.")
+ALREADY_SHARED = N_("Everyone already gets “{title}”: /sources turns it on or off for this chat.")
+QUOTA_REACHED = N_(
     "This chat already has as many feeds of its own as I keep for one chat ({limit}). "
     "Remove one with /removefeed to add another."
 )
@@ -111,7 +112,9 @@ async def add_feed(
             _register, runtime, url, parsed.title, owner_chat_id
         )
     except (FetchError, FeedError) as error:
-        raise FeedError(f"I couldn't add that feed: {error.user_message}") from None
+        raise FeedError(
+            _("I couldn't add that feed: {reason}").format(reason=error.user_message)
+        ) from None
     if already:
         return AddedFeed(source_id, title, canonical_url(url), 0, already_polled=True)
     target = PollTarget(
@@ -153,7 +156,9 @@ async def _discover(
     """The first feed the page at `address` advertises that really is a feed."""
     candidates = (await runtime.cpu.run(discover_feeds, page.body, page.url))[:MAX_CANDIDATES]
     if not candidates:
-        raise FeedError(f"{parsed.error} I found no feed advertised on it either.")
+        raise FeedError(
+            _("{reason} I found no feed advertised on it either.").format(reason=parsed.error)
+        )
     for advertised in candidates:
         # A chat's own feed is read as anyone could read it, whatever the page's links carry.
         candidate = advertised if trusted_url else without_credentials(advertised)
@@ -163,7 +168,7 @@ async def _discover(
             continue
         if found.is_feed:
             return candidate, result, found
-    raise FeedError("That page advertises feeds, but none of them could be read as a feed.")
+    raise FeedError(_("That page advertises feeds, but none of them could be read as a feed."))
 
 
 def _register(
@@ -192,7 +197,7 @@ def _address(text: str, owner_chat_id: int | None) -> str:
     a feed is polled, logged and listed for as long as it is kept."""
     url = web_address(text)
     if not is_web_address(url):
-        raise FeedError(NOT_AN_ADDRESS.format(text=echo(text)))
+        raise FeedError(_(NOT_AN_ADDRESS).format(text=echo(text)))
     return url if owner_chat_id is None else without_credentials(url)
 
 
@@ -211,12 +216,12 @@ def _refuse_unless_room(session: Session, owner_chat_id: int, url: str, limit: i
     (re-adding one it polls already never is)."""
     shared = _source_at(session, url, None)
     if shared is not None and shared.kind == SourceKind.FEED and shared.active:
-        raise FeedError(ALREADY_SHARED.format(title=shared.title or shared.url))
+        raise FeedError(_(ALREADY_SHARED).format(title=shared.title or shared.url))
     own = _source_at(session, url, owner_chat_id)
     if own is not None and own.active:
         return
     if _owned_feed_count(session, owner_chat_id) >= limit:
-        raise FeedError(QUOTA_REACHED.format(limit=limit))
+        raise FeedError(_(QUOTA_REACHED).format(limit=limit))
 
 
 def _owned_feed_count(session: Session, owner_chat_id: int) -> int:
@@ -235,9 +240,13 @@ def remove_feed(session: Session, reference: str, *, owner_chat_id: int | None =
     articles stay (a chat's own stay that chat's)."""
     source = _find_feed(session, reference.strip().lstrip("#"), owner_chat_id)
     if source is None:
-        raise FeedError(f"I have no feed “{echo(reference)}”. /feeds lists them with numbers.")
+        raise FeedError(
+            _("I have no feed “{feed}”. /feeds lists them with numbers.").format(
+                feed=echo(reference)
+            )
+        )
     if not source.active:
-        raise FeedError(f"“{source.title or source.url}” was already removed.")
+        raise FeedError(_("“{feed}” was already removed.").format(feed=source.title or source.url))
     source.active, source.next_poll_at = False, None
     session.flush()
     return source
@@ -276,7 +285,8 @@ def feed_statuses(session: Session, *, owner_chat_id: int | None = None) -> list
             articles=counts.get(source.id, 0),
             last_fetched_at=source.last_fetched_at,
             next_poll_at=source.next_poll_at,
-            last_error=source.last_error,
+            # Kept in English; the sentences the bot knows are said in the reader's language.
+            last_error=_(source.last_error) if source.last_error else None,
             error_count=source.error_count,
         )
         for number, source in enumerate(sources, start=1)
@@ -295,7 +305,7 @@ def import_opml(
     Raises OpmlError (or FeedError for an oversized file) with a message for whoever sent it.
     """
     if len(data) > MAX_OPML_BYTES:
-        raise FeedError(OPML_TOO_LARGE)
+        raise FeedError(_(OPML_TOO_LARGE))
     report = ImportReport()
     room = None if owner_chat_id is None else limit - _owned_feed_count(session, owner_chat_id)
     for outline in parse_opml(data):
@@ -348,7 +358,7 @@ def _activate(source: Source, *, title: str | None, site_url: str | None = None)
 def export_opml(session: Session, *, owner_chat_id: int | None = None) -> bytes:
     sources = _polled_feeds(session, owner_chat_id)
     outlines = [OpmlOutline(s.title, s.url, s.site_url) for s in sources]
-    return build_opml(outlines, OPML_TITLE)
+    return build_opml(outlines, _(OPML_TITLE))
 
 
 def _polled(owner_chat_id: int | None):

@@ -18,8 +18,8 @@ import httpx
 
 from digests.config import MAX_LINK_CHARS, Settings
 from digests.errors import DigestsError
+from digests.i18n import N_, _, ngettext, number
 from digests.store.ids import is_number
-from digests.text.plurals import plural
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -31,19 +31,19 @@ _ACCEPT = (
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
 
-TOO_SLOW = "The server took too long to answer."
-TOO_MANY_REDIRECTS = "Too many redirects."
-ONLY_HTTP = "Only http and https links are supported."
-PRIVATE_ADDRESS = "That address points to a private network and is not allowed."
-INVALID_URL = "That link is not a valid web address."
-UNKNOWN_HOST = "The server's name could not be found."
-UNREACHABLE = "The server could not be reached."
-BAD_CERTIFICATE = "The server's security certificate could not be verified."
-BROKEN_RESPONSE = "The server sent a broken response."
-CORRUPT_COMPRESSION = "The server sent corrupt compressed data."
-UNSUPPORTED_COMPRESSION = "The server used a compression format that is not supported."
-EMPTY_REDIRECT = "The server sent a redirect without a target."
-TOO_LONG_URL = f"That link is too long (over {MAX_LINK_CHARS:,} characters)."
+TOO_SLOW = N_("The server took too long to answer.")
+TOO_MANY_REDIRECTS = N_("Too many redirects.")
+ONLY_HTTP = N_("Only http and https links are supported.")
+PRIVATE_ADDRESS = N_("That address points to a private network and is not allowed.")
+INVALID_URL = N_("That link is not a valid web address.")
+UNKNOWN_HOST = N_("The server's name could not be found.")
+UNREACHABLE = N_("The server could not be reached.")
+BAD_CERTIFICATE = N_("The server's security certificate could not be verified.")
+BROKEN_RESPONSE = N_("The server sent a broken response.")
+CORRUPT_COMPRESSION = N_("The server sent corrupt compressed data.")
+UNSUPPORTED_COMPRESSION = N_("The server used a compression format that is not supported.")
+EMPTY_REDIRECT = N_("The server sent a redirect without a target.")
+TOO_LONG_URL = N_("That link is too long (over {limit} characters).")
 
 
 class FetchError(DigestsError):
@@ -121,7 +121,7 @@ async def fetch(
         async with asyncio.timeout(policy.timeout_seconds):
             return await _fetch_following_redirects(url, policy, _conditional(etag, last_modified))
     except (TimeoutError, httpx.TimeoutException):
-        raise FetchError(TOO_SLOW) from None
+        raise FetchError(_(TOO_SLOW)) from None
 
 
 def _conditional(etag: str | None, last_modified: str | None) -> dict[str, str]:
@@ -143,14 +143,14 @@ async def _fetch_following_redirects(
         verify=_ssl_context(), trust_env=False, timeout=policy.timeout_seconds
     ) as client:
         current = url
-        for _ in range(policy.max_redirects + 1):
+        for _redirect in range(policy.max_redirects + 1):
             target = _parse_target(current)
             addresses = await _allowed_addresses(target, policy)
             outcome = await _request_any(client, target, addresses, headers, policy)
             if isinstance(outcome, FetchResult):
                 return outcome
             current = outcome.location
-    raise FetchError(TOO_MANY_REDIRECTS)
+    raise FetchError(_(TOO_MANY_REDIRECTS))
 
 
 @cache
@@ -161,16 +161,16 @@ def _ssl_context() -> ssl.SSLContext:
 
 def _parse_target(url: str) -> httpx.URL:
     if len(url.strip()) > MAX_LINK_CHARS:
-        raise FetchError(TOO_LONG_URL)
+        raise FetchError(_(TOO_LONG_URL).format(limit=number(MAX_LINK_CHARS)))
     try:
         scheme = urlsplit(url.strip()).scheme.lower()
         target = httpx.URL(url.strip()) if scheme in ("http", "https") else None
     except (ValueError, httpx.InvalidURL):
-        raise FetchError(INVALID_URL) from None
+        raise FetchError(_(INVALID_URL)) from None
     if target is None:
-        raise FetchError(ONLY_HTTP)
+        raise FetchError(_(ONLY_HTTP))
     if not target.host:
-        raise FetchError(INVALID_URL)
+        raise FetchError(_(INVALID_URL))
     return target
 
 
@@ -179,9 +179,9 @@ async def _allowed_addresses(target: httpx.URL, policy: FetchPolicy) -> list[IPA
     host = target.raw_host.decode("ascii")
     addresses = await resolve_host(host, target.port or _default_port(target))
     if not addresses:
-        raise FetchError(UNKNOWN_HOST)
+        raise FetchError(_(UNKNOWN_HOST))
     if policy.checks_addresses_of(target.host) and any(map(is_forbidden_address, addresses)):
-        raise FetchError(PRIVATE_ADDRESS)
+        raise FetchError(_(PRIVATE_ADDRESS))
     return addresses
 
 
@@ -196,7 +196,7 @@ async def resolve_host(host: str, port: int) -> list[IPAddress]:
             host, port, type=socket.SOCK_STREAM, flags=socket.AI_ADDRCONFIG
         )
     except (socket.gaierror, UnicodeError):
-        raise FetchError(UNKNOWN_HOST) from None
+        raise FetchError(_(UNKNOWN_HOST)) from None
     addresses: list[IPAddress] = []
     for info in infos:
         ip = ipaddress.ip_address(str(info[4][0]).partition("%")[0])
@@ -262,9 +262,9 @@ async def _request_any(
 def _connect_reason(error: BaseException | None) -> str:
     while error is not None:
         if isinstance(error, ssl.SSLCertVerificationError):
-            return BAD_CERTIFICATE
+            return _(BAD_CERTIFICATE)
         error = error.__cause__ or error.__context__
-    return UNREACHABLE
+    return _(UNREACHABLE)
 
 
 async def _request_pinned(
@@ -289,9 +289,9 @@ async def _request_pinned(
     except httpx.ConnectError:
         raise  # the caller moves on to the next address
     except httpx.TimeoutException:
-        raise FetchError(TOO_SLOW) from None
+        raise FetchError(_(TOO_SLOW)) from None
     except httpx.HTTPError:
-        raise FetchError(BROKEN_RESPONSE) from None
+        raise FetchError(_(BROKEN_RESPONSE)) from None
     try:
         return await _interpret(response, str(target), headers, policy)
     finally:
@@ -307,25 +307,29 @@ async def _interpret(
     if status == 304:
         return _result(response, url, b"", sent, not_modified=True)
     if not 200 <= status < 300:
-        raise FetchError(f"The server answered {status} {_status_phrase(response)}.")
+        raise FetchError(
+            _("The server answered {status} {reason}.").format(
+                status=status, reason=_status_phrase(response)
+            )
+        )
     body = await _read_body(response, policy.max_bytes)
     return _result(response, url, body, sent, not_modified=False)
 
 
 def _redirect_target(url: str, location: str) -> str:
     if not location.strip():
-        raise FetchError(EMPTY_REDIRECT)
+        raise FetchError(_(EMPTY_REDIRECT))
     try:
         return urljoin(url, location.strip())
     except ValueError:
-        raise FetchError(INVALID_URL) from None
+        raise FetchError(_(INVALID_URL)) from None
 
 
 def _status_phrase(response: httpx.Response) -> str:
     try:
         return HTTPStatus(response.status_code).phrase
     except ValueError:
-        return response.reason_phrase or "an error"
+        return response.reason_phrase or _("an error")
 
 
 def _result(
@@ -346,7 +350,7 @@ def _result(
 
 async def _read_body(response: httpx.Response, max_bytes: int) -> bytes:
     """Stream with both the wire size and the decompressed size capped (no decompression bombs)."""
-    too_large = f"The page is larger than {_human_size(max_bytes)}."
+    too_large = _("The page is larger than {size}.").format(size=_human_size(max_bytes))
     declared = response.headers.get("Content-Length", "")
     if is_number(declared) and int(declared) > max_bytes:
         raise FetchError(too_large)
@@ -359,17 +363,18 @@ async def _read_body(response: httpx.Response, max_bytes: int) -> bytes:
                 raise FetchError(too_large)
             decoder.feed(chunk)
     except httpx.TimeoutException:
-        raise FetchError(TOO_SLOW) from None
+        raise FetchError(_(TOO_SLOW)) from None
     except httpx.HTTPError:
-        raise FetchError(BROKEN_RESPONSE) from None
+        raise FetchError(_(BROKEN_RESPONSE)) from None
     return decoder.result()
 
 
 def _human_size(size: int) -> str:
     for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
         if size >= scale:
-            return f"{size / scale:g} {unit}"
-    return plural(size, "byte", "bytes")
+            shown = float(f"{size / scale:g}")  # six significant digits at most
+            return f"{number(shown)} {unit}"
+    return ngettext("{count} byte", "{count} bytes", size).format(count=number(size))
 
 
 class _Decoder:
@@ -379,7 +384,7 @@ class _Decoder:
         codings = [c.strip().lower() for c in content_encoding.split(",") if c.strip()]
         codings = [c for c in codings if c != "identity"]
         if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
-            raise FetchError(UNSUPPORTED_COMPRESSION)
+            raise FetchError(_(UNSUPPORTED_COMPRESSION))
         self._compressed = bool(codings)
         # wbits 47 accepts both gzip and zlib headers; raw deflate is tried if that fails.
         self._inflater = zlib.decompressobj(zlib.MAX_WBITS | 32)
@@ -397,7 +402,7 @@ class _Decoder:
             self._inflate(chunk)
         except zlib.error:
             if self._started:
-                raise FetchError(CORRUPT_COMPRESSION) from None
+                raise FetchError(_(CORRUPT_COMPRESSION)) from None
             self._restart_as_raw_deflate(chunk)
         self._started = True
 
@@ -408,7 +413,7 @@ class _Decoder:
         try:
             self._inflate(chunk)
         except zlib.error:
-            raise FetchError(CORRUPT_COMPRESSION) from None
+            raise FetchError(_(CORRUPT_COMPRESSION)) from None
 
     def _inflate(self, data: bytes) -> None:
         while data:

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from digests.config import Settings
 from digests.delivery.message import Message, bold, esc
 from digests.delivery.outbox import Outgoing, enqueue
+from digests.i18n import N_, Phrase, _, in_english, negotiate, ngettext, speaking
 from digests.ingest.fetch import (
     FetchError,
     FetchPolicy,
@@ -39,9 +40,8 @@ from digests.ingest.urls import canonical_url
 from digests.redaction import redact
 from digests.runtime import Runtime
 from digests.store.enums import MessageKind, SourceFill, SourceKind
-from digests.store.tables import Article, Source
+from digests.store.tables import Article, Chat, Source
 from digests.store.visibility import visible_to
-from digests.text.plurals import plural
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -60,7 +60,7 @@ PER_HOST = 2
 MAX_PAGES_PER_POLL = 10
 DUE_BATCH = 100
 GUID_LIMIT = 2048
-INTERNAL_ERROR = "The feed could not be processed (internal error)."
+INTERNAL_ERROR = N_("The feed could not be processed (internal error).")
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S")
 
 
@@ -174,7 +174,7 @@ class Poller:
             return await self._failed(target, error.user_message)
         except Exception:
             log.exception("downloading feed %s failed", redact(target.url))
-            return await self._failed(target, INTERNAL_ERROR)
+            return await self._failed(target, Phrase(INTERNAL_ERROR))
         return await self.ingest_fetched(target, result)
 
     async def ingest_fetched(self, target: PollTarget, result: FetchResult) -> PollOutcome:
@@ -183,7 +183,7 @@ class Poller:
             return await self._ingest(target, result)
         except Exception:
             log.exception("processing feed %s failed", redact(target.url))
-            return await self._failed(target, INTERNAL_ERROR)
+            return await self._failed(target, Phrase(INTERNAL_ERROR))
 
     async def _ingest(self, target: PollTarget, result: FetchResult) -> PollOutcome:
         if result.not_modified:
@@ -227,12 +227,15 @@ class Poller:
         extracted = await self.runtime.cpu.run(extract_page, page.body, url=page.url)
         return _merged(teaser, extracted)
 
-    async def _failed(self, target: PollTarget, reason: str) -> PollOutcome:
+    async def _failed(self, target: PollTarget, reason: str | Phrase) -> PollOutcome:
+        """The failure is kept in English (admins of any language read /feeds; it is
+        translated there when it is one of the known sentences); whoever asked (/addfeed)
+        hears it in their language."""
         try:
-            await self._write(record_failure, target.id, reason)
+            await self._write(record_failure, target.id, in_english(reason))
         except Exception:
             log.exception("could not record the failure of feed %s", redact(target.url))
-        return PollOutcome(target.id, error=reason)
+        return PollOutcome(target.id, error=str(reason))
 
 
 def _scoped(entry: FeedEntry, feed_url: str) -> FeedEntry:
@@ -384,37 +387,48 @@ def record_failure(runtime: Runtime, source_id: int, reason: str) -> None:
         source.next_poll_at = now + backoff(interval, source.error_count)
         if source.error_count >= TELL_ADMINS_AFTER and not source.admins_told:
             key = f"feed-failing:{source.id}"
-            _tell(session, recipients, key, _failing_notice(source), now)
+            _tell(session, recipients, key, lambda: _failing_notice(source), now)
             source.admins_told = True
 
 
 def _failing_notice(source: Source) -> str:
+    failed = ngettext(
+        "It failed {count} time in a row; I keep trying, less often. /feeds shows every feed.",
+        "It failed {count} times in a row; I keep trying, less often. /feeds shows every feed.",
+        source.error_count,
+    ).format(count=source.error_count)
+    reason = _(source.last_error) if source.last_error else ""
+    headline = bold(_("A feed keeps failing"))
     return (
-        f"{bold('A feed keeps failing')}: {esc(source.title or source.url)}\n"
-        f"{esc(source.url)}\n{esc(source.last_error)}\n"
-        f"It failed {plural(source.error_count, 'time', 'times')} in a row; I keep trying, less "
-        "often. /feeds shows every feed."
+        f"{headline}: {esc(source.title or source.url)}\n"
+        f"{esc(source.url)}\n{esc(reason)}\n{esc(failed)}"
     )
 
 
 def _reset_failures(session: Session, source: Source, recipients: list[int], now: datetime) -> None:
     """Reset the failure streak; those who heard it was failing hear that it works again."""
     if source.admins_told:
-        notice = (
-            f"{bold('A feed works again')}: {esc(source.title or source.url)}\n{esc(source.url)}"
-        )
+        title, url = source.title or source.url, source.url
+
+        def notice() -> str:
+            headline = bold(_("A feed works again"))
+            return f"{headline}: {esc(title)}\n{esc(url)}"
+
         _tell(session, recipients, f"feed-recovered:{source.id}", notice, now)
     source.admins_told = False
     source.error_count = 0
     source.last_error = None
 
 
-def _tell(session: Session, recipients: list[int], key: str, html: str, now: datetime) -> None:
-    """One outbox row per chat told; the key names the moment, so each episode is told once."""
-    notice = Message(html)
-    enqueue(
-        session,
-        MessageKind.NOTICE,
-        (Outgoing(chat, notice, key=f"{key}:{chat}:{now:%Y%m%dT%H%M%S}") for chat in recipients),
-        now=now,
-    )
+def _tell(
+    session: Session, recipients: list[int], key: str, html: Callable[[], str], now: datetime
+) -> None:
+    """One outbox row per chat told, in that chat's language; the key names the moment, so
+    each episode is told once."""
+    told = []
+    for chat_id in recipients:
+        chat = session.get(Chat, chat_id)
+        with speaking(negotiate(chat.language, chat.seen_language) if chat else ""):
+            notice = Message(html())
+        told.append(Outgoing(chat_id, notice, key=f"{key}:{chat_id}:{now:%Y%m%dT%H%M%S}"))
+    enqueue(session, MessageKind.NOTICE, told, now=now)

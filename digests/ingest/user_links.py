@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from sqlmodel import col, select
 
 from digests.errors import DigestsError
+from digests.i18n import N_, Phrase, _
 from digests.ingest.fetch import FetchError, fetch, fetch_policy
 from digests.ingest.pipeline import (
     MIN_TEXT_CHARS,
@@ -29,8 +30,8 @@ from digests.store.visibility import visible_to
 from digests.text.language import detect_language
 from digests.text.summarize import LENGTHS, summarize
 
-NO_ARTICLE = "I couldn't find article text on that page."
-TOO_SHORT = "That text is too short to summarize."
+NO_ARTICLE = N_("I couldn't find article text on that page.")
+TOO_SHORT = N_("That text is too short to summarize.")
 _LINK = re.compile(r"https?://[^\s<>\"'«»“”‘’]+", re.I)
 _TRAILING = ".,;:!?)]}'\"…"
 
@@ -91,7 +92,7 @@ async def article_from_link(runtime: Runtime, url: str, *, chat_id: int) -> int:
     landed = without_credentials(page.url)  # a redirect may hand out a token of its own
     prepared = await runtime.cpu.run(prepare_page, page.body, landed)
     if prepared is None:
-        raise LinkError(NO_ARTICLE)
+        raise LinkError(_(NO_ARTICLE))
     return await asyncio.to_thread(_store_page, runtime, prepared, chat_id)
 
 
@@ -129,14 +130,14 @@ def _store_page(runtime: Runtime, prepared: PreparedArticle, chat_id: int) -> in
             owner_chat_id=chat_id,
         )
     if existing is None:
-        raise LinkError(NO_ARTICLE)
+        raise LinkError(_(NO_ARTICLE))
     return existing.id
 
 
 async def text_summary(runtime: Runtime, text: str, *, length: str) -> TextSummary:
     """summarize_text in a worker process; a text too short to summarize is told at once."""
     if len(text.strip()) < MIN_TEXT_CHARS:
-        raise LinkError(TOO_SHORT)
+        raise LinkError(_(TOO_SHORT))
     return await runtime.cpu.run(summarize_text, text, length=length)
 
 
@@ -146,7 +147,7 @@ def summarize_text(text: str, *, length: str) -> TextSummary:
     credentials first, since a summary can quote them."""
     text = _LINK.sub(lambda link: without_credentials(link.group()), text.strip())
     if len(text) < MIN_TEXT_CHARS:
-        raise LinkError(TOO_SHORT)
+        raise LinkError(Phrase(TOO_SHORT))  # in a worker process: said where it is shown
     language = detect_language(text)
     title = derive_title(text, language=language)
     sentences = summarize(text, sentences=LENGTHS[length], language=language, title=title)

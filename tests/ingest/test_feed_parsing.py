@@ -156,7 +156,7 @@ def test_relative_links_are_resolved_against_the_feed():
 def test_malformed_xml_keeps_what_was_recovered_and_says_why():
     parsed = sample("nodefeedparser__saxerror.xml")
     assert parsed.is_feed
-    assert "not well-formed" in parsed.error
+    assert "not well-formed" in str(parsed.error)
     assert parsed.entries[0].article.title == "Good Item"
     assert len(parsed.entries) == 3
 
@@ -375,4 +375,4 @@ def test_json_and_xml_that_are_not_feeds_are_reported(body):
 def test_a_gzip_bomb_in_a_feed_body_is_refused():
     parsed = parse_feed(gzip.compress(b"<rss>" + b" " * (30 * 1024 * 1024)))
     assert not parsed.is_feed
-    assert "too large" in parsed.error
+    assert "too large" in str(parsed.error)

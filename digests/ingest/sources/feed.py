@@ -18,6 +18,7 @@ import feedparser
 import lxml.html
 from lxml import etree
 
+from digests.i18n import Phrase, later
 from digests.ingest.sources.raw import RawArticle
 from digests.redaction import redact
 
@@ -27,12 +28,14 @@ MAX_DECOMPRESSED_BYTES = 20 * 1024 * 1024
 # Below this many characters an entry is a teaser: the page itself is worth fetching.
 TEASER_CHARS = 600
 
-EMPTY = "The feed is empty."
-BINARY = "This is binary data, not a feed."
-WEB_PAGE = "This is a web page, not a feed."
-NOT_A_FEED = "This document is not a feed."
-NOT_JSON_FEED = "This JSON document is not a JSON Feed."
-TOO_LARGE = "The feed is too large once decompressed."
+# Parsing runs in a worker process, which speaks no reader's language: its complaints are
+# translated where they are shown.
+EMPTY = later("The feed is empty.")
+BINARY = later("This is binary data, not a feed.")
+WEB_PAGE = later("This is a web page, not a feed.")
+NOT_A_FEED = later("This document is not a feed.")
+NOT_JSON_FEED = later("This JSON document is not a JSON Feed.")
+TOO_LARGE = later("The feed is too large once decompressed.")
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _BINARY_MAGIC = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04", b"\x00\x00\x01\x00")
@@ -100,7 +103,7 @@ class ParsedFeed:
     site_url: str | None
     entries: list[FeedEntry]
     is_feed: bool
-    error: str | None
+    error: Phrase | None
 
 
 def parse_feed(
@@ -111,10 +114,10 @@ def parse_feed(
         return _parse(body, url, content_type)
     except Exception as exc:  # a last resort: parsers of hostile input have surprising bugs
         log.exception("feed parser failed on %s", redact(url or "a feed"))
-        return _not_a_feed(f"The feed could not be read ({type(exc).__name__}).")
+        return _not_a_feed(later("The feed could not be read ({error}).", error=type(exc).__name__))
 
 
-def _not_a_feed(reason: str) -> ParsedFeed:
+def _not_a_feed(reason: Phrase) -> ParsedFeed:
     return ParsedFeed(title=None, site_url=None, entries=[], is_feed=False, error=reason)
 
 
@@ -190,18 +193,25 @@ def _self_link(channel: Any) -> str | None:
     return None
 
 
-def _why_not_a_feed(parsed: Any, body: bytes, content_type: str | None) -> str:
+def _why_not_a_feed(parsed: Any, body: bytes, content_type: str | None) -> Phrase:
     if _HTML_START.match(body[:4096]) or "html" in (content_type or "").lower():
         return WEB_PAGE
     if isinstance(parsed.get("bozo_exception"), SAXException):
-        return f"The feed is not well-formed XML: {parsed.bozo_exception}"
+        return _not_well_formed(parsed.bozo_exception)
     return NOT_A_FEED
 
 
-def _bozo_error(parsed: Any) -> str | None:
+def _bozo_error(parsed: Any) -> Phrase | None:
     if not parsed.get("bozo"):
         return None
-    return str(parsed.get("bozo_exception") or "") or "The feed is not well-formed."
+    return _not_well_formed(parsed.get("bozo_exception"))
+
+
+def _not_well_formed(error: object) -> Phrase:
+    """The parser's own words (English, from the library) follow the reader's sentence."""
+    if not str(error or ""):
+        return later("The feed is not well-formed.")
+    return later("The feed is not well-formed XML: {error}", error=str(error))
 
 
 def _xml_entry(
@@ -271,7 +281,7 @@ def _parse_json_feed(body: bytes, url: str | None) -> ParsedFeed:
     try:
         data = json.loads(body.decode("utf-8-sig"), strict=False)
     except (UnicodeDecodeError, ValueError) as exc:
-        return _not_a_feed(f"The JSON is not valid: {exc}")
+        return _not_a_feed(later("The JSON is not valid: {error}", error=str(exc)))
     if not _is_json_feed(data):
         return _not_a_feed(NOT_JSON_FEED)
     title = _clean(_string(data.get("title")))

@@ -11,6 +11,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from digests.errors import DigestsError
+from digests.i18n import _
 
 # Characters XML 1.0 cannot carry at all; feed titles scraped from the web sometimes have them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -37,10 +38,10 @@ def parse_opml(data: bytes) -> list[OpmlOutline]:
     """
     root = _parse_xml(data)
     if _local_name(root.tag).lower() != "opml":
-        raise OpmlError("This file is not OPML: its root element is not <opml>.")
+        raise OpmlError(_("This file is not OPML: its root element is not <opml>."))
     body = next((child for child in root if _local_name(child.tag).lower() == "body"), None)
     if body is None:
-        raise OpmlError("This OPML file has no <body> with subscriptions.")
+        raise OpmlError(_("This OPML file has no <body> with subscriptions."))
     outlines: list[OpmlOutline] = []
     seen: set[str] = set()
     for outline in _feed_outlines(body):
@@ -52,13 +53,13 @@ def parse_opml(data: bytes) -> list[OpmlOutline]:
 
 def _parse_xml(data: bytes) -> ET.Element:
     if not data or not data.strip():
-        raise OpmlError("The OPML file is empty.")
+        raise OpmlError(_("The OPML file is empty."))
     try:
         return SafeET.fromstring(data)
     except DefusedXmlException:
-        raise OpmlError("The OPML file declares XML entities, which are not allowed.") from None
+        raise OpmlError(_("The OPML file declares XML entities, which are not allowed.")) from None
     except ET.ParseError as exc:
-        raise OpmlError(f"The OPML file is not valid XML ({exc}).") from None
+        raise OpmlError(_("The OPML file is not valid XML ({error}).").format(error=exc)) from None
 
 
 def _feed_outlines(parent: ET.Element) -> Iterator[OpmlOutline]:
