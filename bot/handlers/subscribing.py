@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -22,7 +23,7 @@ from digests.store.enums import RhythmKind
 from digests.store.tables import Subscription
 from digests.subscriptions.digest_now import send_digest_now
 from digests.subscriptions.follows import followed_actors, unfollow
-from digests.subscriptions.schedule import WEEKDAYS, held_back_to
+from digests.subscriptions.schedule import held_back_to
 from digests.subscriptions.subscribers import (
     SettingError,
     change_setting,
@@ -33,7 +34,7 @@ from digests.subscriptions.subscribers import (
 )
 from digests.subscriptions.topics import stored_topics
 from digests.text.summarize import LENGTHS
-from digests.timezones import TimeForm, shown_time, zone_or_utc
+from digests.timezones import TimeForm, shown_time, weekday_name, zone_or_utc
 
 COMMON_TIMES = ("07:00", "08:00", "12:00", "18:00", "21:00")
 COMMON_ZONES = ("UTC", "Europe/London", "Europe/Berlin", "Europe/Kyiv", "America/New_York")
@@ -59,7 +60,6 @@ EVERY_WEEKDAY = (
     N_("every Saturday at {time}"),
     N_("every Sunday at {time}"),
 )
-WEEKDAY_BUTTONS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 # `/settings <word> <value>`: every setting can be typed, the ones a keyboard cannot offer too.
 TYPED_SETTINGS = {
     "rhythm": "rhythm",
@@ -172,7 +172,7 @@ def settings_message(
         esc(_("Quiet hours: {hours}").format(hours=quiet)),
     ]
     if subscription.rhythm == RhythmKind.WEEKLY:
-        weekday = _(WEEKDAYS[subscription.weekday])
+        weekday = weekday_name(subscription.weekday)
         lines.append(esc(_("Weekly on: {weekday}").format(weekday=weekday)))
     lines.append(esc(_("Following: {names}").format(names=following)))
     text = "\n".join(lines) + "\n\n" + italic(_(SETTINGS_HELP))
@@ -199,7 +199,8 @@ def settings_message(
         rows.append(row("digest_time", COMMON_TIMES, subscription.digest_time))
     rows.append(row("timezone", COMMON_ZONES, subscription.timezone, lambda z: z.split("/")[-1]))
     if subscription.rhythm == RhythmKind.WEEKLY:
-        rows.append(row("weekday", range(7), subscription.weekday, lambda d: _(WEEKDAY_BUTTONS[d])))
+        short = functools.partial(weekday_name, short=True)  # CLDR's: "Mo.", "пн"
+        rows.append(row("weekday", range(7), subscription.weekday, short))
     rows += [
         (Button.calling(_("Unfollow {name}").format(name=name), UnfollowFromSettings(actor_id)),)
         for actor_id, name in followed
@@ -233,6 +234,7 @@ def do_subscribe(runtime: Runtime, asker: Asker) -> Message:
             timezone=runtime.settings.default_timezone,
             digest_time=runtime.settings.default_digest_time,
             message_thread_id=here,
+            language_code=asker.language_code,
         )
         summary = describe(subscription)
     if created and here is not None:

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from digests.delivery.callbacks import MoreDigest, ReadArticle, ShowStory
 from digests.delivery.message import Button, Message, bold, esc, italic, pack_messages, shorten
 from digests.delivery.outbox import Outgoing, enqueue
+from digests.i18n import ENGLISH, N_, _, ngettext, speaking
 from digests.reading.articles import DEFAULT_LENGTH
 from digests.store.enums import MessageKind, RhythmKind
 from digests.store.tables import Article, Chat, Source, Subscription
@@ -21,16 +22,16 @@ from digests.store.visibility import visible_to
 from digests.stories.deliveries import StoryEntry, story_entries
 from digests.stories.views import reported_by
 from digests.subscriptions.follows import FollowedStatement, take_new_statements
+from digests.subscriptions.languages import chat_language
 from digests.subscriptions.news import Filters, NewsPart, newest_article_id, news_part
 from digests.subscriptions.schedule import in_quiet_hours, next_digest_at, quiet_hours_end
 from digests.subscriptions.subscribers import chat_zone, get_subscription, rhythm_of
-from digests.text.plurals import plural
 from digests.text.summarize import LENGTHS
 from digests.timezones import shown_time, zone_or_utc
 
 log = logging.getLogger(__name__)
 
-ALL_OF_IT = "That was all of this digest."
+ALL_OF_IT = N_("That was all of this digest.")
 # Written into the SQL, not bound: the due indexes are partial on the rhythm (see models).
 INSTANT: ColumnElement[str] = literal_column(f"'{RhythmKind.INSTANT}'")
 
@@ -87,13 +88,17 @@ def _due(session: Session, limit: int, *conditions) -> list[Subscription]:
 
 
 def _statement_block(statements: Sequence[FollowedStatement], more: int) -> str:
-    lines = [bold("From people you follow")]
+    lines = [bold(_("From people you follow"))]
     for item in statements:
         said = f"“{esc(item.text)}”" if item.kind == "quote" else esc(item.text)
         lines.append(f"{bold(item.actor_name)}: {said}\n{italic(item.article_title)}")
     if more:
-        rest = plural(more, "more statement", "more statements")
-        lines.append(italic(f"And {rest} from them: /actor and a name shows what each said."))
+        rest = ngettext(
+            "And {count} more statement from them: /actor and a name shows what each said.",
+            "And {count} more statements from them: /actor and a name shows what each said.",
+            more,
+        )
+        lines.append(italic(rest.format(count=more)))
     return "\n\n".join(lines)
 
 
@@ -102,14 +107,14 @@ def _story_block(entry: StoryEntry, zone: ZoneInfo) -> str:
     the reader's clock), its summary."""
     when = shown_time(entry.when, zone)
     reported = reported_by(entry.sources)
-    title = f"Update: {entry.title}" if entry.update else entry.title
+    title = _("Update: {title}").format(title=entry.title) if entry.update else entry.title
     return f"{bold(title)}\n{italic(f'{reported} · {when}')}\n" + esc(" ".join(entry.sentences))
 
 
 def _story_buttons(entry: StoryEntry) -> tuple[Button, ...]:
     buttons = [read_button(entry.newest)]
     if entry.story_id is not None and len(entry.sources) > 1:
-        buttons.append(Button.calling("Timeline", ShowStory(entry.story_id)))
+        buttons.append(Button.calling(_("Timeline"), ShowStory(entry.story_id)))
     return tuple(buttons)
 
 
@@ -126,14 +131,15 @@ def render_digest(
     `more`, how many more new articles there are and the button that shows the next ones."""
     heading = []
     if entries:
-        articles = sum(entry.new_articles for entry in entries)
-        stories = plural(len(entries), "story", "stories")
-        within = "" if len(entries) == articles else f" in {stories}"
-        heading.append(plural(articles, "new article", "new articles") + within)
+        heading.append(_new_articles(sum(entry.new_articles for entry in entries), len(entries)))
     if statements:
-        said = plural(len(statements), "new statement", "new statements")
-        heading.append(f"{said} from people you follow")
-    title = "More of your digest" if continued else "Your digest"
+        said = ngettext(
+            "{count} new statement from people you follow",
+            "{count} new statements from people you follow",
+            len(statements),
+        )
+        heading.append(said.format(count=len(statements)))
+    title = _("More of your digest") if continued else _("Your digest")
     blocks: list[tuple[str, tuple[Button, ...]]] = [
         (bold(f"{title}: {', '.join(heading)}" if heading else title), ())
     ]
@@ -142,12 +148,32 @@ def render_digest(
         blocks.append((_statement_block(statements, more_statements), ()))
     if more is not None:
         count, exact, button = more
-        rest = plural(count, "more new article", "more new articles")
-        line = italic(f"And {rest}." if exact else f"And up to {rest}.")
-        blocks.append((line, (Button.calling("More", button),)))
+        if exact:
+            rest = ngettext(
+                "And {count} more new article.", "And {count} more new articles.", count
+            )
+        else:
+            rest = ngettext(
+                "And up to {count} more new article.", "And up to {count} more new articles.", count
+            )
+        blocks.append((italic(rest.format(count=count)), (Button.calling(_("More"), button),)))
     elif continued:
-        blocks.append((italic(ALL_OF_IT), ()))
+        blocks.append((italic(_(ALL_OF_IT)), ()))
     return pack_messages(blocks)
+
+
+def _new_articles(articles: int, stories: int) -> str:
+    """ "5 new articles in 3 stories", or "3 new articles" when each is a story of its own."""
+    if stories == articles:
+        return ngettext("{count} new article", "{count} new articles", articles).format(
+            count=articles
+        )
+    # Translators: completes "{count} new articles {in_stories}" (a case of its own in some
+    # languages: "in 3 stories").
+    within = ngettext("in {count} story", "in {count} stories", stories).format(count=stories)
+    return ngettext(
+        "{count} new article {in_stories}", "{count} new articles {in_stories}", articles
+    ).format(count=articles, in_stories=within)
 
 
 def _more(part: NewsPart) -> tuple[int, bool, MoreDigest] | None:
@@ -160,7 +186,7 @@ def _more(part: NewsPart) -> tuple[int, bool, MoreDigest] | None:
 
 def read_button(article: Article) -> Button:
     """Open the article where it lives; articles without an address are read here instead."""
-    label = f"Read: {shorten(article.title, 40)}"
+    label = _("Read: {title}").format(title=shorten(article.title, 40))
     if article.url:
         return Button(label, url=article.url)
     return Button.calling(label, ReadArticle(article.id))
@@ -174,7 +200,8 @@ def compose_digest(
 
     The outbox rows, the watermark and the next slot are written in one transaction, and the
     idempotency key names the subscription and the watermark it starts from, so composing the
-    same digest twice can never queue it twice.
+    same digest twice can never queue it twice. The digest speaks the chat's language, whoever
+    (the scheduler, a reader's /digest) composes it.
     """
     rhythm = rhythm_of(subscription)
     if not asked and subscription.rhythm == RhythmKind.INSTANT and in_quiet_hours(now, rhythm):
@@ -200,13 +227,15 @@ def compose_digest(
     )
     queued = 0
     if entries or statements or part.more:
-        messages = render_digest(
-            entries,
-            statements,
-            zone=zone_or_utc(subscription.timezone),
-            more_statements=more_statements,
-            more=_more(part),
-        )
+        chat = session.get(Chat, subscription.chat_id)
+        with speaking(chat_language(chat) if chat is not None else ENGLISH):
+            messages = render_digest(
+                entries,
+                statements,
+                zone=zone_or_utc(subscription.timezone),
+                more_statements=more_statements,
+                more=_more(part),
+            )
         newest_statement = statements[-1].statement_id if statements else 0
         base_key = f"{subscription.id}:{subscription.last_article_id}:{newest_statement}"
         queued = enqueue(

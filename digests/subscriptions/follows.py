@@ -8,6 +8,7 @@ from sqlalchemy import func, not_
 from sqlmodel import Session, col, select
 
 from digests.errors import DigestsError
+from digests.i18n import _
 from digests.store.tables import Actor, ActorFollow, Article, Statement, Subscription
 from digests.store.visibility import visible_to
 from digests.subscriptions.subscribers import get_subscription
@@ -31,7 +32,9 @@ class FollowedStatement:
 def _subscription_or_error(session: Session, chat_id: int) -> Subscription:
     subscription = get_subscription(session, chat_id)
     if subscription is None or not subscription.active:
-        raise FollowError("Subscribe first (/subscribe): followed people come with your digests.")
+        raise FollowError(
+            _("Subscribe first (/subscribe): followed people come with your digests.")
+        )
     return subscription
 
 
@@ -40,7 +43,7 @@ def follow(session: Session, chat_id: int, actor_id: int) -> str:
     subscription = _subscription_or_error(session, chat_id)
     actor = session.get(Actor, actor_id)
     if actor is None:
-        raise FollowError("That person is no longer tracked.")
+        raise FollowError(_("That person is no longer tracked."))
     existing = session.exec(
         select(ActorFollow).where(
             col(ActorFollow.subscription_id) == subscription.id,

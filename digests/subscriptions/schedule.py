@@ -6,19 +6,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from digests.i18n import N_
 from digests.store.enums import RhythmKind
 
-# English, as typed after /settings weekday; marked so a reader sees them in their language.
-WEEKDAYS = (
-    N_("Monday"),
-    N_("Tuesday"),
-    N_("Wednesday"),
-    N_("Thursday"),
-    N_("Friday"),
-    N_("Saturday"),
-    N_("Sunday"),
-)
+# English, as typed after /settings weekday (a reader sees CLDR's names in their language, and
+# may type those too: timezones.weekday_name).
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 @dataclass(frozen=True, slots=True)

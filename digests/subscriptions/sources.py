@@ -13,13 +13,14 @@ from sqlalchemy import ColumnElement, exists, func
 from sqlmodel import Session, col, select
 
 from digests.errors import DigestsError
+from digests.i18n import N_, _
 from digests.store.enums import SourceKind
 from digests.store.tables import MutedSource, Source
 from digests.store.visibility import sources_visible_to
 
 PAGE_SIZE = 8  # sources per /sources page: one toggle each, and the keyboard stays a screen
 LISTED_KINDS = (SourceKind.SEED, SourceKind.FEED, SourceKind.FILE)
-NO_SUCH_SOURCE = "That source is no longer listed. Send /sources for the current list."
+NO_SUCH_SOURCE = N_("That source is no longer listed. Send /sources for the current list.")
 
 
 class SourceError(DigestsError):
@@ -96,7 +97,7 @@ def keep_source(session: Session, chat_id: int, source_id: int, *, keep: bool) -
         select(Source).where(col(Source.id) == source_id, *_listed(chat_id))
     ).first()
     if source is None:
-        raise SourceError(NO_SUCH_SOURCE)
+        raise SourceError(_(NO_SUCH_SOURCE))
     muted = session.get(MutedSource, (chat_id, source_id))
     if keep and muted is not None:
         session.delete(muted)

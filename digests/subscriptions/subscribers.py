@@ -12,13 +12,14 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from digests.errors import DigestsError, echo
+from digests.i18n import _
 from digests.store.enums import RhythmKind
 from digests.store.ids import parse_number
 from digests.store.tables import ActorFollow, Article, Chat, Statement, Subscription
 from digests.subscriptions.schedule import WEEKDAYS, Rhythm, next_digest_at
 from digests.subscriptions.topics import CLEARING, parse_topics
 from digests.text.summarize import LENGTHS
-from digests.timezones import ZoneMatch, find_zone, zone_or_utc
+from digests.timezones import ZoneMatch, find_zone, weekday_name, zone_or_utc
 
 HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -130,7 +131,7 @@ def unsubscribe(session: Session, chat_id: int) -> bool:
 def _check_time(value: str) -> str:
     match = HHMM.match(value.strip())
     if not match:
-        raise SettingError("Please give the time as HH:MM, for example 07:30.")
+        raise SettingError(_("Please give the time as HH:MM, for example 07:30."))
     return f"{int(match[1]):02d}:{match[2]}"
 
 
@@ -138,48 +139,65 @@ def _check_timezone(value: str) -> str:
     typed = value.strip()
     if not typed:
         raise SettingError(
-            "Name a time zone or a city, for example /settings timezone Europe/Berlin "
-            "or /settings timezone New York."
+            _(
+                "Name a time zone or a city, for example /settings timezone Europe/Berlin "
+                "or /settings timezone New York."
+            )
         )
     found = find_zone(typed)
     if found.name is not None:
         return found.name
-    quoted = f"“{echo(typed)}”"  # a pasted page is echoed cut short
+    typed = echo(typed)  # a pasted page is echoed cut short
     if found.suggestions:
-        raise SettingError(f"{quoted} is not a time zone I know. Did you mean {_or(found)}?")
+        raise SettingError(
+            _("“{typed}” is not a time zone I know. Did you mean {zones}?").format(
+                typed=typed, zones=_or(found)
+            )
+        )
     raise SettingError(
-        f"{quoted} is not a time zone I know: name a city zone, for example "
-        "Europe/Berlin or America/New_York."
+        _(
+            "“{typed}” is not a time zone I know: name a city zone, for example "
+            "Europe/Berlin or America/New_York."
+        ).format(typed=typed)
     )
 
 
 def _or(found: ZoneMatch) -> str:
     *first, last = found.suggestions
-    return f"{', '.join(first)} or {last}" if first else last
+    if not first:
+        return last
+    return _("{some} or {last}").format(some=", ".join(first), last=last)
 
 
 def _check_rhythm(value: str) -> RhythmKind:
     typed = value.strip().casefold()
     if typed not in tuple(RhythmKind):
-        raise SettingError(f"The rhythm is one of {', '.join(RhythmKind)}.")
+        raise SettingError(
+            _("The rhythm is one of {rhythms}.").format(rhythms=", ".join(RhythmKind))
+        )
     return RhythmKind(typed)
 
 
 def _check_weekday(value: str) -> int:
-    """A button's 0 (Monday) to 6, or a day typed by name, whole or its first three letters."""
-    typed = value.strip().casefold()
+    """A button's 0 (Monday) to 6, or a day typed by name, whole or its first two or three
+    letters, in English or the reader's language ("freitag", "fr")."""
+    typed = value.strip().casefold().rstrip(".")
     if (number := parse_number(typed, maximum=6)) is not None:
         return number
-    for number, day in enumerate(WEEKDAYS):
-        if len(typed) >= 3 and day.casefold().startswith(typed):
-            return number
-    raise SettingError("Name a weekday, for example Monday or fri.")
+    for number in range(7):
+        for day in (WEEKDAYS[number], weekday_name(number), weekday_name(number, short=True)):
+            day = day.casefold().rstrip(".")
+            if typed == day or (len(typed) >= 3 and day.startswith(typed)):
+                return number
+    raise SettingError(_("Name a weekday, for example Monday or fri."))
 
 
 def _check_length(value: str) -> str:
     typed = value.strip().casefold()
     if typed not in LENGTHS:
-        raise SettingError(f"The summary length is one of {', '.join(LENGTHS)}.")
+        raise SettingError(
+            _("The summary length is one of {lengths}.").format(lengths=", ".join(LENGTHS))
+        )
     return typed
 
 
@@ -190,12 +208,14 @@ def _quiet_hours(value: str) -> dict[str, object]:
         return {"quiet_start": None, "quiet_end": None}
     start, dash, end = typed.replace("–", "-").partition("-")
     if not dash:
-        raise SettingError("Give quiet hours as HH:MM-HH:MM, for example 22:00-07:00.")
+        raise SettingError(_("Give quiet hours as HH:MM-HH:MM, for example 22:00-07:00."))
     start, end = _check_time(start), _check_time(end)
     if start == end:
         raise SettingError(
-            f"Quiet hours from {start} to {end} hold back nothing: give two different times, "
-            "for example 22:00-07:00 (or /settings quiet off)."
+            _(
+                "Quiet hours from {start} to {end} hold back nothing: give two different "
+                "times, for example 22:00-07:00 (or /settings quiet off)."
+            ).format(start=start, end=end)
         )
     return {"quiet_start": start, "quiet_end": end}
 
@@ -223,9 +243,9 @@ def change_setting(
     """Validate and store one setting, then reschedule from now."""
     subscription = get_subscription(session, chat_id)
     if subscription is None:
-        raise SettingError("This chat has no subscription yet: send /subscribe first.")
+        raise SettingError(_("This chat has no subscription yet: send /subscribe first."))
     if name not in SETTERS:
-        raise SettingError(f"Unknown setting {name!r}.")
+        raise SettingError(_("Unknown setting “{name}”.").format(name=echo(name)))
     for field, checked in SETTERS[name](value).items():
         setattr(subscription, field, checked)
     if subscription.active:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from digests.errors import DigestsError, echo
+from digests.i18n import _, ngettext
 from digests.store.folding import fold
 
 MAX_TOPICS = 20
@@ -48,17 +49,23 @@ def parse_topics(typed: str) -> str:
     parts = [part.strip() for part in typed.split(",") if part.strip()]
     if len(parts) > MAX_TOPICS:
         raise TopicError(
-            f"That is {len(parts)} topics; {MAX_TOPICS} at most. Keep the ones that matter most."
+            ngettext(
+                "That is {count} topic; {limit} at most. Keep the ones that matter most.",
+                "That is {count} topics; {limit} at most. Keep the ones that matter most.",
+                len(parts),
+            ).format(count=len(parts), limit=MAX_TOPICS)
         )
     topics = []
     for part in parts:
         if len(part) > MAX_TOPIC_CHARS:
             raise TopicError(
-                f"A topic is {MAX_TOPIC_CHARS} characters at most; “{echo(part)}” is longer."
+                _("A topic is {limit} characters at most; “{topic}” is longer.").format(
+                    limit=MAX_TOPIC_CHARS, topic=echo(part)
+                )
             )
         found = words(part)
         if not found:
-            raise TopicError(f"“{echo(part)}” has no word in it to look for.")
+            raise TopicError(_("“{topic}” has no word in it to look for.").format(topic=echo(part)))
         topics.append(" ".join(found))
     return ",".join(dict.fromkeys(topics))
 
