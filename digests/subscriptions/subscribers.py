@@ -12,7 +12,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from digests.errors import DigestsError, echo
-from digests.i18n import _
+from digests.i18n import _, negotiate
 from digests.store.enums import RhythmKind
 from digests.store.ids import parse_number
 from digests.store.tables import ActorFollow, Article, Chat, Statement, Subscription
@@ -76,6 +76,7 @@ def subscribe(
     timezone: str,
     digest_time: str,
     message_thread_id: int | None = None,
+    language_code: str | None = None,
 ) -> tuple[Subscription, bool]:
     """Start (or resume) digests for a chat; returns the subscription and whether it starts
     now (new, resumed, or back after blocking the bot).
@@ -83,12 +84,15 @@ def subscribe(
     A chat that starts (or comes back, after /unsubscribe or blocking the bot) starts from
     now: what was stored before is in /latest, not in its first digest. A chat has one
     subscription wherever it was made: subscribing from a forum topic (or from the general
-    chat) makes that the place its digests go, moving them from any other.
+    chat) makes that the place its digests go, moving them from any other. The subscriber's
+    `language_code` is remembered for the digests (a new chat had no row to keep it in yet).
     """
     chat = session.get(Chat, info.id)
     returning = chat is None or not chat.active
     chat = ensure_chat(session, info)
     chat.active, chat.inactive_reason = True, None
+    if language_code:
+        chat.seen_language = negotiate(language_code)
     subscription = get_subscription(session, info.id)
     starts = returning or subscription is None or not subscription.active
     if subscription is None:
