@@ -93,6 +93,11 @@ READER_TEXT = (
     "digests/reading",
     "digests/stories",
     "digests/actors",
+    "digests/subscriptions",
+    "digests/ingest",
+    "digests/text",
+    "digests/timezones.py",
+    "digests/errors.py",
 )
 # Calls whose arguments a reader reads: messages, buttons, notices, HTML helpers, the console's
 # screen; and a raised …Error, whose sentence the router shows.
@@ -107,8 +112,15 @@ NOT_PROSE = {
     ("bot/console.py", "you> "),
     # an assertion's message is for a developer reading a traceback
     ("bot/handlers/admin.py", "the router lets in only admins, and admins have ids"),
+    # what the bot tells the servers it downloads from, in their User-Agent header
+    (
+        "digests/ingest/fetch.py",
+        "ArticleDigestsBot/0.1 (news digests; polite, cached, rate-limited)",
+    ),
+    # the seed source's stored name, shown as a feed's title is: a name, not a sentence
+    ("digests/ingest/sources/seeds.py", "Sample articles"),
 }
-_MARKUP = re.compile(r"<[^>]*>|\{[^{}]*\}|/\w+|https?://\S+|&\w+;")
+_MARKUP = re.compile(r"<[^>]*>|\{[^{}]*\}|/\w+|https?://\S*|&\w+;")
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 
