@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from digests.delivery.callbacks import MoreDigest, ReadArticle, ShowStory
 from digests.delivery.message import Button, Message, bold, esc, italic, pack_messages, shorten
 from digests.delivery.outbox import Outgoing, enqueue
-from digests.i18n import ENGLISH, N_, _, ngettext, speaking
+from digests.i18n import N_, _, ngettext
 from digests.reading.articles import DEFAULT_LENGTH
 from digests.store.enums import MessageKind, RhythmKind
 from digests.store.tables import Article, Chat, Source, Subscription
@@ -22,7 +22,6 @@ from digests.store.visibility import visible_to
 from digests.stories.deliveries import StoryEntry, story_entries
 from digests.stories.views import reported_by
 from digests.subscriptions.follows import FollowedStatement, take_new_statements
-from digests.subscriptions.languages import chat_language
 from digests.subscriptions.news import Filters, NewsPart, newest_article_id, news_part
 from digests.subscriptions.schedule import in_quiet_hours, next_digest_at, quiet_hours_end
 from digests.subscriptions.subscribers import chat_zone, get_subscription, rhythm_of
@@ -200,8 +199,8 @@ def compose_digest(
 
     The outbox rows, the watermark and the next slot are written in one transaction, and the
     idempotency key names the subscription and the watermark it starts from, so composing the
-    same digest twice can never queue it twice. The digest speaks the chat's language, whoever
-    (the scheduler, a reader's /digest) composes it.
+    same digest twice can never queue it twice. It is written in the language spoken where it
+    is composed: the scheduler speaks the chat's (bot/jobs.py), /digest the asker's.
     """
     rhythm = rhythm_of(subscription)
     if not asked and subscription.rhythm == RhythmKind.INSTANT and in_quiet_hours(now, rhythm):
@@ -227,15 +226,13 @@ def compose_digest(
     )
     queued = 0
     if entries or statements or part.more:
-        chat = session.get(Chat, subscription.chat_id)
-        with speaking(chat_language(chat) if chat is not None else ENGLISH):
-            messages = render_digest(
-                entries,
-                statements,
-                zone=zone_or_utc(subscription.timezone),
-                more_statements=more_statements,
-                more=_more(part),
-            )
+        messages = render_digest(
+            entries,
+            statements,
+            zone=zone_or_utc(subscription.timezone),
+            more_statements=more_statements,
+            more=_more(part),
+        )
         newest_statement = statements[-1].statement_id if statements else 0
         base_key = f"{subscription.id}:{subscription.last_article_id}:{newest_statement}"
         queued = enqueue(

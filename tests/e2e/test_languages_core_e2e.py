@@ -47,7 +47,7 @@ async def test_a_slip_in_a_time_zone_is_answered_in_german(live_bot, emulator):
 async def test_digests_count_in_each_readers_language(live_bot, emulator, clock):
     for chat_id, language in ((GERMAN, "de"), (RUSSIAN, "ru")):
         [reply] = await say(emulator, "/subscribe", chat_id=chat_id, language_code=language)
-        assert reply.plain_text.startswith(("Abonniert.", "Вы подписаны."))
+        assert reply.plain_text.startswith(("Abonniert.", "Вы подписались."))
     before = {chat_id: len(emulator.sent(chat_id)) for chat_id in (GERMAN, RUSSIAN)}
     await asyncio.to_thread(arrive, live_bot, [replace(raw, url=None) for raw in events(0, 5)])
     clock.advance(days=1)

@@ -178,11 +178,6 @@ async def test_a_reader_gets_nothing_in_english(live_bot, emulator, language):
     assert {m.plain_text[:40]: english_in(m) for m in got if english_in(m)} == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a digest's own heading and buttons are written in digests/subscriptions/digest.py, "
-    "marked for translation on branch i18nb: remove this mark when it lands",
-)
 async def test_a_digest_has_nothing_in_english(live_bot, emulator):
     chat = READERS["de"]
     await say(emulator, "/subscribe", chat_id=chat, language_code="de")
