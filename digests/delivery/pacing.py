@@ -9,23 +9,35 @@ from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 PAID_BROADCAST_PER_SECOND = 1000.0
 WINDOW_SECONDS = 1.0  # Telegram's overall limit is counted per second
 YIELD_SECONDS = 0.001  # how long a broadcast send steps aside for a waiting reply
 SLOW_ROUND_TRIP_SECONDS = 0.1  # Telegram's answer time the sends in flight must absorb
 FEWEST_IN_FLIGHT = 8
+IDLE_SECONDS = 1.0  # after its last answer an instance still counts as sending, for its share
+FIRST_SHARE_POLL_SECONDS = 0.005  # how often a send looks whether the first share came
 
 
-class SharedSlots(Protocol):
-    """Send slots booked with every other instance (shared_rate.SharedRate)."""
+@dataclass(frozen=True, slots=True)
+class Share:
+    """The places of the overall window this instance may hold, for how long."""
 
-    def next_booked(self) -> float | None:
-        """Seconds to wait for a slot booked earlier; None: none left, call reserve."""
+    places: int
+    lease_seconds: float  # counted from just before the renewal that granted them
+    idle: bool = False  # nothing left on record: renew again only when there is something to send
+    short: bool = False  # less than a fair share for now: the next renewals may bring more
 
-    def reserve(self) -> float:
-        """Book more (blocking, run off the event loop); seconds to wait for the first."""
+
+class SharedRate(Protocol):
+    """The overall rate split among every instance on one database (shared_rate.SharedRate)."""
+
+    renew_seconds: float
+
+    def renew(self, *, wants: bool, using: int, held: int) -> Share | None:
+        """This instance's share from now on; None: no answer, the current one stays good
+        until its lease ends. Blocking: run off the event loop."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +70,9 @@ class Pacer:
     on Telegram's side can hold more than the limit. The price is a rate of limit / (1 +
     round trip): 99.5% of it against a local server, about 91% at a 100 ms round trip.
     Slots are reserved, not just checked, so concurrent senders queue behind each other
-    without a lock and never overshoot. Clock and sleep can be swapped for virtual time.
+    without a lock and never overshoot. With `shared`, the window holds only this instance's
+    share of the places, renewed in the background while it sends. Clock and sleep can be
+    swapped for virtual time, and `offload` (how blocking renewals leave the event loop) too.
     """
 
     def __init__(
@@ -67,19 +81,26 @@ class Pacer:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-        shared: SharedSlots | None = None,
+        shared: SharedRate | None = None,
+        offload: Callable[..., Awaitable[Any]] = asyncio.to_thread,
     ):
-        """`shared`, when given, books slots that every instance respects."""
         self.limits = limits or Limits()
         self._shared = shared
         self._clock = clock
         self._sleep = sleep
+        self._offload = offload
         self._next_overall = 0.0
         self._next_chat: dict[int, float] = {}
-        self._capacity = max(1, int(self.limits.overall_per_second))
+        self._capacity = 0 if shared else max(1, int(self.limits.overall_per_second))
+        self._lease_ends = -math.inf  # of the shared places: none before the first renewal
+        self._renewer: asyncio.Task | None = None
+        self._first_share_pending = False
+        self._short = False  # the share is less than fair yet
         self._in_flight = 0
         self._answered: deque[float] = deque()  # answer times within the last window
         self._urgent_waiting = 0
+        self._waiting = 0  # turns asked for and not yet sending
+        self._busy_until = -math.inf
 
     def _chat_interval(self, chat_id: int) -> float:
         return self.limits.group_interval if chat_id < 0 else self.limits.private_interval
@@ -99,7 +120,7 @@ class Pacer:
         up the others."""
         now = self._clock()
         slot = max(now, self._next_overall)
-        self._next_overall = slot + 1.0 / self.limits.overall_per_second
+        self._next_overall = slot + 1.0 / (self._capacity or self.limits.overall_per_second)
         return slot - now
 
     def hold_chat(self, chat_id: int, seconds: float) -> None:
@@ -115,15 +136,15 @@ class Pacer:
         and take the next free place in the window ahead of every broadcast message; the
         chat's later messages still keep their interval after them.
         """
-        if not urgent:
-            await self._pause(self.reserve_chat(chat_id))
-            await self._pause(self.reserve_overall())
-            if self._shared is not None:
-                booked = self._shared.next_booked()
-                if booked is None:
-                    booked = await asyncio.to_thread(self._shared.reserve)
-                await self._pause(booked)
-        await self._enter_window(urgent)
+        self._waiting += 1
+        try:
+            self._keep_share()
+            if not urgent:
+                await self._pause(self.reserve_chat(chat_id))
+                await self._pause(self.reserve_overall())
+            await self._enter_window(urgent)
+        finally:
+            self._waiting -= 1
         try:
             yield
         finally:
@@ -137,6 +158,7 @@ class Pacer:
         self._urgent_waiting += urgent
         try:
             while (delay := self._window_delay(urgent)) > 0:
+                self._keep_share()
                 await self._sleep(delay)
         finally:
             self._urgent_waiting -= urgent
@@ -145,22 +167,65 @@ class Pacer:
     def _window_delay(self, urgent: bool) -> float:
         """Seconds until the window may have room for this send (0: it has, go now)."""
         now = self._clock()
-        # Written as the delay below is, so that "not yet expired" always means a wait > 0.
-        while self._answered and self._answered[0] + WINDOW_SECONDS <= now:
-            self._answered.popleft()
-        if self._in_flight + len(self._answered) >= self._capacity:
+        if self._held(now) >= self._places(now):
             # Nothing can leave the window sooner than one window after the oldest answer;
             # with every place in flight, not sooner than one window from now.
             oldest = self._answered[0] if self._answered else now
-            return oldest + WINDOW_SECONDS - now
+            delay = oldest + WINDOW_SECONDS - now
+            if self._first_share_pending:
+                return min(delay, FIRST_SHARE_POLL_SECONDS)
+            if self._shared is not None and (self._short or self._places(now) == 0):
+                return min(delay, self._shared.renew_seconds)  # a renewal may bring places
+            return delay
         return YIELD_SECONDS if self._urgent_waiting and not urgent else 0.0
+
+    def _held(self, now: float) -> int:
+        """Places taken: sends in flight, and those answered within the last window."""
+        # Written as the delay above is, so that "not yet expired" always means a wait > 0.
+        while self._answered and self._answered[0] + WINDOW_SECONDS <= now:
+            self._answered.popleft()
+        return self._in_flight + len(self._answered)
+
+    def _places(self, now: float) -> int:
+        """How many places this instance may hold now: all of them alone, its share shared."""
+        if self._shared is not None and now >= self._lease_ends:
+            return 0  # the lease ran out unrenewed: the others may count on these places soon
+        return self._capacity
 
     def _leave(self, chat_id: int) -> None:
         now = self._clock()
         self._in_flight -= 1
         self._answered.append(now)
+        self._busy_until = now + IDLE_SECONDS
         ready = now + self._chat_interval(chat_id)
         self._next_chat[chat_id] = max(self._next_chat.get(chat_id, 0.0), ready)
+
+    def _keep_share(self) -> None:
+        """Make sure the share is being renewed while this instance has something to send."""
+        if self._shared is None:
+            return
+        renewer = self._renewer
+        here = asyncio.get_running_loop()
+        if renewer is None or renewer.done() or renewer.get_loop() is not here:
+            self._first_share_pending = True
+            self._renewer = asyncio.ensure_future(self._renew_share(self._shared))
+
+    def _sending(self, now: float) -> bool:
+        return self._waiting > 0 or self._in_flight > 0 or now < self._busy_until
+
+    async def _renew_share(self, shared: SharedRate) -> None:
+        """Renew every shared.renew_seconds until idle and nothing is on record any more."""
+        while True:
+            now = self._clock()
+            wants, using, held = self._sending(now), self._places(now), self._held(now)
+            share = await self._offload(shared.renew, wants=wants, using=using, held=held)
+            self._first_share_pending = False
+            if share is not None:
+                self._capacity, self._short = share.places, share.short
+                self._lease_ends = now + share.lease_seconds
+                if share.idle and not self._sending(self._clock()):
+                    return
+            await self._sleep(shared.renew_seconds)
 
     def _forget_idle(self, now: float) -> None:
         self._next_chat = {chat: t for chat, t in self._next_chat.items() if t > now}

@@ -505,7 +505,11 @@ class Broadcast(SQLModel, table=True):
     finished_at: datetime | None = Field(default=None, sa_column=_utc_column())
 
 
-class SendSlot(SQLModel, table=True):
-    """A booked moment to send (PostgreSQL, several instances): at most one message per slot."""
+class SendShare(SQLModel, table=True):
+    """One sending instance's share of Telegram's overall rate (delivery/shared_rate.py): the
+    places it may hold in Telegram's one-second window, until its lease ends."""
 
-    slot: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    owner: str = Field(primary_key=True, max_length=32)  # a random name per process
+    places: int = 0
+    wants: bool = False  # it has messages to send: the rate is split among those that do
+    expires_at: float = 0.0  # the database's clock, seconds since the epoch

@@ -4,6 +4,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import column, inspect, table
 from sqlmodel import SQLModel, select
 
 from digests.store.db import alembic_config, downgrade, make_engine, migrate, session_scope
@@ -356,3 +357,16 @@ def test_topics_go_down_with_0016_and_what_was_queued_stays(engine):
         session.get(Subscription, 1).message_thread_id = 46
     with session_scope(engine) as session:
         assert session.get(Subscription, 1).message_thread_id == 46
+
+
+def test_send_shares_replace_send_slots_with_0018_and_go_back_down(engine):
+    """0018 on SQLite and PostgreSQL: instances share the rate by leased shares, not slots."""
+
+    def tables() -> set[str]:
+        return set(inspect(engine).get_table_names()) & {"sendslot", "sendshare"}
+
+    assert tables() == {"sendshare"}
+    downgrade(engine, "0017")
+    assert tables() == {"sendslot"}
+    migrate(engine)
+    assert tables() == {"sendshare"}
