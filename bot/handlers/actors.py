@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from sqlmodel import Session
+
 from bot.conversation import Answer, Asker
-from bot.handlers.reading import reader_zone
 from bot.handlers.subscribing import NOT_ALLOWED
 from digests.actors.store import ActorPage, actor_page, lookup_actors, top_actors
 from digests.delivery.callbacks import ActorProfile, FollowActor
@@ -14,6 +15,7 @@ from digests.errors import echo
 from digests.i18n import N_, _, ngettext
 from digests.runtime import Runtime
 from digests.subscriptions.follows import follow, is_following, unfollow
+from digests.subscriptions.subscribers import chat_zone
 from digests.timezones import TimeForm, shown_time
 
 PAGE_SIZE = 5
@@ -65,11 +67,18 @@ def profile_page(page: ActorPage, *, zone: ZoneInfo, following: bool = False) ->
 
 def _profile_message(runtime: Runtime, chat_id: int, actor_id: int, page: int) -> Message | None:
     with runtime.session() as session:
-        found = actor_page(session, actor_id, page=page, size=PAGE_SIZE)
-        following = found is not None and is_following(session, chat_id, actor_id)
+        return _profile(runtime, session, chat_id, actor_id, page)
+
+
+def _profile(
+    runtime: Runtime, session: Session, chat_id: int, actor_id: int, page: int
+) -> Message | None:
+    found = actor_page(session, actor_id, page=page, size=PAGE_SIZE)
     if found is None:
         return None
-    return profile_page(found, following=following, zone=reader_zone(runtime, chat_id))
+    following = is_following(session, chat_id, actor_id)
+    zone = chat_zone(session, chat_id, default=runtime.settings.default_timezone)
+    return profile_page(found, following=following, zone=zone)
 
 
 def actors_list(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
@@ -99,11 +108,11 @@ def actor(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
             Message(html=esc(_("Send /actor followed by a name, e.g. /actor Putin."))),
             *actors_list(runtime, asker, ""),
         ]
-    with runtime.session() as session:
+    with runtime.session() as session:  # one transaction: the answer is a few short reads
         matches = lookup_actors(session, query, limit=5)
-    if matches and matches[0][2] >= CONFIDENT_MATCH:
-        profile = _profile_message(runtime, asker.chat.id, matches[0][0], 0)
-        return [profile or Message(html=esc(_(UNTRACKED)))]
+        if matches and matches[0][2] >= CONFIDENT_MATCH:
+            profile = _profile(runtime, session, asker.chat.id, matches[0][0], 0)
+            return [profile or Message(html=esc(_(UNTRACKED)))]
     if not matches:
         unknown = _("I know nobody called “{name}”. /actors lists who I track.").format(
             name=echo(query)

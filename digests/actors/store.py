@@ -46,19 +46,27 @@ def _candidates(
 ) -> list[tuple[int, list[str]]]:
     """Actors with a surname like one of `keys`, found through the alias index."""
     conditions = _key_conditions(keys)
-    if not conditions:
-        return []
+    return _spellings(session, or_(*conditions), kind)[0] if conditions else []
+
+
+def _spellings(
+    session: Session, condition, kind: str | None = None, limit: int | None = None
+) -> tuple[list[tuple[int, list[str]]], dict[int, str]]:
+    """The aliases matching `condition`, per actor, and those actors' names (one query)."""
     query = (
-        select(col(ActorAlias.actor_id), col(ActorAlias.alias))
+        select(col(ActorAlias.actor_id), col(ActorAlias.alias), col(Actor.name))
         .join(Actor, col(Actor.id) == col(ActorAlias.actor_id))
-        .where(or_(*conditions))
+        .where(condition)
+        .limit(limit)
     )
     if kind is not None:
         query = query.where(col(Actor.kind) == kind)
     aliases: dict[int, list[str]] = defaultdict(list)
-    for actor_id, alias in session.exec(query).all():
+    names: dict[int, str] = {}
+    for actor_id, alias, name in session.exec(query).all():
         aliases[actor_id].append(alias)
-    return list(aliases.items())
+        names[actor_id] = name
+    return list(aliases.items()), names
 
 
 def _add_aliases(session: Session, actor: Actor, names: list[str]) -> bool:
@@ -169,36 +177,32 @@ class ActorPage:
 
 def lookup_actors(session: Session, query: str, *, limit: int = 5) -> list[tuple[int, str, float]]:
     """Actors matching a name, best first, tolerant of case and spelling."""
-    candidates = _candidates(session, [alias_key(query)])
+    conditions = _key_conditions([alias_key(query)])
+    candidates, names = _spellings(session, or_(*conditions)) if conditions else ([], {})
     if not candidates:  # not a surname we know: look for the words anywhere in the names
         words = query.strip().lower()[:64]
-        rows = session.exec(
-            select(col(ActorAlias.actor_id), col(ActorAlias.alias))
-            .where(func.lower(col(ActorAlias.alias)).contains(words, autoescape=True))
-            .limit(200)
-        ).all()
-        grouped: dict[int, list[str]] = defaultdict(list)
-        for actor_id, alias in rows:
-            grouped[actor_id].append(alias)
-        candidates = list(grouped.items())
+        anywhere = func.lower(col(ActorAlias.alias)).contains(words, autoescape=True)
+        candidates, names = _spellings(session, anywhere, limit=200)
     ranked = rank_actors(query, candidates, limit=limit)
-    ids = [actor_id for actor_id, _ in ranked]
-    names = dict(
-        session.exec(select(col(Actor.id), col(Actor.name)).where(col(Actor.id).in_(ids))).all()
-    )
-    return [(actor_id, names[actor_id], score) for actor_id, score in ranked if actor_id in names]
+    return [(actor_id, names[actor_id], score) for actor_id, score in ranked]
 
 
+# Newest articles first, in reading order within one: off the lines' (actor, listed_at,
+# article) index, a page at a time however many lines an actor has.
 def _statement_lines(session: Session, actor_id: int, offset: int, limit: int) -> list[ActorLine]:
     rows = session.exec(
-        select(Statement, col(Article.title), col(Article.listed_at))
+        select(Statement, col(Article.title))
         .join(Article, col(Article.id) == col(Statement.article_id))
         .where(col(Statement.actor_id) == actor_id, visible_to(None))
-        .order_by(col(Article.listed_at).desc(), col(Article.id).desc(), col(Statement.position))
+        .order_by(
+            col(Statement.listed_at).desc(),
+            col(Statement.article_id).desc(),
+            col(Statement.position),
+        )
         .offset(offset)
         .limit(limit)
     ).all()
-    return [ActorLine(s.kind, s.text, s.article_id, title, when) for s, title, when in rows]
+    return [ActorLine(s.kind, s.text, s.article_id, title, s.listed_at) for s, title in rows]
 
 
 def _mention_lines(session: Session, actor_id: int, offset: int, limit: int) -> list[ActorLine]:
@@ -211,14 +215,16 @@ def _mention_lines(session: Session, actor_id: int, offset: int, limit: int) -> 
         col(Mention.position) < col(Statement.position) + func.length(col(Statement.sentence)),
     )
     rows = session.exec(
-        select(Mention, col(Article.title), col(Article.listed_at))
+        select(Mention, col(Article.title))
         .join(Article, col(Article.id) == col(Mention.article_id))
         .where(col(Mention.actor_id) == actor_id, ~already_stated, visible_to(None))
-        .order_by(col(Article.listed_at).desc(), col(Article.id).desc(), col(Mention.position))
+        .order_by(
+            col(Mention.listed_at).desc(), col(Mention.article_id).desc(), col(Mention.position)
+        )
         .offset(offset)
         .limit(limit)
     ).all()
-    return [ActorLine("mention", m.sentence, m.article_id, title, when) for m, title, when in rows]
+    return [ActorLine("mention", m.sentence, m.article_id, title, m.listed_at) for m, title in rows]
 
 
 def actor_page(
@@ -228,12 +234,9 @@ def actor_page(
     actor = session.get(Actor, actor_id)
     if actor is None:
         return None
-    # count(*), not count(id): the actor index alone answers it, without visiting the
-    # tens of thousands of rows a much-quoted actor has (a reader's own pages record no
+    # Kept at ingest: a much-quoted actor has tens of thousands (a reader's own pages record no
     # statements, so there is nothing to leave out).
-    statements = session.exec(
-        select(func.count()).select_from(Statement).where(col(Statement.actor_id) == actor_id)
-    ).one()
+    statements = actor.statement_count
     start, wanted = page * size, size + 1  # one more than shown tells whether a next page exists
     lines = _statement_lines(session, actor_id, start, wanted) if start < statements else []
     if len(lines) < wanted:

@@ -335,6 +335,7 @@ class Actor(SQLModel, table=True):
     kind: str = Field(default="person", max_length=16)  # person | organization
     role: str | None = bounded(256, default=None)
     mention_count: int = Field(default=0, index=True)  # kept at ingest, for /actors at any size
+    statement_count: int = 0  # kept at ingest too: /actor shows it without counting them
 
 
 class ActorAlias(SQLModel, table=True):
@@ -355,23 +356,31 @@ class ActorAlias(SQLModel, table=True):
 class Mention(SQLModel, table=True):
     """A sentence of an article that names an actor."""
 
+    # An actor's lines newest first come off this index a page at a time, however many
+    # articles named them (listed_at is the article's, copied at ingest; it never changes).
+    __table_args__ = (Index("ix_mention_actor_listed", "actor_id", "listed_at", "article_id"),)
+
     id: int = Field(default=None, primary_key=True)
-    actor_id: int = Field(foreign_key="actor.id", index=True)
+    actor_id: int = Field(foreign_key="actor.id")
     article_id: int = Field(foreign_key="article.id", index=True)
     sentence: str = Field(sa_column=Column(Text, nullable=False))
     position: int = 0
+    listed_at: datetime = Field(sa_column=_utc_column(nullable=False))
 
 
 class Statement(SQLModel, table=True):
     """What an actor said (a direct quote) or was reported to say, in which article."""
 
+    __table_args__ = (Index("ix_statement_actor_listed", "actor_id", "listed_at", "article_id"),)
+
     id: int = Field(default=None, primary_key=True)
-    actor_id: int = Field(foreign_key="actor.id", index=True)
+    actor_id: int = Field(foreign_key="actor.id")
     article_id: int = Field(foreign_key="article.id", index=True)
     kind: str = Field(max_length=16)  # quote | reported
     text: str = Field(sa_column=Column(Text, nullable=False))
     sentence: str = Field(sa_column=Column(Text, nullable=False))
     position: int = 0
+    listed_at: datetime = Field(sa_column=_utc_column(nullable=False))  # as the mention's
 
 
 class RoleStatement(SQLModel, table=True):
