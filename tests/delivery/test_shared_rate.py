@@ -3,11 +3,22 @@ their messages together exceed it, whatever their trips to Telegram take."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import time
+
+from sqlalchemy import text
 
 from digests.delivery.pacing import Limits, Pacer
-from digests.delivery.shared_rate import GRACE_SECONDS, Holder, SharedRate, divide
-from tests.delivery.virtual_time import Sends, VirtualTime
+from digests.delivery.shared_rate import (
+    DATABASE_NOW,
+    GRACE_SECONDS,
+    LEASE_SECONDS,
+    Holder,
+    SharedRate,
+    divide,
+)
+from tests.delivery.virtual_time import Sends, VirtualRenewals, VirtualTime
 
 LIMIT = 30
 # Trips of every length up to most of a second: Telegram counts each message at some moment
@@ -15,16 +26,17 @@ LIMIT = 30
 LATENCIES = (0.004, 0.3, 0.05, 0.9, 0.01, 0.12)
 
 
-async def inline(function, /, **kwargs):
-    """Renewals run in place: a virtual second passes only when every sender waits."""
-    return function(**kwargs)
-
-
 def sharing(engine, time: VirtualTime, count: int) -> list[Sends]:
     def pacer() -> Pacer:
         rate = SharedRate(engine, LIMIT, clock=time.clock)
         limits = Limits(overall_per_second=LIMIT)
-        return Pacer(limits, clock=time.clock, sleep=time.sleep, shared=rate, offload=inline)
+        return Pacer(
+            limits,
+            clock=time.clock,
+            sleep=time.sleep,
+            shared=rate,
+            renewals=VirtualRenewals(time),
+        )
 
     return [Sends(pacer(), time) for _ in range(count)]
 
@@ -100,7 +112,7 @@ async def test_an_instance_that_cannot_renew_stops_and_its_share_passes_on_only_
             clock=time.clock,
             sleep=time.sleep,
             shared=Stalls(engine, LIMIT, clock=time.clock, failing=range(12, 60)),  # ~12 s
-            offload=inline,
+            renewals=VirtualRenewals(time),
         ),
         time,
     )
@@ -132,3 +144,33 @@ def test_a_lowered_share_stays_on_record_until_its_places_are_free():
     newcomer = Holder(places=0, wants=True, expires_at=10.0)
     assert divide(30, [newcomer], now=5.0, wants=True, using=30, held=28) == (15, 30, 15)
     assert divide(30, [newcomer], now=6.0, wants=True, using=15, held=22) == (15, 22, 15)
+
+
+def share_rows(engine) -> dict[str, float]:
+    """Each instance's lease end as the other instances read it, less the database's now."""
+    with engine.connect() as connection:
+        now = connection.execute(text(DATABASE_NOW[engine.dialect.name])).scalar_one()
+        rows = connection.execute(text("SELECT owner, expires_at FROM sendshare")).all()
+    return {owner: expires_at - float(now) for owner, expires_at in rows}
+
+
+async def test_a_live_senders_lease_is_renewed_while_its_event_loop_is_busy(engine):
+    rate = SharedRate(engine, LIMIT)
+    pacer = Pacer(Limits(overall_per_second=LIMIT), shared=rate)
+    async with pacer.turn(1):
+        time.sleep(LEASE_SECONDS + 0.5)  # a loop busy past the lease: no await in between
+        assert share_rows(engine)[rate.owner] > 0  # still its own: the others keep off
+    await pacer.close()
+
+
+async def test_a_clean_stop_gives_the_share_back_once_its_answers_left_the_window(engine):
+    rate = SharedRate(engine, LIMIT)
+    pacer = Pacer(Limits(overall_per_second=LIMIT), shared=rate)
+    for chat in range(1, 4):
+        async with pacer.turn(chat):
+            pass
+    assert rate.owner in share_rows(engine)
+    stopped = asyncio.get_running_loop().time()
+    await pacer.close()
+    assert share_rows(engine) == {}
+    assert asyncio.get_running_loop().time() - stopped < LEASE_SECONDS + GRACE_SECONDS

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
+from collections.abc import Callable
 
 from digests.delivery.pacing import Pacer
 
@@ -53,6 +54,32 @@ class VirtualTime:
             loop.set_task_factory(previous)
         for task in tasks:
             task.result()
+
+
+class VirtualRenewals:
+    """A pacer's share renewals in virtual time: in place, on the event loop, each taking no
+    time, so that a virtual second passes only when every sender and renewal waits."""
+
+    def __init__(self, time: VirtualTime) -> None:
+        self.time = time
+        self._task: asyncio.Task | None = None
+
+    def start(self, renew: Callable[[], bool], every: float) -> None:
+        async def renewing() -> None:
+            while renew():
+                await self.time.sleep(every)
+
+        self._task = asyncio.ensure_future(renewing())
+
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    def wake(self) -> None:
+        """The next renewal comes at its time: a send polls for it meanwhile."""
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
 
 
 class Sends:
