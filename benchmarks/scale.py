@@ -151,9 +151,7 @@ def replies(engine, args: argparse.Namespace) -> list[Row]:
     plan = latency.plan_requests(engine, args.requests, SEED)
     seconds = latency.store_summaries(engine, plan.summaries, plan.all_cold)
     timings = latency.measure(engine, args.database_url, plan, args.concurrency)
-    rows = [
-        Row("3", f"summaries stored first ({len(plan.summaries)} articles)", f"{seconds:.1f} s")
-    ]
+    rows = [Row("3", f"summaries stored first ({len(plan.summaries)} stories)", f"{seconds:.1f} s")]
     for timing in timings:
         outcomes = ", ".join(f"{n} {what}" for what, n in timing.outcomes.items())
         at_once = "at once" in timing.command

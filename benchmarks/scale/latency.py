@@ -34,8 +34,8 @@ from sqlalchemy import Engine, text
 from benchmarks.scale.people import typo
 from benchmarks.scale.report import percentile
 from digests.delivery.leadership import Leadership
-from digests.reading.articles import summary_of
 from digests.store.db import session_scope
+from digests.stories.views import story_summary_of
 from digests.text.summarize import LENGTHS
 from tests.e2e.emulator import DEFAULT_TOKEN
 from tests.e2e.emulator_process import emulator_process
@@ -76,16 +76,16 @@ class Timings:
 
 @dataclass(frozen=True)
 class Plan:
-    """What to ask, per mode: article ids and actors, hot and cold; and who asks."""
+    """What to ask, per mode: story numbers and actors, hot and cold; and who asks."""
 
-    summaries: list[int]  # article ids whose summaries are stored beforehand
-    cold_summaries: list[list[int]]  # per mode: ids whose summaries the first request computes
+    summaries: list[int]  # stories whose reports' summaries are stored beforehand
+    cold_summaries: list[list[int]]  # per mode: stories whose first request computes them
     actors: list[list[tuple[str, str, str]]]  # per mode: (as typed, how spelled, who was meant)
     chats: list[int]
 
     @property
     def all_cold(self) -> list[int]:
-        return [article for ids in self.cold_summaries for article in ids]
+        return [story for ids in self.cold_summaries for story in ids]
 
     @property
     def spellings(self) -> list[str]:
@@ -93,11 +93,15 @@ class Plan:
 
 
 def plan_requests(engine: Engine, requests: int, seed: int) -> Plan:
-    """Many article ids and actors, hot and cold, spelled as people type them."""
+    """Many story numbers (as /latest shows them) and actors, hot and cold, spelled as people
+    type them."""
     rng = random.Random(seed)
     with engine.connect() as connection:
         readable = connection.execute(  # pages readers sent are theirs: no one else asks
-            text("SELECT id FROM article WHERE owner_chat_id IS NULL ORDER BY id")
+            text(
+                "SELECT DISTINCT story_id FROM article WHERE owner_chat_id IS NULL "
+                "AND story_id IS NOT NULL ORDER BY story_id"
+            )
         ).scalars()
         readable = list(readable)
         people = connection.execute(
@@ -142,14 +146,21 @@ def _spelling(name: str, kind: str, aliases: list[str], rng: random.Random) -> t
 
 
 def store_summaries(engine: Engine, stored: list[int], cold: list[int]) -> float:
-    """Every length of the `stored` articles' summaries, as earlier readers would have left
-    them; the `cold` ones are removed so their first request computes them. Returns seconds."""
+    """Every length of the `stored` stories' summaries, as earlier readers would have left
+    them (a story of one report keeps its report's); the `cold` stories' reports lose theirs
+    so that their first request computes them. Returns seconds."""
     started = time.perf_counter()
     with session_scope(engine) as session:
-        for article_id in stored:
+        for story_id in stored:
             for length in LENGTHS:
-                summary_of(session, article_id, chat_id=None, length=length)
-        session.execute(text("DELETE FROM summary WHERE article_id = ANY(:ids)"), {"ids": cold})
+                story_summary_of(session, story_id, chat_id=None, length=length)
+        session.execute(
+            text(
+                "DELETE FROM summary WHERE article_id IN "
+                "(SELECT id FROM article WHERE story_id = ANY(:ids))"
+            ),
+            {"ids": cold},
+        )
     return time.perf_counter() - started
 
 
@@ -210,8 +221,10 @@ async def _drive(base: str, plan: Plan, concurrency: int) -> list[Timings]:
         for mode in range(MODES):
             commands = {
                 "/latest": [("/latest", _listed)] * len(plan.summaries),
-                "/summary <id>, stored": [(f"/summary {a}", _summarized) for a in plan.summaries],
-                "/summary <id>, first call": [
+                "/summary <story>, stored": [
+                    (f"/summary {a}", _summarized) for a in plan.summaries
+                ],
+                "/summary <story>, first call": [
                     (f"/summary {a}", _summarized) for a in plan.cold_summaries[mode]
                 ],
                 "/actor <name>": _actors(plan.actors[mode]),
