@@ -185,7 +185,13 @@ def prepare_database(url: str, subscribers: int) -> None:
 
 
 def wipe(engine) -> None:
-    """A given database starts empty, like the fresh SQLite file."""
+    """A given database starts empty, like the fresh SQLite file (on PostgreSQL, tables of
+    other schema versions too)."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        return
     SQLModel.metadata.drop_all(engine)
     with engine.begin() as connection:
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))

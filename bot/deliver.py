@@ -43,14 +43,18 @@ async def deliver(settings: Settings, *, client: str = "aiohttp") -> DrainReport
     )
     await startup.initialize(bot)
     startup_finished(succeeded=True)
+    pacer = pacer_for(engine, limits)
     async with bot:
-        return await drain_until_empty(
-            engine,
-            TelegramSender(bot, paid_broadcast=paid),
-            pacer_for(engine, limits),
-            clock=utcnow,
-            owner=identity.name,
-        )
+        try:
+            return await drain_until_empty(
+                engine,
+                TelegramSender(bot, paid_broadcast=paid),
+                pacer,
+                clock=utcnow,
+                owner=identity.name,
+            )
+        finally:
+            await pacer.close()
 
 
 HTTPX_CONNECTIONS = 8  # httpx looks at every pooled connection on each request: keep few

@@ -132,6 +132,7 @@ async def serve(
             await application.stop()
         if (ticker := application.bot_data.get("ticker")) is not None:
             ticker.leadership.release()
+            await ticker.pacer.close()
         if runner is not None:
             await runner.cleanup()
         await application.shutdown()

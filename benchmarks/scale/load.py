@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections.abc import Iterable
@@ -16,6 +17,7 @@ from digests.store.db import make_engine, migrate
 # Tables in foreign-key order, with the columns their rows carry.
 TABLES = (
     ("source", world.SOURCE_COLUMNS),
+    ("story", world.STORY_COLUMNS),
     ("article", world.ARTICLE_COLUMNS),
     ("actor", world.ACTOR_COLUMNS),
     ("actoralias", world.ALIAS_COLUMNS),
@@ -26,6 +28,8 @@ TABLES = (
     ("actorfollow", world.FOLLOW_COLUMNS),
 )
 COLUMNS = dict(TABLES)
+# Bump whenever world.py makes other rows: a database built by an older one is built again.
+WORLD_VERSION = 2  # 2: articles grouped into stories
 
 
 @dataclass
@@ -79,6 +83,42 @@ def copy_rows(engine: Engine, table: str, rows: Iterable[tuple]) -> None:
         raw.close()
 
 
+def world_facts(*, subscriptions: int, articles: int, actors: int, seed: int) -> dict:
+    return {
+        "world": WORLD_VERSION,
+        "subscriptions": subscriptions,
+        "articles": articles,
+        "actors": actors,
+        "seed": seed,
+    }
+
+
+def built_world(engine: Engine) -> dict | None:
+    """What the last complete load put in this database (kept as the database's comment, which
+    a load clears first and writes last), or None."""
+    with engine.connect() as connection:
+        comment = connection.execute(
+            text(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                "WHERE datname = current_database()"
+            )
+        ).scalar_one()
+    try:
+        return json.loads(comment) if comment else None
+    except ValueError:
+        return None
+
+
+def _mark(engine: Engine, facts: dict | None) -> None:
+    name = engine.url.database
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        if facts is None:
+            connection.exec_driver_sql(f'COMMENT ON DATABASE "{name}" IS NULL')
+        else:
+            comment = json.dumps(facts).replace("'", "''")
+            connection.exec_driver_sql(f"COMMENT ON DATABASE \"{name}\" IS '{comment}'")
+
+
 def load(
     engine: Engine, *, subscriptions: int, articles: int, actors: int, seed: int
 ) -> LoadReport:
@@ -86,6 +126,7 @@ def load(
     report = LoadReport()
     rng = random.Random(seed)
     started = time.perf_counter()
+    _mark(engine, None)  # a load that stops half-way is never taken for a complete one
     reset_schema(engine)
     report.timed("schema (drop, migrate)", started)
     started = time.perf_counter()
@@ -97,6 +138,7 @@ def load(
     report.timed("generate chats, subscriptions, follows", started)
     loads = {
         "source": corpus.sources,
+        "story": [tuple(story) for story in corpus.stories],
         "article": corpus.articles,
         "actor": actor_rows,
         "actoralias": alias_rows,
@@ -113,6 +155,8 @@ def load(
     started = time.perf_counter()
     analyze(engine)
     report.timed("VACUUM ANALYZE", started)
+    sizes = {"subscriptions": subscriptions, "articles": articles, "actors": actors}
+    _mark(engine, world_facts(**sizes, seed=seed))
     return report
 
 
@@ -120,6 +164,11 @@ def analyze(engine: Engine) -> None:
     """Fresh statistics and a visibility map, as autovacuum would leave a live database."""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("VACUUM ANALYZE"))
+
+
+def schema_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def row_counts(engine: Engine) -> dict[str, int]:

@@ -1,7 +1,7 @@
-"""Two senders on one broadcast: duplicates, losses, combined rate and 429s.
+"""Several senders on one broadcast: duplicates, losses, combined rate and 429s.
 
-Both are `python -m bot.deliver` processes, and the rate-limited emulator runs in a process of
-its own, as Telegram would.
+Each is a `python -m bot.deliver` process, at Telegram's free limit or with paid broadcasting,
+and the rate-limited emulator runs in a process of its own, as Telegram would.
 """
 
 from __future__ import annotations
@@ -31,12 +31,14 @@ FIRST_CHAT = 20_000_000
 ADMIN = 900
 UPDATE = "Ceasefire talks resume in Geneva on Monday."
 TELEGRAM_LIMIT = 30  # messages per second, per bot, without paid broadcasting
+PAID_LIMIT = 1000  # with it
 
 
 @dataclass
 class SenderReport:
     audience: int
     senders: int
+    paid: bool
     wall: float  # from starting the senders until both have exited
     delivered: int
     duplicates: int  # deliveries past the first to a chat
@@ -48,6 +50,10 @@ class SenderReport:
     @property
     def rate(self) -> float:
         return (self.delivered - 1) / self.sending_seconds if self.sending_seconds else 0.0
+
+    @property
+    def limit(self) -> int:
+        return PAID_LIMIT if self.paid else TELEGRAM_LIMIT
 
 
 def own_database(database_url: str) -> str:
@@ -83,12 +89,15 @@ def _stats(base_url: str) -> dict:
         return json.load(answer)
 
 
-def run_senders(database_url: str, base_url: str, count: int, timeout: float) -> float:
+def run_senders(
+    database_url: str, base_url: str, count: int, timeout: float, *, paid: bool
+) -> float:
     """Start `count` senders at once; returns the seconds until the last one exited."""
     env = os.environ | {
         "DATABASE_URL": database_url,
         "TELEGRAM_BOT_TOKEN": DEFAULT_TOKEN,
         "TELEGRAM_API_BASE_URL": base_url,
+        "ALLOW_PAID_BROADCAST": str(paid).lower(),
         "LOG_LEVEL": "WARNING",
     }
     started = time.monotonic()
@@ -119,14 +128,14 @@ def _recorded(engine: Engine) -> tuple[float, int]:
     return (stamps[-1] - stamps[0]).total_seconds(), max(per_second.values())
 
 
-def measure(database_url: str, audience: int, senders: int = 2) -> SenderReport:
+def measure(database_url: str, audience: int, senders: int = 2, *, paid: bool) -> SenderReport:
     url = own_database(database_url)
     engine = make_engine(url)
     try:
         queue_broadcast(engine, audience)
         with emulator_process() as base_url:
-            timeout = audience / TELEGRAM_LIMIT * 4 + 120
-            wall = run_senders(url, base_url, senders, timeout)
+            timeout = audience / (PAID_LIMIT if paid else TELEGRAM_LIMIT) * 4 + 120
+            wall = run_senders(url, base_url, senders, timeout, paid=paid)
             stats = _stats(base_url)
         html = broadcasts.breaking_html(UPDATE)
         chats = range(FIRST_CHAT, FIRST_CHAT + audience)
@@ -137,6 +146,7 @@ def measure(database_url: str, audience: int, senders: int = 2) -> SenderReport:
     return SenderReport(
         audience,
         senders,
+        paid,
         wall,
         sum(copies),
         sum(max(0, n - 1) for n in copies),

@@ -52,6 +52,8 @@ class Corpus:
     mentions: list[tuple] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
     statements_upto: list[int] = field(default_factory=lambda: [0])  # by article id
+    stories: list[list] = field(default_factory=list)  # [id, title, created_at, listed_at]
+    story_left: int = 0  # more reports the newest story takes
 
     @property
     def newest_article(self) -> int:
@@ -65,11 +67,15 @@ SOURCE_COLUMNS = (
 )  # fmt: skip
 ARTICLE_COLUMNS = (
     "id", "source_id", "guid", "url", "canonical_url", "content_hash", "title", "text", "author",
-    "language", "published_at", "ingested_at", "listed_at", "owner_chat_id",
+    "language", "published_at", "ingested_at", "listed_at", "owner_chat_id", "story_id",
 )  # fmt: skip
-STATEMENT_COLUMNS = ("id", "actor_id", "article_id", "kind", "text", "sentence", "position")
-MENTION_COLUMNS = ("id", "actor_id", "article_id", "sentence", "position")
-ACTOR_COLUMNS = ("id", "name", "kind", "role", "mention_count")
+STORY_COLUMNS = ("id", "title", "created_at", "listed_at")
+REPORTS_PER_STORY = {1: 50, 2: 25, 3: 15, 4: 10}  # how many sources report one event
+STATEMENT_COLUMNS = (
+    "id", "actor_id", "article_id", "kind", "text", "sentence", "position", "listed_at",
+)  # fmt: skip
+MENTION_COLUMNS = ("id", "actor_id", "article_id", "sentence", "position", "listed_at")
+ACTOR_COLUMNS = ("id", "name", "kind", "role", "mention_count", "statement_count")
 ALIAS_COLUMNS = ("id", "actor_id", "alias", "key")
 CHAT_COLUMNS = ("id", "kind", "title", "active", "inactive_reason", "created_at")
 SUBSCRIPTION_COLUMNS = (
@@ -131,6 +137,7 @@ def _add_article(world: Corpus, number: int, ingested: datetime, rng, pool, weig
     lead, rest = parts[0], parts[1:]
     rng.shuffle(rest)
     parts = [lead, *rest]
+    said_from, named_from = len(world.statements), len(world.mentions)
     for position, (sentence, said) in enumerate(parts):
         if said is not None and not page:  # a reader's page records no actors
             _record(world, number, position, sentence, said)
@@ -142,11 +149,29 @@ def _add_article(world: Corpus, number: int, ingested: datetime, rng, pool, weig
     url = f"https://{host}/2026/{number}"
     published = _published(ingested, rng)
     listed = listed_time(published, now=ingested)
+    for lines, first in ((world.statements, said_from), (world.mentions, named_from)):
+        lines[first:] = [(*line, listed) for line in lines[first:]]  # the article's, as stored
     title = prose.headline(rng)
     digest = content_hash(text)
     row = (number, source, url, url, url, digest, title, text, None, "en")
     owner = number % 1000 + 1 if page else None  # some reader's chat
-    world.articles.append((*row, published, ingested, listed, owner))
+    story = None if page else _story_of(world, title, ingested, listed, rng)
+    world.articles.append((*row, published, ingested, listed, owner, story))
+
+
+def _story_of(
+    world: Corpus, title: str, ingested: datetime, listed: datetime, rng: random.Random
+) -> int:
+    """Reports of one event come one after another; the story is listed by its newest."""
+    if world.story_left:
+        world.story_left -= 1
+        story = world.stories[-1]
+        story[3] = max(story[3], listed)
+        return story[0]
+    reports = rng.choices(list(REPORTS_PER_STORY), weights=list(REPORTS_PER_STORY.values()))[0]
+    world.story_left = reports - 1
+    world.stories.append([len(world.stories) + 1, title, ingested, listed])
+    return len(world.stories)
 
 
 def _actor_sentences(world: Corpus, rng: random.Random, weights) -> list[tuple]:
@@ -182,10 +207,12 @@ def _record(world: Corpus, article: int, position: int, sentence: str, said: tup
 
 
 def actor_rows(world: Corpus) -> tuple[list[tuple], list[tuple]]:
-    counts = [0] * (len(world.people) + 1)
+    counts, said = [0] * (len(world.people) + 1), [0] * (len(world.people) + 1)
     for _, actor_id, *_ in world.mentions:
         counts[actor_id] += 1
-    actors = [(p.id, p.name, p.kind, p.role, counts[p.id]) for p in world.people]
+    for _, actor_id, *_ in world.statements:
+        said[actor_id] += 1
+    actors = [(p.id, p.name, p.kind, p.role, counts[p.id], said[p.id]) for p in world.people]
     aliases = []
     for person in world.people:
         for alias in person.aliases:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
+from sqlmodel import Session
 
 from bot.conversation import Answer, Asker
 from bot.handlers.reading import reader_zone
@@ -17,6 +18,7 @@ from digests.errors import echo
 from digests.i18n import N_, _, current_language, ngettext
 from digests.runtime import Runtime
 from digests.subscriptions.follows import follow, is_following, unfollow
+from digests.subscriptions.subscribers import chat_zone
 from digests.timezones import TimeForm, shown_time
 
 PAGE_SIZE = 5
@@ -74,13 +76,19 @@ def profile_page(
 
 
 def _profile_message(runtime: Runtime, chat_id: int, actor_id: int, page: int) -> Message | None:
-    zone = reader_zone(runtime, chat_id)
     with runtime.session() as session:
-        found = actor_page(session, actor_id, page=page, size=PAGE_SIZE)
-        if found is None:
-            return None
-        following = is_following(session, chat_id, actor_id)
-        timeline = has_timeline(session, actor_id, zone)
+        return _profile(runtime, session, chat_id, actor_id, page)
+
+
+def _profile(
+    runtime: Runtime, session: Session, chat_id: int, actor_id: int, page: int
+) -> Message | None:
+    found = actor_page(session, actor_id, page=page, size=PAGE_SIZE)
+    if found is None:
+        return None
+    following = is_following(session, chat_id, actor_id)
+    zone = chat_zone(session, chat_id, default=runtime.settings.default_timezone)
+    timeline = has_timeline(session, actor_id, zone)
     return profile_page(found, following=following, timeline=timeline, zone=zone)
 
 
@@ -111,11 +119,11 @@ def actor(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
             Message(html=esc(_("Send /actor followed by a name, e.g. /actor Putin."))),
             *actors_list(runtime, asker, ""),
         ]
-    with runtime.session() as session:
+    with runtime.session() as session:  # one transaction: the answer is a few short reads
         matches = lookup_actors(session, query, limit=5)
-    if matches and matches[0][2] >= CONFIDENT_MATCH:
-        profile = _profile_message(runtime, asker.chat.id, matches[0][0], 0)
-        return [profile or Message(html=esc(_(UNTRACKED)))]
+        if matches and matches[0][2] >= CONFIDENT_MATCH:
+            profile = _profile(runtime, session, asker.chat.id, matches[0][0], 0)
+            return [profile or Message(html=esc(_(UNTRACKED)))]
     if not matches:
         unknown = _("I know nobody called “{name}”. /actors lists who I track.").format(
             name=echo(query)

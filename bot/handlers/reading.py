@@ -106,8 +106,8 @@ def _story_button(card: StoryCard) -> Button:
 def latest_page(runtime: Runtime, offset: int, *, zone: ZoneInfo) -> Message:
     """The newest stories, each once with how many sources reported it."""
     with runtime.session() as session:
-        cards = latest_stories(session, limit=LATEST_PAGE, offset=offset)
-        has_more = bool(latest_stories(session, limit=1, offset=offset + LATEST_PAGE))
+        cards = latest_stories(session, limit=LATEST_PAGE + 1, offset=offset)  # and one past
+    cards, has_more = cards[:LATEST_PAGE], len(cards) > LATEST_PAGE
     if not cards:
         return Message(html=esc(_("No articles yet. New ones arrive as the feeds are polled.")))
     lines = [bold(_("Latest articles")), *(_story_line(card, zone) for card in cards)]

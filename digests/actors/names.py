@@ -164,6 +164,12 @@ class NameForms:
         self.acronyms = {_initials(form) for form in self.full if len(form) > 1}
 
 
+@lru_cache(maxsize=8192)
+def _forms_of(form: tuple[str, ...]) -> NameForms:
+    """One folded spelling's NameForms: an /actor lookup compares the same ones again and again."""
+    return NameForms([form])
+
+
 def _initials(form: tuple[str, ...]) -> str:
     return "".join(token[0] for token in form if token not in _CONNECTORS)
 
@@ -309,7 +315,14 @@ def resolve_actor(
     return scored[0][1]
 
 
-def _query_score(query: tuple[str, ...], alias: tuple[str, ...]) -> float:
+def _ratio_upper_bound(a: str, b: str) -> float:
+    """What SequenceMatcher(None, a, b).ratio() can reach at most: its matched letters are
+    letters the two share. Cheap, so the full comparison runs only where it can matter."""
+    return 2 * _shared_letters(a, b) / (len(a) + len(b)) if a or b else 1.0
+
+
+def _query_score(query: tuple[str, ...], alias: tuple[str, ...], floor: float = 0.0) -> float:
+    """How well a typed name fits one alias; any score below `floor` may come out as 0.0."""
     if not alias:
         return 0.0
     if query == alias:
@@ -322,11 +335,15 @@ def _query_score(query: tuple[str, ...], alias: tuple[str, ...]) -> float:
             return 0.9
         if len(word) >= 3 and any(token.startswith(word) for token in alias):
             return 0.8
-        return max(_token_similarity(word, token) for token in alias) * 0.95
-    score = forms_score(NameForms([query]), NameForms([alias]))
+        alike = [token for token in alias if _ratio_upper_bound(word, token) * 0.95 >= floor]
+        return max((_token_similarity(word, token) for token in alike), default=0.0) * 0.95
+    score = forms_score(_forms_of(query), _forms_of(alias))
     if score:
         return score
-    return SequenceMatcher(None, " ".join(query), " ".join(alias)).ratio() * 0.9
+    typed, known = " ".join(query), " ".join(alias)
+    if _ratio_upper_bound(typed, known) * 0.9 < floor:
+        return 0.0
+    return SequenceMatcher(None, typed, known).ratio() * 0.9
 
 
 def rank_actors(
@@ -344,7 +361,7 @@ def rank_actors(
     ranked = []
     for actor_id, aliases in candidates:
         forms = [_folded(alias) for alias in aliases]
-        score = max((_query_score(folded, form) for form in forms), default=0.0)
+        score = max((_query_score(folded, form, RANK_FLOOR) for form in forms), default=0.0)
         if score >= RANK_FLOOR:
             ranked.append((-round(score, 3), folded not in forms, actor_id))
     ranked.sort()

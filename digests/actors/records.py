@@ -36,6 +36,7 @@ def add_statements(
         if (actor.id, statement.text) in seen:
             continue
         seen.add((actor.id, statement.text))
+        actor.statement_count += 1
         session.add(
             Statement(
                 actor_id=actor.id,
@@ -44,6 +45,7 @@ def add_statements(
                 text=statement.text,
                 sentence=statement.sentence,
                 position=statement.position,
+                listed_at=article.listed_at,
             )
         )
 
@@ -62,5 +64,6 @@ def add_mentions(session: Session, article: Article, named: list[tuple[Actor, Me
                 article_id=article.id,
                 sentence=mention.sentence,
                 position=mention.position,
+                listed_at=article.listed_at,
             )
         )

@@ -59,19 +59,27 @@ def _candidates(
 ) -> list[tuple[int, list[str]]]:
     """Actors with a surname like one of `keys`, found through the alias index."""
     conditions = _key_conditions(keys)
-    if not conditions:
-        return []
+    return _spellings(session, or_(*conditions), kind)[0] if conditions else []
+
+
+def _spellings(
+    session: Session, condition, kind: str | None = None, limit: int | None = None
+) -> tuple[list[tuple[int, list[str]]], dict[int, str]]:
+    """The aliases matching `condition`, per actor, and those actors' names (one query)."""
     query = (
-        select(col(ActorAlias.actor_id), col(ActorAlias.alias))
+        select(col(ActorAlias.actor_id), col(ActorAlias.alias), col(Actor.name))
         .join(Actor, col(Actor.id) == col(ActorAlias.actor_id))
-        .where(or_(*conditions))
+        .where(condition)
+        .limit(limit)
     )
     if kind is not None:
         query = query.where(col(Actor.kind) == kind)
     aliases: dict[int, list[str]] = defaultdict(list)
-    for actor_id, alias in session.exec(query).all():
+    names: dict[int, str] = {}
+    for actor_id, alias, name in session.exec(query).all():
         aliases[actor_id].append(alias)
-    return list(aliases.items())
+        names[actor_id] = name
+    return list(aliases.items()), names
 
 
 def _add_aliases(session: Session, actor: Actor, names: list[str]) -> bool:
@@ -182,36 +190,32 @@ class ActorPage:
 
 def lookup_actors(session: Session, query: str, *, limit: int = 5) -> list[tuple[int, str, float]]:
     """Actors matching a name, best first, tolerant of case and spelling."""
-    candidates = _candidates(session, [alias_key(query)])
+    conditions = _key_conditions([alias_key(query)])
+    candidates, names = _spellings(session, or_(*conditions)) if conditions else ([], {})
     if not candidates:  # not a surname we know: look for the words anywhere in the names
         words = query.strip().lower()[:64]
-        rows = session.exec(
-            select(col(ActorAlias.actor_id), col(ActorAlias.alias))
-            .where(func.lower(col(ActorAlias.alias)).contains(words, autoescape=True))
-            .limit(200)
-        ).all()
-        grouped: dict[int, list[str]] = defaultdict(list)
-        for actor_id, alias in rows:
-            grouped[actor_id].append(alias)
-        candidates = list(grouped.items())
+        anywhere = func.lower(col(ActorAlias.alias)).contains(words, autoescape=True)
+        candidates, names = _spellings(session, anywhere, limit=200)
     ranked = rank_actors(query, candidates, limit=limit)
-    ids = [actor_id for actor_id, _ in ranked]
-    names = dict(
-        session.exec(select(col(Actor.id), col(Actor.name)).where(col(Actor.id).in_(ids))).all()
-    )
-    return [(actor_id, names[actor_id], score) for actor_id, score in ranked if actor_id in names]
+    return [(actor_id, names[actor_id], score) for actor_id, score in ranked]
 
 
+# Newest articles first, in reading order within one: off the lines' (actor, listed_at,
+# article) index, a page at a time however many lines an actor has.
 def _statement_lines(session: Session, actor_id: int, offset: int, limit: int) -> list[ActorLine]:
     rows = session.exec(
-        select(Statement, col(Article.title), col(Article.listed_at))
+        select(Statement, col(Article.title))
         .join(Article, col(Article.id) == col(Statement.article_id))
         .where(col(Statement.actor_id) == actor_id, visible_to(None))
-        .order_by(col(Article.listed_at).desc(), col(Article.id).desc(), col(Statement.position))
+        .order_by(
+            col(Statement.listed_at).desc(),
+            col(Statement.article_id).desc(),
+            col(Statement.position),
+        )
         .offset(offset)
         .limit(limit)
     ).all()
-    return [ActorLine(s.kind, s.text, s.article_id, title, when) for s, title, when in rows]
+    return [ActorLine(s.kind, s.text, s.article_id, title, s.listed_at) for s, title in rows]
 
 
 def _already_stated():
@@ -228,14 +232,16 @@ def _mention_lines(session: Session, actor_id: int, offset: int, limit: int) -> 
     """Mentions outside the sentences already shown as a statement of the same actor (a
     quotation continued after "Rubio stated." is one statement over both sentences)."""
     rows = session.exec(
-        select(Mention, col(Article.title), col(Article.listed_at))
+        select(Mention, col(Article.title))
         .join(Article, col(Article.id) == col(Mention.article_id))
         .where(col(Mention.actor_id) == actor_id, ~_already_stated(), visible_to(None))
-        .order_by(col(Article.listed_at).desc(), col(Article.id).desc(), col(Mention.position))
+        .order_by(
+            col(Mention.listed_at).desc(), col(Mention.article_id).desc(), col(Mention.position)
+        )
         .offset(offset)
         .limit(limit)
     ).all()
-    return [ActorLine("mention", m.sentence, m.article_id, title, when) for m, title, when in rows]
+    return [ActorLine("mention", m.sentence, m.article_id, title, m.listed_at) for m, title in rows]
 
 
 def actor_page(
@@ -245,12 +251,9 @@ def actor_page(
     actor = session.get(Actor, actor_id)
     if actor is None:
         return None
-    # count(*), not count(id): the actor index alone answers it, without visiting the
-    # tens of thousands of rows a much-quoted actor has (a reader's own pages record no
+    # Kept at ingest: a much-quoted actor has tens of thousands (a reader's own pages record no
     # statements, so there is nothing to leave out).
-    statements = session.exec(
-        select(func.count()).select_from(Statement).where(col(Statement.actor_id) == actor_id)
-    ).one()
+    statements = actor.statement_count
     start, wanted = page * size, size + 1  # one more than shown tells whether a next page exists
     lines = _statement_lines(session, actor_id, start, wanted) if start < statements else []
     if len(lines) < wanted:
@@ -292,6 +295,23 @@ def _quarter_hour(session: Session, moment):
     return seconds // QUARTER_HOUR
 
 
+def _newest_listing(session: Session, actor_id: int) -> datetime | None:
+    """When the newest article everyone may read named the actor (a statement is a mention
+    too), walking each index back from its newest entry."""
+    found = []
+    for line in (Statement, Mention):
+        newest = session.exec(
+            select(col(line.listed_at))
+            .join(Article, col(Article.id) == col(line.article_id))
+            .where(col(line.actor_id) == actor_id, visible_to(None))
+            .order_by(col(line.listed_at).desc())
+            .limit(1)
+        ).first()
+        if newest is not None:
+            found.append(newest)
+    return max(found, default=None)
+
+
 def activity_by_day(
     session: Session, actor_id: int, *, zone: ZoneInfo, days: int = 90
 ) -> list[DayCount]:
@@ -299,21 +319,39 @@ def activity_by_day(
     over at most `days` days ending at the newest one with any (only articles for everyone, as
     the profile).
 
-    One grouped query, bounded: at most the quarter hours of `days` days (and one) come back,
-    whatever the actor's record; Python puts each on the reader's calendar."""
-    quarter = _quarter_hour(session, col(Article.listed_at)).label("quarter")
+    Read off the (actor, listing time) indexes from the newest line back `days` days and one
+    (clocks go back an hour), whatever the actor's record: the profile asks this on every
+    page, so a much-quoted person must not cost a scan of all they ever said. One grouped
+    query; Python puts each quarter hour on the reader's calendar."""
+    newest = _newest_listing(session, actor_id)
+    if newest is None:
+        return []
+    since = newest - timedelta(days=days + 1)
     one, zero = literal_column("1", Integer), literal_column("0", Integer)
     said = (
-        select(quarter, one.label("statements"), zero.label("mentions"))
+        select(
+            _quarter_hour(session, col(Statement.listed_at)).label("quarter"),
+            one.label("statements"),
+            zero.label("mentions"),
+        )
         .select_from(Statement)
         .join(Article, col(Article.id) == col(Statement.article_id))
-        .where(col(Statement.actor_id) == actor_id, visible_to(None))
+        .where(
+            col(Statement.actor_id) == actor_id,
+            col(Statement.listed_at) >= since,
+            visible_to(None),
+        )
     )
     mentioned = (
-        select(quarter, zero, one)
+        select(_quarter_hour(session, col(Mention.listed_at)), zero, one)
         .select_from(Mention)
         .join(Article, col(Article.id) == col(Mention.article_id))
-        .where(col(Mention.actor_id) == actor_id, ~_already_stated(), visible_to(None))
+        .where(
+            col(Mention.actor_id) == actor_id,
+            col(Mention.listed_at) >= since,
+            ~_already_stated(),
+            visible_to(None),
+        )
     )
     both = union_all(said, mentioned).subquery()
     rows = session.execute(

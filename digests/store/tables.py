@@ -335,6 +335,7 @@ class Actor(SQLModel, table=True):
     kind: str = Field(default="person", max_length=16)  # person | organization
     role: str | None = bounded(256, default=None)
     mention_count: int = Field(default=0, index=True)  # kept at ingest, for /actors at any size
+    statement_count: int = 0  # kept at ingest too: /actor shows it without counting them
 
 
 class ActorAlias(SQLModel, table=True):
@@ -355,23 +356,31 @@ class ActorAlias(SQLModel, table=True):
 class Mention(SQLModel, table=True):
     """A sentence of an article that names an actor."""
 
+    # An actor's lines newest first come off this index a page at a time, however many
+    # articles named them (listed_at is the article's, copied at ingest; it never changes).
+    __table_args__ = (Index("ix_mention_actor_listed", "actor_id", "listed_at", "article_id"),)
+
     id: int = Field(default=None, primary_key=True)
-    actor_id: int = Field(foreign_key="actor.id", index=True)
+    actor_id: int = Field(foreign_key="actor.id")
     article_id: int = Field(foreign_key="article.id", index=True)
     sentence: str = Field(sa_column=Column(Text, nullable=False))
     position: int = 0
+    listed_at: datetime = Field(sa_column=_utc_column(nullable=False))
 
 
 class Statement(SQLModel, table=True):
     """What an actor said (a direct quote) or was reported to say, in which article."""
 
+    __table_args__ = (Index("ix_statement_actor_listed", "actor_id", "listed_at", "article_id"),)
+
     id: int = Field(default=None, primary_key=True)
-    actor_id: int = Field(foreign_key="actor.id", index=True)
+    actor_id: int = Field(foreign_key="actor.id")
     article_id: int = Field(foreign_key="article.id", index=True)
     kind: str = Field(max_length=16)  # quote | reported
     text: str = Field(sa_column=Column(Text, nullable=False))
     sentence: str = Field(sa_column=Column(Text, nullable=False))
     position: int = 0
+    listed_at: datetime = Field(sa_column=_utc_column(nullable=False))  # as the mention's
 
 
 class RoleStatement(SQLModel, table=True):
@@ -505,7 +514,11 @@ class Broadcast(SQLModel, table=True):
     finished_at: datetime | None = Field(default=None, sa_column=_utc_column())
 
 
-class SendSlot(SQLModel, table=True):
-    """A booked moment to send (PostgreSQL, several instances): at most one message per slot."""
+class SendShare(SQLModel, table=True):
+    """One sending instance's share of Telegram's overall rate (delivery/shared_rate.py): the
+    places it may hold in Telegram's one-second window, until its lease ends."""
 
-    slot: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    owner: str = Field(primary_key=True, max_length=32)  # a random name per process
+    places: int = 0
+    wants: bool = False  # it has messages to send: the rate is split among those that do
+    expires_at: float = 0.0  # the database's clock, seconds since the epoch

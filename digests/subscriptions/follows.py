@@ -93,10 +93,13 @@ def followed_actors(session: Session, subscription_id: int) -> list[tuple[int, s
 
 
 def is_following(session: Session, chat_id: int, actor_id: int) -> bool:
-    subscription = get_subscription(session, chat_id)
-    return subscription is not None and any(
-        followed == actor_id for followed, _ in followed_actors(session, subscription.id)
+    followed = (
+        select(col(ActorFollow.id))
+        .join(Subscription, col(Subscription.id) == col(ActorFollow.subscription_id))
+        .where(col(Subscription.chat_id) == chat_id, col(ActorFollow.actor_id) == actor_id)
+        .limit(1)
     )
+    return session.exec(followed).first() is not None
 
 
 def take_new_statements(

@@ -42,6 +42,13 @@ def statements(runtime, name: str) -> list[str]:
         return [line.text for line in page.lines if line.kind != "mention"]
 
 
+def statement_count(runtime, name: str) -> int:
+    """The count /actor shows, kept at ingest."""
+    with runtime.session() as session:
+        [(actor_id, _, _)] = lookup_actors(session, name, limit=1)
+        return actor_page(session, actor_id).statement_count
+
+
 def waiting(runtime) -> list[str]:
     with runtime.session() as session:
         return [row.text for row in session.exec(select(RoleStatement)).all()]
@@ -62,6 +69,7 @@ def test_a_role_statement_waits_until_an_article_gives_the_role_a_name(runtime):
     assert [text[:50] for text in statements(runtime, "Putin")] == [
         "In a speech on Wednesday, the Russian president st"
     ]
+    assert statement_count(runtime, "Putin") == 1  # counted when it was given to him
     assert waiting(runtime) == []
 
 

@@ -70,10 +70,17 @@ class Record:
                 text=sentence,
                 sentence=sentence,
                 position=position,
+                listed_at=article.listed_at,
             )
         )
         self.session.add(
-            Mention(actor_id=speaker, article_id=article.id, sentence=sentence, position=position)
+            Mention(
+                actor_id=speaker,
+                article_id=article.id,
+                sentence=sentence,
+                position=position,
+                listed_at=article.listed_at,
+            )
         )
 
     def named(self, article: Article, sentence: str, actor: Actor | None = None) -> None:
@@ -83,6 +90,7 @@ class Record:
                 article_id=article.id,
                 sentence=sentence,
                 position=self.at(article, sentence),
+                listed_at=article.listed_at,
             )
         )
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import heapq
 import itertools
 from collections import Counter
 from datetime import timedelta
@@ -24,6 +23,7 @@ from digests.delivery.pacing import Limits, Pacer
 from digests.store.enums import MessageKind
 from digests.store.tables import Chat, OutboxMessage, Subscription
 from digests.subscriptions.subscribers import ChatInfo, subscribe
+from tests.delivery.virtual_time import TICK, Sends, VirtualTime
 from tests.e2e.emulator import DEFAULT_TOKEN, BotApiEmulator, RateLimits
 
 # PTB warns on every 429 it parses that retry_after will become a timedelta; the sender takes both.
@@ -33,63 +33,9 @@ pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecatio
 # chat in well under a second; the pacer keeps a little more than the emulator demands.
 EMULATED = RateLimits(private_per_second=20, private_burst=1, group_per_minute=600)
 PACED = Limits(private_interval=0.06, group_interval=0.11)
-TICK = 1e-9  # virtual seconds: below any interval a test checks
 
 
 # --- the pacer, in virtual time ---------------------------------------------------------
-
-
-class VirtualTime:
-    """Seconds that pass only once every simulated sender waits: pacing tests in no time."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self._timers: list[tuple[float, int, asyncio.Future]] = []
-        self._order = itertools.count()
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        wake = asyncio.get_running_loop().create_future()
-        when = self.now + max(seconds, TICK)  # a wait always moves time, despite rounding
-        heapq.heappush(self._timers, (when, next(self._order), wake))
-        await wake
-
-    async def run(self, *coroutines) -> None:
-        tasks = [asyncio.ensure_future(coroutine) for coroutine in coroutines]
-        while alive := [task for task in tasks if not task.done()]:
-            await asyncio.sleep(0)
-            if len(self._timers) == len(alive):  # everyone waits: jump to the next wake-up
-                when, _, wake = heapq.heappop(self._timers)
-                self.now = max(self.now, when)
-                wake.set_result(None)
-        for task in tasks:
-            task.result()
-
-
-class Sends:
-    """(start, answer) of every simulated request, as the pacer let them go."""
-
-    def __init__(self, pacer: Pacer, time: VirtualTime) -> None:
-        self.pacer, self.time = pacer, time
-        self.log: list[tuple[float, float, int, bool]] = []
-
-    async def send(self, chat_id: int, latency: float, *, urgent: bool = False) -> None:
-        async with self.pacer.turn(chat_id, urgent=urgent):
-            start = self.time.now
-            await self.time.sleep(latency)
-        self.log.append((start, self.time.now, chat_id, urgent))
-
-    async def send_later(self, delay: float, chat_id: int, *, urgent: bool = False) -> None:
-        await self.time.sleep(delay)
-        await self.send(chat_id, 0.01, urgent=urgent)
-
-    def most_in_any_window(self, seconds: float, chat_id: int | None = None) -> int:
-        """Telegram counts a request at some moment between its start and its answer: the
-        most that could land in one window, whatever those moments were."""
-        spans = [(s, e) for s, e, c, _ in self.log if chat_id in (None, c)]
-        return max(sum(s <= last < e + seconds for s, e in spans) for last, _ in spans)
 
 
 def virtual_pacer(limits: Limits) -> tuple[Pacer, VirtualTime, Sends]:

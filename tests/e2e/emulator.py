@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import socket
+import time
 from types import TracebackType
 from typing import Any
 
@@ -59,6 +60,7 @@ class BotApiEmulator(BotApiMethods):
         app.router.add_post("/_emulator/user_sends", self._handle_user_sends)
         app.router.add_post("/_emulator/user_presses", self._handle_user_presses)
         app.router.add_post("/_emulator/wait_for_messages", self._handle_wait_for_messages)
+        app.router.add_post("/_emulator/exchange", self._handle_exchange)
         # No access log: per-request logging would cap throughput well below 1,000 req/s.
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
         await self._runner.setup()
@@ -132,6 +134,29 @@ class BotApiEmulator(BotApiMethods):
         except TimeoutError:
             return web.json_response({"messages": None}, status=408)
         return web.json_response({"messages": [_message_json(m) for m in messages]})
+
+    async def _handle_exchange(self, request: web.Request) -> web.Response:
+        """A user's message and the bot's first message to that chat after it, for a benchmark
+        in another process that times the bot (408 on timeout). JSON body: chat_id, text,
+        timeout and user_sends' other kwargs. Answers with the moments, all time.time() here:
+        `queued_at` (the user sent), `handed_out_at` (getUpdates gave it to the bot) and the
+        reply's `sent_at`."""
+        kwargs = await request.json()
+        chat_id, timeout = kwargs.pop("chat_id"), kwargs.pop("timeout", 30.0)
+        earlier = len(self.sent(chat_id))
+        queued_at = time.time()
+        message = self.user_sends(chat_id, kwargs.pop("text"), **kwargs)
+        try:
+            messages = await self.wait_for_messages(chat_id, earlier + 1, timeout)
+        except TimeoutError:
+            return web.json_response({"reply": None}, status=408)
+        return web.json_response(
+            {
+                "queued_at": queued_at,
+                "handed_out_at": self.handed_out_at(chat_id, message["message_id"]),
+                "reply": _message_json(messages[earlier]),
+            }
+        )
 
 
 def _message_json(message: SentMessage) -> dict[str, Any]:

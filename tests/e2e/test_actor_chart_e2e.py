@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from digests.actors.store import activity_by_day
 from digests.ingest.pipeline import ensure_source, ingest_batch, prepare_batch
-from digests.store.tables import Actor, Mention, Statement
+from digests.store.tables import Actor, Article, Mention, Statement
 from digests.timezones import UTC_ZONE
 from tests.actors.dated_news import dated_article, putin_in_the_news
 from tests.e2e.test_bot_e2e import answer_to, button, say
@@ -109,6 +109,7 @@ def someone_only_in_alices_pages(runtime) -> int:
         session.flush()
         for article_id in report.added:
             sentence = "“The plan is ready,” Secretov said."
+            listed_at = session.get_one(Article, article_id).listed_at
             session.add(
                 Statement(
                     actor_id=person.id,
@@ -116,9 +117,17 @@ def someone_only_in_alices_pages(runtime) -> int:
                     kind="quote",
                     text="The plan is ready",
                     sentence=sentence,
+                    listed_at=listed_at,
                 )
             )
-            session.add(Mention(actor_id=person.id, article_id=article_id, sentence=sentence))
+            session.add(
+                Mention(
+                    actor_id=person.id,
+                    article_id=article_id,
+                    sentence=sentence,
+                    listed_at=listed_at,
+                )
+            )
         return person.id
 
 

@@ -129,6 +129,26 @@ async def test_the_first_hand_out_of_a_user_message_is_timed(
     assert emulator.handed_out_at(USER, message["message_id"] + 1) is None
 
 
+async def test_an_exchange_from_another_process_times_the_bots_handling(
+    emulator: BotApiEmulator, bot: Bot
+) -> None:
+    async def the_bot_answers() -> None:
+        [update] = await bot.get_updates(timeout=10, read_timeout=15)
+        await bot.send_message(USER, f"you said {update.message.text}")
+
+    answering = asyncio.create_task(the_bot_answers())
+    url = emulator.base_url.removesuffix("/bot") + "/_emulator/exchange"
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(url, json={"chat_id": USER, "text": "/latest", "timeout": 10}) as response,
+    ):
+        exchange = await response.json()
+    await answering
+
+    assert exchange["reply"]["plain_text"] == "you said /latest"
+    assert exchange["queued_at"] <= exchange["handed_out_at"] <= exchange["reply"]["sent_at"]
+
+
 async def test_long_poll_returns_the_update_that_arrives_while_waiting(
     emulator: BotApiEmulator, bot: Bot
 ) -> None:

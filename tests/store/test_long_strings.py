@@ -52,6 +52,7 @@ BOUNDED_BY_CONSTRUCTION = {
     "outboxmessage.idempotency_key",
     "outboxmessage.status",
     "broadcast.status",
+    "sendshare.owner",
 }
 
 

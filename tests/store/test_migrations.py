@@ -4,6 +4,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import column, inspect, table
 from sqlmodel import SQLModel, select
 
 from digests.store.db import alembic_config, downgrade, make_engine, migrate, session_scope
@@ -91,6 +92,11 @@ def _rows(connection, table: str) -> list[tuple]:
     return [tuple(row) for row in connection.execute(text(f"SELECT id FROM {table} ORDER BY id"))]
 
 
+ACTOR_AT_0008 = table(
+    "actor", column("id"), column("name"), column("kind"), column("mention_count")
+)
+
+
 def test_pages_kept_before_owners_were_recorded_are_forgotten(engine):
     """0009 on SQLite and PostgreSQL: pages users sent, whose senders were never recorded,
     go with their credentials, summaries, statements and the actors only they knew."""
@@ -100,7 +106,6 @@ def test_pages_kept_before_owners_were_recorded_are_forgotten(engine):
     from sqlalchemy.exc import IntegrityError
 
     from digests.store.tables import (
-        Actor,
         ActorAlias,
         ActorFollow,
         Article,
@@ -139,7 +144,7 @@ def test_pages_kept_before_owners_were_recorded_are_forgotten(engine):
             [{"article_id": 2, "length": "short", "sentences": "[]", "created_at": now}],
         )
         connection.execute(
-            insert(Actor),
+            insert(ACTOR_AT_0008),  # the model's later columns are not there yet
             [
                 {"id": 1, "name": "Real Person", "kind": "person", "mention_count": 2},
                 {"id": 2, "name": "Made Up", "kind": "person", "mention_count": 1},
@@ -356,3 +361,72 @@ def test_topics_go_down_with_0016_and_what_was_queued_stays(engine):
         session.get(Subscription, 1).message_thread_id = 46
     with session_scope(engine) as session:
         assert session.get(Subscription, 1).message_thread_id == 46
+
+
+def test_send_shares_replace_send_slots_with_0018_and_go_back_down(engine):
+    """0018 on SQLite and PostgreSQL: instances share the rate by leased shares, not slots."""
+
+    def tables() -> set[str]:
+        return set(inspect(engine).get_table_names()) & {"sendslot", "sendshare"}
+
+    assert tables() == {"sendshare"}
+    downgrade(engine, "0017")
+    assert tables() == {"sendslot"}
+    migrate(engine)
+    assert tables() == {"sendshare"}
+
+
+def test_actor_lines_take_their_articles_listing_time_and_actors_their_counts_with_0019(engine):
+    """0019 on SQLite and PostgreSQL: lines stored before it are listed as their articles are,
+    and every actor keeps the number of its statements."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import insert, text
+
+    from digests.store.tables import Article, Source
+
+    downgrade(engine, "0018")
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    said = {"kind": "quote", "text": "Said.", "sentence": "Said, she said.", "position": 0}
+    lines_at_0018 = {
+        name: table(name, *(column(c) for c in ("actor_id", "article_id", *extra)))
+        for name, extra in (
+            ("statement", ("kind", "text", "sentence", "position")),
+            ("mention", ("sentence", "position")),
+        )
+    }
+    with engine.begin() as connection:
+        connection.execute(
+            insert(Source), [{"id": 1, "kind": "feed", "url": "https://e.org/f", "created_at": now}]
+        )
+        connection.execute(
+            insert(Article),
+            [
+                {"id": n, "source_id": 1, "content_hash": f"{n}", "title": "T", "text": "."}
+                | {"ingested_at": now, "listed_at": now - timedelta(days=n)}
+                for n in (1, 2)
+            ],
+        )
+        connection.execute(
+            insert(ACTOR_AT_0008), [{"id": a, "name": f"A{a}", "kind": "person"} for a in (1, 2)]
+        )
+        connection.execute(
+            insert(lines_at_0018["statement"]),
+            [{"actor_id": 1, "article_id": n} | said for n in (1, 2)],
+        )
+        connection.execute(
+            insert(lines_at_0018["mention"]),
+            [{"actor_id": 2, "article_id": 2, "sentence": "A2 came.", "position": 3}],
+        )
+    migrate(engine)
+    with engine.connect() as connection:
+        counts = connection.execute(text("SELECT id, statement_count FROM actor ORDER BY id"))
+        assert counts.all() == [(1, 2), (2, 0)]
+        for line in ("statement", "mention"):
+            listed = connection.execute(
+                text(
+                    f"SELECT count(*) FROM {line} JOIN article ON article.id = {line}.article_id "
+                    f"WHERE {line}.listed_at = article.listed_at"
+                )
+            ).scalar_one()
+            assert listed == {"statement": 2, "mention": 1}[line]
