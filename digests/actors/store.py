@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -295,21 +295,44 @@ def _quarter_hour(session: Session, moment):
     return seconds // QUARTER_HOUR
 
 
-def _newest_listing(session: Session, actor_id: int) -> datetime | None:
-    """When the newest article everyone may read named the actor (a statement is a mention
-    too), walking each index back from its newest entry."""
+def _newest_listing(
+    session: Session, actor_id: int, before: datetime | None = None
+) -> datetime | None:
+    """When the newest article everyone may read (listed before `before`) named the actor (a
+    statement is a mention too), walking each index back from its newest entry."""
     found = []
     for line in (Statement, Mention):
-        newest = session.exec(
+        query = (
             select(col(line.listed_at))
             .join(Article, col(Article.id) == col(line.article_id))
             .where(col(line.actor_id) == actor_id, visible_to(None))
-            .order_by(col(line.listed_at).desc())
-            .limit(1)
-        ).first()
+        )
+        if before is not None:
+            query = query.where(col(line.listed_at) < before)
+        newest = session.exec(query.order_by(col(line.listed_at).desc()).limit(1)).first()
         if newest is not None:
             found.append(newest)
     return max(found, default=None)
+
+
+def in_the_news_on(
+    session: Session, actor_id: int, *, zone: ZoneInfo, at_least: int, days: int
+) -> bool:
+    """Whether `activity_by_day(…, days=days)` would have `at_least` days: one probe per day,
+    each from the previous day's midnight back along the listing-time indexes, so asking costs
+    the same for a person in twenty articles as for one in twenty thousand."""
+    newest_day: date | None = None
+    before: datetime | None = None
+    for _ in range(at_least):
+        moment = _newest_listing(session, actor_id, before)
+        if moment is None:
+            return False
+        day = moment.astimezone(zone).date()
+        newest_day = newest_day or day
+        if day <= newest_day - timedelta(days=days):
+            return False
+        before = datetime.combine(day, time.min, tzinfo=zone)
+    return True
 
 
 def activity_by_day(

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from digests.actors.chart import ChartWords, draw_timeline, years
 from digests.actors.model import DayCount
-from digests.actors.store import activity_by_day
+from digests.actors.store import activity_by_day, in_the_news_on
 from digests.i18n import _, current_language
 from digests.runtime import Runtime
 from digests.store.tables import Actor
@@ -32,7 +32,7 @@ class Timeline:
 
 def has_timeline(session: Session, actor_id: int, zone: ZoneInfo) -> bool:
     """Whether the profile offers the chart: the same count the chart draws."""
-    return len(activity_by_day(session, actor_id, zone=zone, days=MAX_DAYS)) >= MIN_DAYS
+    return in_the_news_on(session, actor_id, zone=zone, at_least=MIN_DAYS, days=MAX_DAYS)
 
 
 def timeline_chart(runtime: Runtime, actor_id: int, zone: ZoneInfo) -> Timeline | None:

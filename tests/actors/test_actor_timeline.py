@@ -7,6 +7,7 @@ import struct
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
@@ -216,3 +217,25 @@ def png_size(data: bytes) -> tuple[int, int]:
     """Width and height from the PNG's IHDR chunk, the first after the signature."""
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
     return struct.unpack(">II", data[16:24])
+
+
+@pytest.mark.parametrize(
+    ("hours_ago", "zone"),
+    [
+        ((0, 24, 48), "UTC"),
+        ((0, 1, 2, 3), "UTC"),  # many lines, one day
+        ((0, 24 * 45, 24 * 89), "UTC"),  # the third on the 90th day back
+        ((0, 24 * 45, 24 * 90), "UTC"),  # a day too far
+        ((0, 13, 26), "Asia/Kathmandu"),  # three days there, two in UTC, or the other way
+        ((0, 13, 26), "America/Los_Angeles"),
+    ],
+)
+def test_the_offer_of_a_chart_counts_days_as_the_chart_does(engine, hours_ago, zone):
+    reader = ZoneInfo(zone)
+    with Session(engine) as session:
+        record = Record(session)
+        for n, hours in enumerate(hours_ago):
+            record.named(record.article(NOON - timedelta(hours=hours)), f"Putin, line {n}.")
+        session.commit()
+        drawn = len(activity_by_day(session, record.putin.id, zone=reader)) >= 3
+        assert has_timeline(session, record.putin.id, reader) is drawn
