@@ -159,7 +159,9 @@ def test_a_page_of_an_actors_statements_is_read_off_their_listing_index(postgres
     _actor, statements, *_ = plans_of(
         postgres,
         lambda session: actor_page(session, 201, page=1),
-        priced_out=("seqscan", "bitmapscan"),
+        # Sorting priced out too: whatever the statistics autovacuum left from earlier tests
+        # (a small table makes a sort look cheap), the page must be readable in index order.
+        priced_out=("seqscan", "bitmapscan", "sort"),
     )
     assert "Index Scan Backward using ix_statement_actor_listed" in statements
     assert "count(" not in statements.lower()  # the count is the actor's own
