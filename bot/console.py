@@ -143,6 +143,8 @@ class Console:
         Telegram does."""
         label = f"--- {heading} ---\n" if heading else ""
         picture = f"{self.photo_line(message.photo)}\n" if message.photo else ""
+        if message.preview:  # Telegram's large link preview above the text
+            picture += f"🖼 {message.preview}\n"
         self.write(f"\n{label}{picture}{html_to_text(message.html)}\n")
         if replacing is None:
             self.shown += 1

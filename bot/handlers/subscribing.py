@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+
+from sqlmodel import Session
 
 from bot.conversation import Answer, Asker
 from bot.handlers.reading import LENGTH_NAMES
@@ -20,13 +22,15 @@ from digests.errors import echo
 from digests.i18n import N_, _
 from digests.runtime import Runtime
 from digests.store.enums import RhythmKind
-from digests.store.tables import Subscription
+from digests.store.tables import Chat, Subscription
 from digests.subscriptions.digest_now import send_digest_now
 from digests.subscriptions.follows import followed_actors, unfollow
+from digests.subscriptions.images import choose_images, shows_images
 from digests.subscriptions.schedule import held_back_to
 from digests.subscriptions.subscribers import (
     SettingError,
     change_setting,
+    ensure_chat,
     get_subscription,
     rhythm_of,
     subscribe,
@@ -70,6 +74,7 @@ TYPED_SETTINGS = {
     "include": "include_keywords",
     "exclude": "exclude_keywords",
     "quiet": "quiet_hours",
+    "images": "images",
 }
 SHORTHANDS = {"tz": "timezone"}
 SETTINGS_HELP = N_(
@@ -83,6 +88,11 @@ SETTINGS_HELP = N_(
     "off clears topics or quiet hours: /settings include off\n"
     "/digest sends your digest now"
 )
+CHAT_SETTINGS_HELP = N_(
+    "/settings images off (or on): articles' pictures above digests and summaries"
+)
+# Settings of the chat itself rather than its digest: they apply before it subscribes too.
+CHAT_SETTINGS: dict[str, Callable[[Session, Chat, str], object]] = {"images": choose_images}
 # Rhythms whose digest comes at a chosen time of day: the others get no time buttons.
 TIMED = (RhythmKind.DAILY, RhythmKind.WEEKLY)
 
@@ -143,6 +153,7 @@ def settings_message(
     note: str | None = None,
     followed: Sequence[tuple[int, str]] = (),
     where: str | None = None,
+    images: bool = True,
 ) -> Message:
     """The settings card: current values, then one keyboard row per setting."""
     state = _("on") if subscription.active else _("paused (/subscribe resumes it)")
@@ -175,7 +186,8 @@ def settings_message(
         weekday = weekday_name(subscription.weekday)
         lines.append(esc(_("Weekly on: {weekday}").format(weekday=weekday)))
     lines.append(esc(_("Following: {names}").format(names=following)))
-    text = "\n".join(lines) + "\n\n" + italic(_(SETTINGS_HELP))
+    lines.append(esc(_("Images: shown") if images else _("Images: off")))
+    text = "\n".join(lines) + "\n\n" + italic(f"{_(SETTINGS_HELP)}\n{_(CHAT_SETTINGS_HELP)}")
     if note:
         text = f"{esc(note)}\n\n{text}"
 
@@ -201,6 +213,8 @@ def settings_message(
     if subscription.rhythm == RhythmKind.WEEKLY:
         short = functools.partial(weekday_name, short=True)  # CLDR's: "Mo.", "пн"
         rows.append(row("weekday", range(7), subscription.weekday, short))
+    image_labels = {"on": _("Images on"), "off": _("Images off")}
+    rows.append(row("images", image_labels, "on" if images else "off", image_labels.__getitem__))
     rows += [
         (Button.calling(_("Unfollow {name}").format(name=name), UnfollowFromSettings(actor_id)),)
         for actor_id, name in followed
@@ -216,7 +230,10 @@ def settings_card(
 ) -> Message:
     followed = followed_actors(session, subscription.id)
     where = destination(subscription, asker)
-    return settings_message(subscription, now=now, note=note, followed=followed, where=where)
+    images = shows_images(session, asker.chat.id)
+    return settings_message(
+        subscription, now=now, note=note, followed=followed, where=where, images=images
+    )
 
 
 def do_subscribe(runtime: Runtime, asker: Asker) -> Message:
@@ -290,19 +307,31 @@ def _typed_change(args: str) -> tuple[str, str]:
     return name, value.strip()
 
 
+def _change(session: Session, asker: Asker, name: str, value: str, *, now: datetime) -> None:
+    """One setting of the chat (any chat) or of its digest (a subscribed one)."""
+    if name in CHAT_SETTINGS:
+        CHAT_SETTINGS[name](session, ensure_chat(session, asker.chat), value)
+    else:
+        change_setting(session, asker.chat.id, name, value, now=now)
+
+
 def settings_command(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
-    """/settings shows the card; /settings <name> <value> changes one value first."""
+    """/settings shows the card; /settings <name> <value> changes one value first (the chat's
+    own settings, such as images, even before it subscribes)."""
+    not_subscribed = esc(_("You are not subscribed yet: /subscribe starts digests."))
     with runtime.session() as session:
         subscription = get_subscription(session, asker.chat.id)
-        if subscription is None:
-            return [Message(html=esc(_("You are not subscribed yet: /subscribe starts digests.")))]
+        name, value = _typed_change(args) if args.strip() else ("", "")
+        if subscription is None and name not in CHAT_SETTINGS:
+            return [Message(html=not_subscribed)]
         note = None
-        if args.strip():
+        if name:
             if not asker.can_manage_chat:
                 return [Message(html=esc(_(NOT_ALLOWED)))]
-            name, value = _typed_change(args)
-            subscription = change_setting(session, asker.chat.id, name, value, now=runtime.clock())
+            _change(session, asker, name, value, now=runtime.clock())
             note = _(SAVED)
+        if subscription is None:
+            return [Message(html=f"{esc(note)}\n\n{not_subscribed}")]
         return [settings_card(session, subscription, asker, now=runtime.clock(), note=note)]
 
 
@@ -311,9 +340,10 @@ def on_settings_button(runtime: Runtime, asker: Asker, pressed: ChangeSetting) -
     if not asker.can_manage_chat:
         return Answer(notice=_(NOT_ALLOWED), alert=True)
     with runtime.session() as session:
-        subscription = change_setting(
-            session, asker.chat.id, pressed.name, pressed.value, now=runtime.clock()
-        )
+        _change(session, asker, pressed.name, pressed.value, now=runtime.clock())
+        subscription = get_subscription(session, asker.chat.id)
+        if subscription is None:
+            return Answer(notice=_(NOT_SUBSCRIBED), alert=True)
         card = settings_card(session, subscription, asker, now=runtime.clock())
         return Answer(edit=card, notice=_(SAVED))
 

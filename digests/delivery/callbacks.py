@@ -27,6 +27,7 @@ BUTTON_SETTINGS: dict[str, Callable[[str], bool]] = {
     "digest_time": bool,
     "timezone": bool,
     "weekday": lambda value: parse_number(value, maximum=6) is not None,
+    "images": lambda value: value in ("on", "off"),
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from digests.delivery.callbacks import Callback, decode, encode
 from digests.text.titles import cut_before
@@ -67,11 +67,13 @@ class Photo:
 @dataclass(frozen=True, slots=True)
 class Message:
     """One outgoing message: Telegram-style HTML and rows of buttons; with a photo, the HTML
-    is its caption."""
+    is its caption; with a preview, that link (an article's image) is shown large above the
+    text, and without one no link preview at all."""
 
     html: str
     buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
     photo: Photo | None = None
+    preview: str | None = None
 
 
 def buttons_to_json(buttons: tuple[tuple[Button, ...], ...]) -> str | None:
@@ -120,7 +122,8 @@ def to_plain_text(markup: str) -> str:
 
 
 def fit_message(message: Message, limit: int = MESSAGE_LIMIT) -> list[Message]:
-    """Split an over-long message at paragraph boundaries; the buttons go with the last part.
+    """Split an over-long message at paragraph boundaries; the preview goes above the first
+    part, the buttons with the last.
 
     Every message the bot sends passes here (replies and outbox rows alike), so none exceeds
     Telegram's limit, however its producer measured it. A photo's caption holds CAPTION_LIMIT:
@@ -130,8 +133,10 @@ def fit_message(message: Message, limit: int = MESSAGE_LIMIT) -> list[Message]:
         return _fit_caption(message, limit)
     if visible_length(message.html) <= limit:
         return [message]
-    parts = pack_blocks(message.html.split("\n\n"), limit=limit)
-    return [Message(html=part) for part in parts[:-1]] + [Message(parts[-1], message.buttons)]
+    parts = [Message(html=part) for part in pack_blocks(message.html.split("\n\n"), limit=limit)]
+    parts[0] = replace(parts[0], preview=message.preview)
+    parts[-1] = replace(parts[-1], buttons=message.buttons)
+    return parts
 
 
 def _fit_caption(message: Message, limit: int) -> list[Message]:

@@ -9,6 +9,7 @@ import re
 import signal
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from bot import router
@@ -150,9 +151,11 @@ async def test_the_console_keeps_time_on_its_own(engine, database_url, clock):
     with runtime.session() as session:
         change_setting(session, CONSOLE_CHAT.id, "rhythm", "instant", now=clock())
         source = ensure_source(session, kind="feed", url="https://news.example/feed", title="News")
-        ingest_batch(session, prepare_batch([fresh_article()]), source=source)
+        pictured = replace(fresh_article(), image_url="https://news.example/quiet.jpg")
+        ingest_batch(session, prepare_batch([pictured]), source=source)
     await wait_for(lambda: "Your digest" in screen.getvalue())  # nothing typed meanwhile
     assert "A quiet arrival" in screen.getvalue()
+    assert "--- message ---\n🖼 https://news.example/quiet.jpg\nYour digest" in screen.getvalue()
     keyboard.write("quit\n")
     keyboard.close()
     await asyncio.wait_for(running, 30)

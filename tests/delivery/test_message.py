@@ -127,6 +127,23 @@ def test_a_photo_is_bytes_within_telegrams_limit_or_an_address():
         Photo(b"x" * (PHOTO_LIMIT_BYTES + 1))
 
 
+def test_a_split_message_shows_its_picture_above_the_first_part_only():
+    message = Message(
+        "\n\n".join([bold("Your digest"), *[esc("Story " * 100)] * 12]),
+        buttons=((Button("ok", url="https://example.org/"),),),
+        preview="https://img.example/top.jpg",
+    )
+    parts = fit_message(message)
+    assert len(parts) > 1
+    assert [part.preview for part in parts] == ["https://img.example/top.jpg"] + [None] * (
+        len(parts) - 1
+    )
+    assert parts[-1].buttons == message.buttons
+    assert fit_message(Message("short", preview="https://img.example/a.jpg")) == [
+        Message("short", preview="https://img.example/a.jpg")
+    ]
+
+
 def test_a_caption_is_cut_to_1024_units_with_a_mark():
     caption = shorten("😀" * 600, CAPTION_LIMIT)
     assert utf16_length(caption) <= CAPTION_LIMIT
