@@ -17,7 +17,7 @@ from digests.delivery.callbacks import (
     StorySummary,
     Subscribe,
 )
-from digests.delivery.message import Button, Message, bold, esc, italic, shorten
+from digests.delivery.message import Button, Message, bold, esc, fold_long, italic, shorten
 from digests.errors import echo
 from digests.i18n import N_, _
 from digests.reading.articles import (
@@ -136,9 +136,9 @@ def preferred_length(runtime: Runtime, chat_id: int) -> str:
 
 
 def _bullets(sentences: list[str]) -> str:
-    return "\n".join(f"• {esc(sentence)}" for sentence in sentences) or esc(
-        _("This article has no text to summarize.")
-    )
+    """A summary's sentences as bullets, folded when they run past a few lines."""
+    bullets = "\n".join(f"• {esc(sentence)}" for sentence in sentences)
+    return fold_long(bullets) if bullets else esc(_("This article has no text to summarize."))
 
 
 def _length_buttons(chosen: str, button) -> tuple[Button, ...]:

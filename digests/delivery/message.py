@@ -20,6 +20,8 @@ from digests.text.titles import cut_before
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 PHOTO_LIMIT_BYTES = 10 * 1024 * 1024  # the largest photo Telegram takes as an upload
+# A summary longer than this many visible units (some three to four lines on a phone) is folded.
+FOLD_AFTER = 200
 # Our markup is built from escaped pieces, so "<" only ever opens a tag; stopping a tag at the
 # next "<" keeps a stray "<<<<…" from being rescanned to the end from every "<".
 _TAG = re.compile(r"<[^<>]+>")
@@ -105,6 +107,17 @@ def italic(text: object) -> str:
 
 def link(text: object, url: str) -> str:
     return f'<a href="{html.escape(url, quote=True)}">{esc(text)}</a>'
+
+
+def fold_long(markup: str) -> str:
+    """A summary past a few lines (FOLD_AFTER), whole, in an expandable blockquote: Telegram
+    shows a folded quote's first lines and the rest at a tap, so a digest of ten stories stays
+    one screen and each still shows how it begins. Its lines are joined without blank lines,
+    where fit_message may split a message, so no split ever leaves a quote open."""
+    if visible_length(markup) <= FOLD_AFTER:
+        return markup
+    lines = [line for line in markup.split("\n") if line.strip()]
+    return "<blockquote expandable>" + "\n".join(lines) + "</blockquote>"
 
 
 def utf16_length(text: str) -> int:

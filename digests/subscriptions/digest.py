@@ -13,7 +13,16 @@ from sqlalchemy import ColumnElement, exists, func, literal_column, not_, or_
 from sqlmodel import Session, col, select
 
 from digests.delivery.callbacks import MoreDigest, ReadArticle, ShowStory
-from digests.delivery.message import Button, Message, bold, esc, italic, pack_messages, shorten
+from digests.delivery.message import (
+    Button,
+    Message,
+    bold,
+    esc,
+    fold_long,
+    italic,
+    pack_messages,
+    shorten,
+)
 from digests.delivery.outbox import Outgoing, enqueue
 from digests.i18n import N_, _, ngettext
 from digests.reading.articles import DEFAULT_LENGTH
@@ -105,11 +114,12 @@ def _statement_block(statements: Sequence[FollowedStatement], more: int) -> str:
 
 def _story_block(entry: StoryEntry, zone: ZoneInfo) -> str:
     """Headline (marked when it updates a story the reader has), who reported it and when (on
-    the reader's clock), its summary."""
+    the reader's clock), its summary (folded when long)."""
     when = shown_time(entry.when, zone)
     reported = reported_by(entry.sources)
     title = _("Update: {title}").format(title=entry.title) if entry.update else entry.title
-    return f"{bold(title)}\n{italic(f'{reported} · {when}')}\n" + esc(" ".join(entry.sentences))
+    summary = fold_long(esc(" ".join(entry.sentences)))
+    return f"{bold(title)}\n{italic(f'{reported} · {when}')}\n{summary}"
 
 
 def _story_buttons(entry: StoryEntry) -> tuple[Button, ...]:
