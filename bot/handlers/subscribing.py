@@ -19,13 +19,14 @@ from digests.delivery.callbacks import (
 )
 from digests.delivery.message import Button, Message, bold, esc, italic
 from digests.errors import echo
-from digests.i18n import N_, _
+from digests.i18n import LANGUAGES, N_, _, speaking
 from digests.runtime import Runtime
 from digests.store.enums import RhythmKind
 from digests.store.tables import Chat, Subscription
 from digests.subscriptions.digest_now import send_digest_now
 from digests.subscriptions.follows import followed_actors, unfollow
-from digests.subscriptions.images import choose_images, shows_images
+from digests.subscriptions.images import choose_images
+from digests.subscriptions.languages import NATIVE_NAMES, choose_language, reply_language
 from digests.subscriptions.schedule import held_back_to
 from digests.subscriptions.subscribers import (
     SettingError,
@@ -75,6 +76,7 @@ TYPED_SETTINGS = {
     "exclude": "exclude_keywords",
     "quiet": "quiet_hours",
     "images": "images",
+    "language": "language",
 }
 SHORTHANDS = {"tz": "timezone"}
 SETTINGS_HELP = N_(
@@ -89,10 +91,15 @@ SETTINGS_HELP = N_(
     "/digest sends your digest now"
 )
 CHAT_SETTINGS_HELP = N_(
-    "/settings images off (or on): articles' pictures above digests and summaries"
+    "/settings images off (or on): articles' pictures above digests and summaries\n"
+    "/settings language de (en, de, ru, uk, or auto: each person's Telegram language)"
 )
 # Settings of the chat itself rather than its digest: they apply before it subscribes too.
-CHAT_SETTINGS: dict[str, Callable[[Session, Chat, str], object]] = {"images": choose_images}
+CHAT_SETTINGS: dict[str, Callable[[Session, Chat, str], object]] = {
+    "images": choose_images,
+    "language": choose_language,
+}
+AUTOMATIC = "auto"  # the language button that follows each person's Telegram again
 # Rhythms whose digest comes at a chosen time of day: the others get no time buttons.
 TIMED = (RhythmKind.DAILY, RhythmKind.WEEKLY)
 
@@ -154,6 +161,7 @@ def settings_message(
     followed: Sequence[tuple[int, str]] = (),
     where: str | None = None,
     images: bool = True,
+    language: str | None = None,
 ) -> Message:
     """The settings card: current values, then one keyboard row per setting."""
     state = _("on") if subscription.active else _("paused (/subscribe resumes it)")
@@ -187,6 +195,8 @@ def settings_message(
         lines.append(esc(_("Weekly on: {weekday}").format(weekday=weekday)))
     lines.append(esc(_("Following: {names}").format(names=following)))
     lines.append(esc(_("Images: shown") if images else _("Images: off")))
+    spoken = NATIVE_NAMES[language] if language else _("automatic, each person's Telegram language")
+    lines.append(esc(_("Language: {language}").format(language=spoken)))
     text = "\n".join(lines) + "\n\n" + italic(f"{_(SETTINGS_HELP)}\n{_(CHAT_SETTINGS_HELP)}")
     if note:
         text = f"{esc(note)}\n\n{text}"
@@ -215,6 +225,8 @@ def settings_message(
         rows.append(row("weekday", range(7), subscription.weekday, short))
     image_labels = {"on": _("Images on"), "off": _("Images off")}
     rows.append(row("images", image_labels, "on" if images else "off", image_labels.__getitem__))
+    rows.append(row("language", (AUTOMATIC,), language or AUTOMATIC, lambda _v: _("Automatic")))
+    rows.append(row("language", LANGUAGES, language, NATIVE_NAMES.__getitem__))
     rows += [
         (Button.calling(_("Unfollow {name}").format(name=name), UnfollowFromSettings(actor_id)),)
         for actor_id, name in followed
@@ -230,9 +242,15 @@ def settings_card(
 ) -> Message:
     followed = followed_actors(session, subscription.id)
     where = destination(subscription, asker)
-    images = shows_images(session, asker.chat.id)
+    chat = session.get(Chat, asker.chat.id)
     return settings_message(
-        subscription, now=now, note=note, followed=followed, where=where, images=images
+        subscription,
+        now=now,
+        note=note,
+        followed=followed,
+        where=where,
+        images=chat is None or chat.images,
+        language=chat.language if chat else None,
     )
 
 
@@ -307,12 +325,24 @@ def _typed_change(args: str) -> tuple[str, str]:
     return name, value.strip()
 
 
-def _change(session: Session, asker: Asker, name: str, value: str, *, now: datetime) -> None:
-    """One setting of the chat (any chat) or of its digest (a subscribed one)."""
+def _change(session: Session, asker: Asker, name: str, value: str, *, now: datetime) -> str:
+    """One setting of the chat (any chat) or of its digest (a subscribed one); returns the
+    language to answer in from now on (a new choice answers in itself)."""
     if name in CHAT_SETTINGS:
         CHAT_SETTINGS[name](session, ensure_chat(session, asker.chat), value)
     else:
         change_setting(session, asker.chat.id, name, value, now=now)
+    return reply_language(session, asker.chat.id, asker.language_code)
+
+
+def _saved(session: Session, asker: Asker, name: str) -> str:
+    """What a change is confirmed with: a new language says what it is, in itself."""
+    if name != "language":
+        return _(SAVED)
+    chat = session.get(Chat, asker.chat.id)
+    if chat is None or chat.language is None:
+        return _("From now on I answer each person in their Telegram's language.")
+    return _("From now on I speak {language} here.").format(language=NATIVE_NAMES[chat.language])
 
 
 def settings_command(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
@@ -324,15 +354,15 @@ def settings_command(runtime: Runtime, asker: Asker, args: str) -> list[Message]
         name, value = _typed_change(args) if args.strip() else ("", "")
         if subscription is None and name not in CHAT_SETTINGS:
             return [Message(html=not_subscribed)]
-        note = None
-        if name:
-            if not asker.can_manage_chat:
-                return [Message(html=esc(_(NOT_ALLOWED)))]
-            _change(session, asker, name, value, now=runtime.clock())
-            note = _(SAVED)
-        if subscription is None:
-            return [Message(html=f"{esc(note)}\n\n{not_subscribed}")]
-        return [settings_card(session, subscription, asker, now=runtime.clock(), note=note)]
+        if not name and subscription is not None:
+            return [settings_card(session, subscription, asker, now=runtime.clock())]
+        if not asker.can_manage_chat:
+            return [Message(html=esc(_(NOT_ALLOWED)))]
+        with speaking(_change(session, asker, name, value, now=runtime.clock())):
+            note = _saved(session, asker, name)
+            if subscription is None:
+                return [Message(html=f"{esc(note)}\n\n{not_subscribed}")]
+            return [settings_card(session, subscription, asker, now=runtime.clock(), note=note)]
 
 
 def on_settings_button(runtime: Runtime, asker: Asker, pressed: ChangeSetting) -> Answer:
@@ -340,12 +370,13 @@ def on_settings_button(runtime: Runtime, asker: Asker, pressed: ChangeSetting) -
     if not asker.can_manage_chat:
         return Answer(notice=_(NOT_ALLOWED), alert=True)
     with runtime.session() as session:
-        _change(session, asker, pressed.name, pressed.value, now=runtime.clock())
+        language = _change(session, asker, pressed.name, pressed.value, now=runtime.clock())
         subscription = get_subscription(session, asker.chat.id)
         if subscription is None:
             return Answer(notice=_(NOT_SUBSCRIBED), alert=True)
-        card = settings_card(session, subscription, asker, now=runtime.clock())
-        return Answer(edit=card, notice=_(SAVED))
+        with speaking(language):
+            card = settings_card(session, subscription, asker, now=runtime.clock())
+            return Answer(edit=card, notice=_saved(session, asker, pressed.name))
 
 
 def digest_now(runtime: Runtime, asker: Asker) -> str:
