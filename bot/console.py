@@ -13,6 +13,7 @@ import sys
 import tempfile
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
@@ -69,6 +70,18 @@ def banner(*, why: str, as_admin: bool) -> str:
         "mode), 'quit' or Ctrl-C to leave."
     )
     return f"{title}\n{usage}\n{who}\n"
+
+
+def terminal_language(environ: Mapping[str, str]) -> str | None:
+    """The language the person at the terminal reads, as its locale says it: LC_ALL, else
+    LC_MESSAGES, else LANG (POSIX's order), "de_DE.UTF-8" read as "de-DE"; the C and POSIX
+    locales name none. It stands where Telegram's language_code would: /settings language wins."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "").strip()
+        if value:
+            code = value.split(".")[0].split("@")[0]
+            return None if code in ("C", "POSIX") else code.replace("_", "-")
+    return None
 
 
 def html_to_text(markup: str) -> str:
@@ -129,7 +142,12 @@ class Console:
         self.ticker = Ticker(
             self.runtime, ConsoleSender(self), Pacer(unlimited), owner=self.identity.name
         )
-        self.asker = Asker(user_id=CONSOLE_USER, chat=CONSOLE_CHAT, can_manage_chat=True)
+        self.asker = Asker(
+            user_id=CONSOLE_USER,
+            chat=CONSOLE_CHAT,
+            can_manage_chat=True,
+            language_code=terminal_language(os.environ),
+        )
 
     def write(self, text: str) -> None:
         self.stdout.write(text)
@@ -143,6 +161,8 @@ class Console:
         Telegram does."""
         label = f"--- {heading} ---\n" if heading else ""
         picture = f"{self.photo_line(message.photo)}\n" if message.photo else ""
+        if message.preview:  # Telegram's large link preview above the text
+            picture += f"🖼 {message.preview}\n"
         self.write(f"\n{label}{picture}{html_to_text(message.html)}\n")
         if replacing is None:
             self.shown += 1

@@ -1,4 +1,5 @@
-"""Messages -> Telegram: HTML parse mode, inline keyboards, no link previews, photos."""
+"""Messages -> Telegram: HTML parse mode, inline keyboards, photos, and no link preview but the
+one a message names (an article's image, large, above the text)."""
 
 from __future__ import annotations
 
@@ -26,12 +27,20 @@ def keyboard(message: Message) -> InlineKeyboardMarkup | None:
     )
 
 
+def link_preview(message: Message) -> LinkPreviewOptions:
+    """Telegram would preview the first link of the text (a story's Read link, a source): only
+    the preview the message asks for is shown."""
+    if message.preview is None:
+        return NO_PREVIEW
+    return LinkPreviewOptions(url=message.preview, prefer_large_media=True, show_above_text=True)
+
+
 def send_kwargs(message: Message) -> dict:
     return {
         "text": message.html,
         "parse_mode": ParseMode.HTML,
         "reply_markup": keyboard(message),
-        "link_preview_options": NO_PREVIEW,
+        "link_preview_options": link_preview(message),
     }
 
 

@@ -17,7 +17,7 @@ from digests.delivery.callbacks import (
     StorySummary,
     Subscribe,
 )
-from digests.delivery.message import Button, Message, bold, esc, italic, shorten
+from digests.delivery.message import Button, Message, bold, esc, fold_long, italic, shorten
 from digests.errors import echo
 from digests.i18n import N_, _
 from digests.reading.articles import (
@@ -38,6 +38,7 @@ from digests.stories.views import (
     reported_by,
     story_summary_of,
 )
+from digests.subscriptions.images import shows_images
 from digests.subscriptions.subscribers import chat_zone, get_subscription
 from digests.text.summarize import LENGTHS
 from digests.timezones import TimeForm, shown_time
@@ -135,9 +136,9 @@ def preferred_length(runtime: Runtime, chat_id: int) -> str:
 
 
 def _bullets(sentences: list[str]) -> str:
-    return "\n".join(f"• {esc(sentence)}" for sentence in sentences) or esc(
-        _("This article has no text to summarize.")
-    )
+    """A summary's sentences as bullets, folded when they run past a few lines."""
+    bullets = "\n".join(f"• {esc(sentence)}" for sentence in sentences)
+    return fold_long(bullets) if bullets else esc(_("This article has no text to summarize."))
 
 
 def _length_buttons(chosen: str, button) -> tuple[Button, ...]:
@@ -150,20 +151,24 @@ def _length_buttons(chosen: str, button) -> tuple[Button, ...]:
     )
 
 
-def render_summary(view: SummaryView, zone: ZoneInfo) -> Message:
+def render_summary(view: SummaryView, zone: ZoneInfo, *, images: bool = True) -> Message:
+    """The article's summary under its headline, its picture above it (unless the chat turned
+    images off)."""
     card = view.article
     html = f"{numbered(card.story_id, card.title)}\n{italic(date_line(card, zone))}\n\n"
     html += _bullets(view.sentences)
     rows = [_length_buttons(view.length, lambda name: ShowSummary(card.id, name))]
     if card.url:
         rows.append((Button(_("Read the article"), url=card.url),))
-    return Message(html=html, buttons=tuple(rows))
+    preview = card.image_url if images else None
+    return Message(html=html, buttons=tuple(rows), preview=preview)
 
 
-def render_story_summary(view: StorySummaryView, zone: ZoneInfo) -> Message:
-    """Story N's summary: its one report's, or the one drawn from all its reports."""
+def render_story_summary(view: StorySummaryView, zone: ZoneInfo, *, images: bool = True) -> Message:
+    """Story N's summary: its one report's, or the one drawn from all its reports (under the
+    picture of the newest report that has one)."""
     if view.report is not None:
-        return render_summary(view.report, zone)
+        return render_summary(view.report, zone, images=images)
     card = view.card
     when = shown_time(card.listed_at, zone, TimeForm.DATE)
     html = f"{numbered(card.id, card.title)}\n{italic(f'{reported_by(card.sources)} · {when}')}"
@@ -172,14 +177,16 @@ def render_story_summary(view: StorySummaryView, zone: ZoneInfo) -> Message:
         _length_buttons(view.length, lambda name: StorySummary(card.id, name)),
         (Button.calling(_("Timeline"), ShowStory(card.id)),),
     )
-    return Message(html=html, buttons=rows)
+    return Message(html=html, buttons=rows, preview=card.image_url if images else None)
 
 
 def summary_message(runtime: Runtime, asker: Asker, article_id: int, length: str) -> Message | None:
     """The summary, if the asking chat may read that article (a button's id is re-checked)."""
     with runtime.session() as session:
         view = summary_of(session, article_id, chat_id=asker.chat.id, length=length)
-    return render_summary(view, reader_zone(runtime, asker.chat.id)) if view else None
+        images = shows_images(session, asker.chat.id)
+    zone = reader_zone(runtime, asker.chat.id)
+    return render_summary(view, zone, images=images) if view else None
 
 
 def story_summary_message(
@@ -188,7 +195,9 @@ def story_summary_message(
     """Story N's summary, if the asking chat may read it (a button's number is re-checked)."""
     with runtime.session() as session:
         view = story_summary_of(session, story_id, chat_id=asker.chat.id, length=length)
-    return render_story_summary(view, reader_zone(runtime, asker.chat.id)) if view else None
+        images = shows_images(session, asker.chat.id)
+    zone = reader_zone(runtime, asker.chat.id)
+    return render_story_summary(view, zone, images=images) if view else None
 
 
 def summary(runtime: Runtime, asker: Asker, args: str) -> list[Message]:

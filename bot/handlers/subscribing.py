@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+
+from sqlmodel import Session
 
 from bot.conversation import Answer, Asker
 from bot.handlers.reading import LENGTH_NAMES
@@ -17,16 +19,19 @@ from digests.delivery.callbacks import (
 )
 from digests.delivery.message import Button, Message, bold, esc, italic
 from digests.errors import echo
-from digests.i18n import N_, _
+from digests.i18n import LANGUAGES, N_, _, speaking
 from digests.runtime import Runtime
 from digests.store.enums import RhythmKind
-from digests.store.tables import Subscription
+from digests.store.tables import Chat, Subscription
 from digests.subscriptions.digest_now import send_digest_now
 from digests.subscriptions.follows import followed_actors, unfollow
+from digests.subscriptions.images import choose_images
+from digests.subscriptions.languages import NATIVE_NAMES, choose_language, reply_language
 from digests.subscriptions.schedule import held_back_to
 from digests.subscriptions.subscribers import (
     SettingError,
     change_setting,
+    ensure_chat,
     get_subscription,
     rhythm_of,
     subscribe,
@@ -70,6 +75,8 @@ TYPED_SETTINGS = {
     "include": "include_keywords",
     "exclude": "exclude_keywords",
     "quiet": "quiet_hours",
+    "images": "images",
+    "language": "language",
 }
 SHORTHANDS = {"tz": "timezone"}
 SETTINGS_HELP = N_(
@@ -83,6 +90,16 @@ SETTINGS_HELP = N_(
     "off clears topics or quiet hours: /settings include off\n"
     "/digest sends your digest now"
 )
+CHAT_SETTINGS_HELP = N_(
+    "/settings images off (or on): articles' pictures above digests and summaries\n"
+    "/settings language de (en, de, ru, uk, or auto: each person's Telegram language)"
+)
+# Settings of the chat itself rather than its digest: they apply before it subscribes too.
+CHAT_SETTINGS: dict[str, Callable[[Session, Chat, str], object]] = {
+    "images": choose_images,
+    "language": choose_language,
+}
+AUTOMATIC = "auto"  # the language button that follows each person's Telegram again
 # Rhythms whose digest comes at a chosen time of day: the others get no time buttons.
 TIMED = (RhythmKind.DAILY, RhythmKind.WEEKLY)
 
@@ -143,6 +160,8 @@ def settings_message(
     note: str | None = None,
     followed: Sequence[tuple[int, str]] = (),
     where: str | None = None,
+    images: bool = True,
+    language: str | None = None,
 ) -> Message:
     """The settings card: current values, then one keyboard row per setting."""
     state = _("on") if subscription.active else _("paused (/subscribe resumes it)")
@@ -175,7 +194,10 @@ def settings_message(
         weekday = weekday_name(subscription.weekday)
         lines.append(esc(_("Weekly on: {weekday}").format(weekday=weekday)))
     lines.append(esc(_("Following: {names}").format(names=following)))
-    text = "\n".join(lines) + "\n\n" + italic(_(SETTINGS_HELP))
+    lines.append(esc(_("Images: shown") if images else _("Images: off")))
+    spoken = NATIVE_NAMES[language] if language else _("automatic, each person's Telegram language")
+    lines.append(esc(_("Language: {language}").format(language=spoken)))
+    text = "\n".join(lines) + "\n\n" + italic(f"{_(SETTINGS_HELP)}\n{_(CHAT_SETTINGS_HELP)}")
     if note:
         text = f"{esc(note)}\n\n{text}"
 
@@ -201,6 +223,10 @@ def settings_message(
     if subscription.rhythm == RhythmKind.WEEKLY:
         short = functools.partial(weekday_name, short=True)  # CLDR's: "Mo.", "пн"
         rows.append(row("weekday", range(7), subscription.weekday, short))
+    image_labels = {"on": _("Images on"), "off": _("Images off")}
+    rows.append(row("images", image_labels, "on" if images else "off", image_labels.__getitem__))
+    rows.append(row("language", (AUTOMATIC,), language or AUTOMATIC, lambda _v: _("Automatic")))
+    rows.append(row("language", LANGUAGES, language, NATIVE_NAMES.__getitem__))
     rows += [
         (Button.calling(_("Unfollow {name}").format(name=name), UnfollowFromSettings(actor_id)),)
         for actor_id, name in followed
@@ -216,7 +242,16 @@ def settings_card(
 ) -> Message:
     followed = followed_actors(session, subscription.id)
     where = destination(subscription, asker)
-    return settings_message(subscription, now=now, note=note, followed=followed, where=where)
+    chat = session.get(Chat, asker.chat.id)
+    return settings_message(
+        subscription,
+        now=now,
+        note=note,
+        followed=followed,
+        where=where,
+        images=chat is None or chat.images,
+        language=chat.language if chat else None,
+    )
 
 
 def do_subscribe(runtime: Runtime, asker: Asker) -> Message:
@@ -290,20 +325,44 @@ def _typed_change(args: str) -> tuple[str, str]:
     return name, value.strip()
 
 
+def _change(session: Session, asker: Asker, name: str, value: str, *, now: datetime) -> str:
+    """One setting of the chat (any chat) or of its digest (a subscribed one); returns the
+    language to answer in from now on (a new choice answers in itself)."""
+    if name in CHAT_SETTINGS:
+        CHAT_SETTINGS[name](session, ensure_chat(session, asker.chat), value)
+    else:
+        change_setting(session, asker.chat.id, name, value, now=now)
+    return reply_language(session, asker.chat.id, asker.language_code)
+
+
+def _saved(session: Session, asker: Asker, name: str) -> str:
+    """What a change is confirmed with: a new language says what it is, in itself."""
+    if name != "language":
+        return _(SAVED)
+    chat = session.get(Chat, asker.chat.id)
+    if chat is None or chat.language is None:
+        return _("From now on I answer each person in their Telegram's language.")
+    return _("From now on I speak {language} here.").format(language=NATIVE_NAMES[chat.language])
+
+
 def settings_command(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
-    """/settings shows the card; /settings <name> <value> changes one value first."""
+    """/settings shows the card; /settings <name> <value> changes one value first (the chat's
+    own settings, such as images, even before it subscribes)."""
+    not_subscribed = esc(_("You are not subscribed yet: /subscribe starts digests."))
     with runtime.session() as session:
         subscription = get_subscription(session, asker.chat.id)
-        if subscription is None:
-            return [Message(html=esc(_("You are not subscribed yet: /subscribe starts digests.")))]
-        note = None
-        if args.strip():
-            if not asker.can_manage_chat:
-                return [Message(html=esc(_(NOT_ALLOWED)))]
-            name, value = _typed_change(args)
-            subscription = change_setting(session, asker.chat.id, name, value, now=runtime.clock())
-            note = _(SAVED)
-        return [settings_card(session, subscription, asker, now=runtime.clock(), note=note)]
+        name, value = _typed_change(args) if args.strip() else ("", "")
+        if subscription is None and name not in CHAT_SETTINGS:
+            return [Message(html=not_subscribed)]
+        if not name and subscription is not None:
+            return [settings_card(session, subscription, asker, now=runtime.clock())]
+        if not asker.can_manage_chat:
+            return [Message(html=esc(_(NOT_ALLOWED)))]
+        with speaking(_change(session, asker, name, value, now=runtime.clock())):
+            note = _saved(session, asker, name)
+            if subscription is None:
+                return [Message(html=f"{esc(note)}\n\n{not_subscribed}")]
+            return [settings_card(session, subscription, asker, now=runtime.clock(), note=note)]
 
 
 def on_settings_button(runtime: Runtime, asker: Asker, pressed: ChangeSetting) -> Answer:
@@ -311,11 +370,13 @@ def on_settings_button(runtime: Runtime, asker: Asker, pressed: ChangeSetting) -
     if not asker.can_manage_chat:
         return Answer(notice=_(NOT_ALLOWED), alert=True)
     with runtime.session() as session:
-        subscription = change_setting(
-            session, asker.chat.id, pressed.name, pressed.value, now=runtime.clock()
-        )
-        card = settings_card(session, subscription, asker, now=runtime.clock())
-        return Answer(edit=card, notice=_(SAVED))
+        language = _change(session, asker, pressed.name, pressed.value, now=runtime.clock())
+        subscription = get_subscription(session, asker.chat.id)
+        if subscription is None:
+            return Answer(notice=_(NOT_SUBSCRIBED), alert=True)
+        with speaking(language):
+            card = settings_card(session, subscription, asker, now=runtime.clock())
+            return Answer(edit=card, notice=_saved(session, asker, pressed.name))
 
 
 def digest_now(runtime: Runtime, asker: Asker) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
+from digests.i18n import LANGUAGES
 from digests.store.ids import parse_number
 from digests.text.summarize import LENGTHS
 
@@ -27,6 +28,8 @@ BUTTON_SETTINGS: dict[str, Callable[[str], bool]] = {
     "digest_time": bool,
     "timezone": bool,
     "weekday": lambda value: parse_number(value, maximum=6) is not None,
+    "images": lambda value: value in ("on", "off"),
+    "language": lambda value: value in ("auto", *LANGUAGES),
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from digests.delivery.callbacks import Callback, decode, encode
 from digests.text.titles import cut_before
@@ -20,6 +20,8 @@ from digests.text.titles import cut_before
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 PHOTO_LIMIT_BYTES = 10 * 1024 * 1024  # the largest photo Telegram takes as an upload
+# A summary longer than this many visible units (some three to four lines on a phone) is folded.
+FOLD_AFTER = 200
 # Our markup is built from escaped pieces, so "<" only ever opens a tag; stopping a tag at the
 # next "<" keeps a stray "<<<<…" from being rescanned to the end from every "<".
 _TAG = re.compile(r"<[^<>]+>")
@@ -67,11 +69,13 @@ class Photo:
 @dataclass(frozen=True, slots=True)
 class Message:
     """One outgoing message: Telegram-style HTML and rows of buttons; with a photo, the HTML
-    is its caption."""
+    is its caption; with a preview, that link (an article's image) is shown large above the
+    text, and without one no link preview at all."""
 
     html: str
     buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
     photo: Photo | None = None
+    preview: str | None = None
 
 
 def buttons_to_json(buttons: tuple[tuple[Button, ...], ...]) -> str | None:
@@ -105,6 +109,17 @@ def link(text: object, url: str) -> str:
     return f'<a href="{html.escape(url, quote=True)}">{esc(text)}</a>'
 
 
+def fold_long(markup: str) -> str:
+    """A summary past a few lines (FOLD_AFTER), whole, in an expandable blockquote: Telegram
+    shows a folded quote's first lines and the rest at a tap, so a digest of ten stories stays
+    one screen and each still shows how it begins. Its lines are joined without blank lines,
+    where fit_message may split a message, so no split ever leaves a quote open."""
+    if visible_length(markup) <= FOLD_AFTER:
+        return markup
+    lines = [line for line in markup.split("\n") if line.strip()]
+    return "<blockquote expandable>" + "\n".join(lines) + "</blockquote>"
+
+
 def utf16_length(text: str) -> int:
     """Telegram's measure of text: UTF-16 code units (a lone surrogate counts as one)."""
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
@@ -120,7 +135,8 @@ def to_plain_text(markup: str) -> str:
 
 
 def fit_message(message: Message, limit: int = MESSAGE_LIMIT) -> list[Message]:
-    """Split an over-long message at paragraph boundaries; the buttons go with the last part.
+    """Split an over-long message at paragraph boundaries; the preview goes above the first
+    part, the buttons with the last.
 
     Every message the bot sends passes here (replies and outbox rows alike), so none exceeds
     Telegram's limit, however its producer measured it. A photo's caption holds CAPTION_LIMIT:
@@ -130,8 +146,10 @@ def fit_message(message: Message, limit: int = MESSAGE_LIMIT) -> list[Message]:
         return _fit_caption(message, limit)
     if visible_length(message.html) <= limit:
         return [message]
-    parts = pack_blocks(message.html.split("\n\n"), limit=limit)
-    return [Message(html=part) for part in parts[:-1]] + [Message(parts[-1], message.buttons)]
+    parts = [Message(html=part) for part in pack_blocks(message.html.split("\n\n"), limit=limit)]
+    parts[0] = replace(parts[0], preview=message.preview)
+    parts[-1] = replace(parts[-1], buttons=message.buttons)
+    return parts
 
 
 def _fit_caption(message: Message, limit: int) -> list[Message]:

@@ -83,6 +83,7 @@ def enqueue(
             "message_thread_id": outgoing.message_thread_id,
             "text": outgoing.message.html,
             "buttons": buttons_to_json(outgoing.message.buttons),
+            "preview_url": outgoing.message.preview,
             "priority": kind.priority,
             "status": OutboxStatus.PENDING,
             "attempts": 0,
@@ -142,6 +143,7 @@ def claim_due(
                 table.message_thread_id,
                 table.text,
                 table.buttons,
+                table.preview_url,
                 table.attempts,
             )
         ).all()
@@ -151,7 +153,7 @@ def claim_due(
         ClaimedMessage(
             r.id,
             r.chat_id,
-            Message(r.text, buttons_from_json(r.buttons)),
+            Message(r.text, buttons_from_json(r.buttons), preview=r.preview_url),
             r.attempts,
             r.message_thread_id,
         )

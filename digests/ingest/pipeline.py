@@ -220,6 +220,7 @@ def ingest_article(
         published_at=raw.published_at,
         listed_at=listed_time(raw.published_at, now=utcnow()),
         backlog=prepared.backlog,
+        image_url=raw.image_url,
     )
     session.add(article)
     session.flush()

@@ -261,6 +261,7 @@ def _merged(teaser: RawArticle, page: RawArticle | None) -> RawArticle:
         author=teaser.author or page.author,
         published_at=teaser.published_at or page.published_at,
         language=teaser.language or page.language,
+        image_url=teaser.image_url or page.image_url,
     )
 
 

@@ -7,7 +7,7 @@ import hashlib
 import ipaddress
 import re
 import unicodedata
-from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit, urlunsplit
 
 from digests.redaction import is_credential_name
 
@@ -57,6 +57,10 @@ _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "at_medium", "at_campaign")
 _PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _WHITESPACE = re.compile(r"\s+")
+# Longest image link kept, as long as the article's own (the column's bound).
+IMAGE_URL_LIMIT = 2048
+# White space, controls and what ends an HTML attribute have no place in a link we pass on.
+_UNSAFE_IN_LINK = re.compile(r'[\x00-\x20\x7f-\x9f"<>\\`]')
 # One DNS label (already IDNA-encoded): letters, digits and inner hyphens, 63 at most.
 _HOST_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 
@@ -79,6 +83,29 @@ def is_web_address(url: str) -> bool:
     except UnicodeError:
         return False
     return len(labels) > 1 and all(_HOST_LABEL.fullmatch(label) for label in labels)
+
+
+def image_address(candidate: object, base: str | None = None) -> str | None:
+    """An article's picture as a link Telegram may preview, or None: absolute (resolved against
+    the feed or page it came in), http(s) on a plausible host, 2,048 characters at most, without
+    spaces, controls, a user name or a token-like parameter. Never fetched by us: Telegram's
+    preview loads it, so `javascript:` or `data:` links and anything else must stop here."""
+    if not isinstance(candidate, str) or len(candidate) > IMAGE_URL_LIMIT:
+        return None
+    link = candidate.strip()
+    if not link or _UNSAFE_IN_LINK.search(link):
+        return None
+    try:
+        absolute = urljoin(base, link) if base else link
+        parts = urlsplit(absolute)
+    except ValueError:
+        return None
+    if absolute == base:  # "//" or "https://" resolve to the page itself, which is no picture
+        return None
+    if len(absolute) > IMAGE_URL_LIMIT or "@" in parts.netloc or not is_web_address(absolute):
+        return None
+    pairs = [*parts.query.split("&"), *parts.fragment.split("&")]
+    return None if any(_is_credential(pair) for pair in pairs if pair) else absolute
 
 
 def _is_ip_literal(host: str) -> bool:

@@ -35,6 +35,7 @@ class ArticleCard:
     published_at: datetime | None
     ingested_at: datetime
     story_id: int | None = None  # the number readers know it by; none for a chat's own
+    image_url: str | None = None  # its picture, shown as a large link preview
 
     @property
     def date(self) -> datetime:
@@ -57,6 +58,7 @@ def _card(article: Article, source: Source) -> ArticleCard:
         published_at=article.published_at,
         ingested_at=article.ingested_at,
         story_id=article.story_id,
+        image_url=article.image_url,
     )
 
 

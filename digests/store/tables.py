@@ -24,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     text,
+    true,
 )
 from sqlmodel import Field, SQLModel
 
@@ -250,6 +251,9 @@ class Article(SQLModel, table=True):
     backlog: bool = Field(
         default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
     )
+    # Its picture (feed media, the page's og:image), an http(s) link never fetched by us: digests
+    # and /summary show it as a large link preview. An overlong one is left out, not cut.
+    image_url: str | None = bounded(2048, Overflow.OMIT, default=None)
 
 
 class Story(SQLModel, table=True):
@@ -419,6 +423,10 @@ class Chat(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(nullable=False))
     language: str | None = Field(default=None, max_length=8)  # chosen in /settings
     seen_language: str | None = Field(default=None, max_length=8)  # its people's Telegram's
+    # Articles' pictures shown as link previews (/settings images on|off).
+    images: bool = Field(
+        default=True, sa_column=Column(Boolean, nullable=False, server_default=true())
+    )
 
 
 # The subscriptions each due index holds; digest.due_subscriptions names the rhythm literally
@@ -481,6 +489,8 @@ class OutboxMessage(SQLModel, table=True):
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
     text: str = Field(sa_column=Column(Text, nullable=False))
     buttons: str | None = Field(default=None, sa_column=Column(Text))  # JSON rows of buttons
+    # Shown as a large link preview above the text (an article's image); None: no preview.
+    preview_url: str | None = bounded(2048, Overflow.OMIT, default=None)
     message_thread_id: int | None = None  # the forum topic it goes to; None: the chat itself
     priority: Priority = Field(
         default=Priority.DIGEST, sa_column=_enum_column(Priority, default=Priority.DIGEST)

@@ -38,6 +38,7 @@ class StoryCard:
     articles: int
     listed_at: datetime
     newest_article_id: int | None
+    image_url: str | None = None  # the picture of its newest report that has one
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +110,8 @@ def _articles(
 def _card(story: Story, rows: list[tuple[Article, Source]]) -> StoryCard:
     sources = list(dict.fromkeys(source_name(source) for _, source in rows))
     newest = rows[-1][0].id if rows else None
-    return StoryCard(story.id, story.title, sources, len(rows), story.listed_at, newest)
+    image = next((article.image_url for article, _ in reversed(rows) if article.image_url), None)
+    return StoryCard(story.id, story.title, sources, len(rows), story.listed_at, newest, image)
 
 
 def story_cards(session: Session, stories: list[Story]) -> list[StoryCard]:

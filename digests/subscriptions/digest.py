@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -12,7 +13,16 @@ from sqlalchemy import ColumnElement, exists, func, literal_column, not_, or_
 from sqlmodel import Session, col, select
 
 from digests.delivery.callbacks import MoreDigest, ReadArticle, ShowStory
-from digests.delivery.message import Button, Message, bold, esc, italic, pack_messages, shorten
+from digests.delivery.message import (
+    Button,
+    Message,
+    bold,
+    esc,
+    fold_long,
+    italic,
+    pack_messages,
+    shorten,
+)
 from digests.delivery.outbox import Outgoing, enqueue
 from digests.i18n import N_, _, ngettext
 from digests.reading.articles import DEFAULT_LENGTH
@@ -22,6 +32,7 @@ from digests.store.visibility import visible_to
 from digests.stories.deliveries import StoryEntry, story_entries
 from digests.stories.views import reported_by
 from digests.subscriptions.follows import FollowedStatement, take_new_statements
+from digests.subscriptions.images import shows_images
 from digests.subscriptions.news import Filters, NewsPart, newest_article_id, news_part
 from digests.subscriptions.schedule import in_quiet_hours, next_digest_at, quiet_hours_end
 from digests.subscriptions.subscribers import chat_zone, get_subscription, rhythm_of
@@ -103,11 +114,12 @@ def _statement_block(statements: Sequence[FollowedStatement], more: int) -> str:
 
 def _story_block(entry: StoryEntry, zone: ZoneInfo) -> str:
     """Headline (marked when it updates a story the reader has), who reported it and when (on
-    the reader's clock), its summary."""
+    the reader's clock), its summary (folded when long)."""
     when = shown_time(entry.when, zone)
     reported = reported_by(entry.sources)
     title = _("Update: {title}").format(title=entry.title) if entry.update else entry.title
-    return f"{bold(title)}\n{italic(f'{reported} · {when}')}\n" + esc(" ".join(entry.sentences))
+    summary = fold_long(esc(" ".join(entry.sentences)))
+    return f"{bold(title)}\n{italic(f'{reported} · {when}')}\n{summary}"
 
 
 def _story_buttons(entry: StoryEntry) -> tuple[Button, ...]:
@@ -125,9 +137,11 @@ def render_digest(
     more_statements: int = 0,
     more: tuple[int, bool, MoreDigest] | None = None,
     continued: bool = False,
+    images: bool = True,
 ) -> list[Message]:
     """One block per story (headline, sources, time, summary); split only between blocks. With
-    `more`, how many more new articles there are and the button that shows the next ones."""
+    `more`, how many more new articles there are and the button that shows the next ones; with
+    `images`, the top story's picture above it all."""
     heading = []
     if entries:
         heading.append(_new_articles(sum(entry.new_articles for entry in entries), len(entries)))
@@ -158,7 +172,10 @@ def render_digest(
         blocks.append((italic(rest.format(count=count)), (Button.calling(_("More"), button),)))
     elif continued:
         blocks.append((italic(_(ALL_OF_IT)), ()))
-    return pack_messages(blocks)
+    messages = pack_messages(blocks)
+    if images and entries and entries[0].newest.image_url:
+        messages[0] = replace(messages[0], preview=entries[0].newest.image_url)
+    return messages
 
 
 def _new_articles(articles: int, stories: int) -> str:
@@ -232,6 +249,7 @@ def compose_digest(
             zone=zone_or_utc(subscription.timezone),
             more_statements=more_statements,
             more=_more(part),
+            images=shows_images(session, subscription.chat_id),
         )
         newest_statement = statements[-1].statement_id if statements else 0
         base_key = f"{subscription.id}:{subscription.last_article_id}:{newest_statement}"
@@ -270,4 +288,5 @@ def more_of_digest(
     if not entries and not part.more:
         return []
     zone = chat_zone(session, chat_id, default=default_zone)
-    return render_digest(entries, zone=zone, more=_more(part), continued=True)
+    images = shows_images(session, chat_id)
+    return render_digest(entries, zone=zone, more=_more(part), continued=True, images=images)

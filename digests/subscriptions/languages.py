@@ -38,7 +38,7 @@ def chat_language(chat: Chat) -> str:
 def choose_language(session: Session, chat: Chat, typed: str) -> str:
     """The chat's own choice ("de", "Deutsch", "german"…); "auto" follows its people again."""
     wanted = typed.strip().lower()
-    if wanted in ("auto", "off", "none", ""):
+    if wanted in ("auto", "off", "none"):
         chat.language = None
         session.flush()
         return chat_language(chat)

@@ -9,10 +9,13 @@ import re
 import signal
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from bot import router
-from bot.console import CONSOLE_CHAT, Console
+from bot.console import CONSOLE_CHAT, Console, terminal_language
 from bot.conversation import SOMETHING_WENT_WRONG
 from digests.ingest.pipeline import ensure_source, ingest_batch, prepare_batch
 from digests.ingest.sources.raw import RawArticle
@@ -29,12 +32,21 @@ HEADLINES = (
 )
 
 
+@pytest.fixture(autouse=True)
+def english_terminal(monkeypatch):
+    """The console speaks its terminal's language; these tests read it in English."""
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 def console_env(tmp_path: Path) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("TELEGRAM_", "DATABASE_", "ADMIN_", "FEEDS"))
+        if not key.startswith(("TELEGRAM_", "DATABASE_", "ADMIN_", "FEEDS", "LC_", "LANG"))
     }
+    env["LANG"] = "C.UTF-8"  # the console speaks the terminal's language: English here
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'console.db'}"
     env["LOG_LEVEL"] = "WARNING"
     return {**env, "PYTHONPATH": str(ROOT)}
@@ -150,9 +162,11 @@ async def test_the_console_keeps_time_on_its_own(engine, database_url, clock):
     with runtime.session() as session:
         change_setting(session, CONSOLE_CHAT.id, "rhythm", "instant", now=clock())
         source = ensure_source(session, kind="feed", url="https://news.example/feed", title="News")
-        ingest_batch(session, prepare_batch([fresh_article()]), source=source)
+        pictured = replace(fresh_article(), image_url="https://news.example/quiet.jpg")
+        ingest_batch(session, prepare_batch([pictured]), source=source)
     await wait_for(lambda: "Your digest" in screen.getvalue())  # nothing typed meanwhile
     assert "A quiet arrival" in screen.getvalue()
+    assert "--- message ---\n🖼 https://news.example/quiet.jpg\nYour digest" in screen.getvalue()
     keyboard.write("quit\n")
     keyboard.close()
     await asyncio.wait_for(running, 30)
@@ -289,3 +303,23 @@ async def test_the_digest_comes_at_once_from_the_cards_button_and_then_nothing_i
     digest, after = pressed.split("Your digest: 5 new articles", 1)
     assert "(Your digest is on its way.)" in digest
     assert "Nothing new since your last digest." in after
+
+
+def test_the_console_speaks_the_terminals_language_until_settings_choose_another(tmp_path):
+    screen = run_console(
+        tmp_path, "/start\n/settings language en\n/start\nquit\n", LANG="de_DE.UTF-8"
+    )
+    german, english = screen.split("From now on I speak English here.")
+    assert "Keine Zeit zum Lesen? Hol dir die Zusammenfassung." in german
+    assert "No time to read? Get a summary." in english
+    assert "Keine Zeit" not in english
+
+
+def test_the_terminals_locale_is_read_in_posix_order():
+    assert terminal_language({"LANG": "de_DE.UTF-8"}) == "de-DE"
+    assert terminal_language({"LANG": "de_DE.UTF-8", "LC_MESSAGES": "uk_UA.UTF-8"}) == "uk-UA"
+    assert terminal_language({"LC_ALL": "ru_RU.UTF-8", "LC_MESSAGES": "uk_UA"}) == "ru-RU"
+    assert terminal_language({"LC_ALL": "", "LANG": "sr_RS@latin"}) == "sr-RS"
+    assert terminal_language({"LANG": "C.UTF-8"}) is None
+    assert terminal_language({"LANG": "POSIX"}) is None
+    assert terminal_language({}) is None

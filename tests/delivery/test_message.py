@@ -13,6 +13,7 @@ from digests.delivery.message import (
     bold,
     esc,
     fit_message,
+    fold_long,
     link,
     pack_blocks,
     pack_messages,
@@ -21,6 +22,7 @@ from digests.delivery.message import (
     utf16_length,
     visible_length,
 )
+from tests.e2e.html_entities import EntityParseError, parse_html
 
 
 def test_article_text_cannot_inject_markup():
@@ -127,6 +129,23 @@ def test_a_photo_is_bytes_within_telegrams_limit_or_an_address():
         Photo(b"x" * (PHOTO_LIMIT_BYTES + 1))
 
 
+def test_a_split_message_shows_its_picture_above_the_first_part_only():
+    message = Message(
+        "\n\n".join([bold("Your digest"), *[esc("Story " * 100)] * 12]),
+        buttons=((Button("ok", url="https://example.org/"),),),
+        preview="https://img.example/top.jpg",
+    )
+    parts = fit_message(message)
+    assert len(parts) > 1
+    assert [part.preview for part in parts] == ["https://img.example/top.jpg"] + [None] * (
+        len(parts) - 1
+    )
+    assert parts[-1].buttons == message.buttons
+    assert fit_message(Message("short", preview="https://img.example/a.jpg")) == [
+        Message("short", preview="https://img.example/a.jpg")
+    ]
+
+
 def test_a_caption_is_cut_to_1024_units_with_a_mark():
     caption = shorten("😀" * 600, CAPTION_LIMIT)
     assert utf16_length(caption) <= CAPTION_LIMIT
@@ -136,3 +155,48 @@ def test_a_caption_is_cut_to_1024_units_with_a_mark():
 
 def test_a_lone_surrogate_is_counted_not_crashed_on():
     assert utf16_length("a\ud83d") == 2
+
+
+# --- long summaries fold ----------------------------------------------------------------------
+
+
+def balanced(markup: str) -> bool:
+    """Telegram's own HTML rules (the emulator's parser): every tag closed where it opened."""
+    try:
+        parse_html(markup)
+    except EntityParseError:
+        return False
+    return True
+
+
+def test_a_summary_past_a_few_lines_folds_whole_and_a_short_one_stays():
+    short = esc("The harbour reopened on Monday.")
+    assert fold_long(short) == short
+    sentences = [
+        esc(f"Sentence {n} says what the harbour master said about the ferries.") for n in range(4)
+    ]
+    long = fold_long("\n\n".join(sentences))
+    assert long.startswith("<blockquote expandable>") and long.endswith("</blockquote>")
+    assert "\n\n" not in long  # fit_message splits there: never inside a quote
+    assert to_plain_text(long) == "\n".join(to_plain_text(s) for s in sentences)
+    plain, entities = parse_html(long)
+    assert [e["type"] for e in entities] == ["expandable_blockquote"]
+    assert entities[0]["length"] == utf16_length(plain)
+
+
+def test_a_digest_of_folded_summaries_splits_only_between_quotes():
+    story = f"{bold('Harbour reopens')}\n<i>Harbour News · 22 Nov</i>\n" + fold_long(
+        esc("The ferries run again after the strike ended on Monday night. " * 6)
+    )
+    message = Message("\n\n".join([bold("Your digest"), *[story] * 20]))
+    parts = fit_message(message)
+    assert len(parts) > 1
+    assert all(balanced(part.html) for part in parts)
+    assert sum(part.html.count("<blockquote expandable>") for part in parts) == 20
+
+
+def test_a_summary_too_long_for_one_message_is_cut_with_its_tags_balanced():
+    huge = fold_long(esc("Word " * 3000))
+    parts = fit_message(Message(f"{bold('Harbour reopens')}\n{huge}"))
+    assert len(parts) > 1
+    assert all(balanced(part.html) and visible_length(part.html) <= MESSAGE_LIMIT for part in parts)

@@ -93,6 +93,15 @@ def test_queued_rows_read_back_as_enums_with_their_buttons(runtime):
     assert claimed.message == message
 
 
+def test_a_queued_digest_keeps_the_picture_it_previews(runtime):
+    with runtime.session() as session:
+        pictured = Message("<b>Top story</b>", preview="https://img.example/top.jpg")
+        plain = Message("<b>No picture</b>")
+        queued = [Outgoing(5, pictured, "a"), Outgoing(6, plain, "b")]
+        enqueue(session, MessageKind.DIGEST, queued, now=runtime.clock())
+    assert [claimed.message for claimed in claim(runtime)] == [pictured, plain]
+
+
 def test_a_state_outside_its_enum_is_refused(runtime):
     row_id = queue(runtime, 1, "a")
     with pytest.raises(StatementError), runtime.session() as session:

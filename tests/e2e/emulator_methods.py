@@ -18,6 +18,7 @@ from .emulator_objects import (
     Params,
     SentMessage,
     bad_request,
+    check_link_preview_options,
     check_reply_markup,
     render_text,
 )
@@ -168,6 +169,7 @@ class BotApiMethods(InlineMode, ForumTopics):
         text, parse_mode = params.text("text"), params.text("parse_mode")
         plain, entities = render_text(text, parse_mode, params.json("entities"))
         markup = check_reply_markup(params.json("reply_markup"))
+        preview = check_link_preview_options(params.json("link_preview_options"))
         reply_to = self._reply_target(chat.id, params)
         self._admit(chat.id, paid=params.flag("allow_paid_broadcast"))
         now = time.time()
@@ -179,7 +181,7 @@ class BotApiMethods(InlineMode, ForumTopics):
             plain_text=plain,
             entities=entities,
             reply_markup=markup,
-            link_preview_options=params.json("link_preview_options"),
+            link_preview_options=preview,
             disable_web_page_preview=(
                 params.flag("disable_web_page_preview")
                 if "disable_web_page_preview" in params.raw
@@ -314,8 +316,9 @@ class BotApiMethods(InlineMode, ForumTopics):
         markup = check_reply_markup(params.json("reply_markup"))
         if (*rendered, markup) == (record.plain_text, record.entities, record.reply_markup):
             raise bad_request(_NOT_MODIFIED)
+        preview = check_link_preview_options(params.json("link_preview_options"))
         if "link_preview_options" in params.raw:
-            record.link_preview_options = params.json("link_preview_options")
+            record.link_preview_options = preview
         self._record_edit(record, text or "", parse_mode, rendered, markup)
         return self._message_dict(record)
 

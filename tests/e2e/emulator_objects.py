@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from .html_entities import EntityParseError, parse_html, utf16_len
 
@@ -236,6 +237,40 @@ def _check_button(button: Any) -> None:
         raise bad_request(
             "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
         )
+
+
+# LinkPreviewOptions: the Bot API reads these fields and ignores any other.
+_PREVIEW_FLAGS = ("is_disabled", "prefer_small_media", "prefer_large_media", "show_above_text")
+
+
+def check_link_preview_options(options: Any) -> dict[str, Any] | None:
+    """Refuse what the Bot API refuses in `link_preview_options`: no object, a flag that is no
+    JSON boolean, a url that is no string; and, stricter than Telegram (which then quietly shows
+    no preview), a url that is not an http(s) link, so a bot passing on junk is caught."""
+    if options is None:
+        return None
+    if not isinstance(options, Mapping):
+        raise bad_request("object expected as link preview options")
+    for flag in _PREVIEW_FLAGS:
+        if flag in options and not isinstance(options[flag], bool):
+            raise bad_request(f'field "{flag}" must be of type Boolean')
+    url = options.get("url")
+    if url is not None:
+        if not isinstance(url, str):
+            raise bad_request('field "url" must be of type String')
+        if url and not _is_web_link(url):
+            raise bad_request("link preview URL is invalid")
+    return dict(options)
+
+
+def _is_web_link(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  # a port that is no number raises here
+    except ValueError:
+        return False
+    spaced = any(char.isspace() or ord(char) < 32 for char in url)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and not spaced
 
 
 def inline_markup(markup: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -249,6 +249,41 @@ async def test_html_message_is_delivered_with_entities(emulator: BotApiEmulator,
     assert sent.link_preview_options == {"is_disabled": True}
 
 
+async def test_link_preview_options_are_checked_as_the_bot_api_reads_them(
+    emulator: BotApiEmulator, bot: Bot
+) -> None:
+    """Known fields are typed (an unknown one is ignored, as Telegram ignores it); the url must
+    be an http(s) link, stricter than Telegram, which would quietly show no preview."""
+    url = f"{emulator.base_url}{DEFAULT_TOKEN}/sendMessage"
+    large = {"url": "https://img.example/a.jpg", "prefer_large_media": True}
+    refused = {
+        "[]": "object expected as link preview options",
+        json.dumps({"is_disabled": "1"}): 'field "is_disabled" must be of type Boolean',
+        json.dumps({"show_above_text": 1}): 'field "show_above_text" must be of type Boolean',
+        json.dumps({"url": 5}): 'field "url" must be of type String',
+        json.dumps({"url": "javascript:alert(1)"}): "link preview URL is invalid",
+        json.dumps({"url": "data:image/png;base64,AAAA"}): "link preview URL is invalid",
+        json.dumps({"url": "https://img.example/a b.jpg"}): "link preview URL is invalid",
+    }
+    async with aiohttp.ClientSession() as http:
+        answers = {}
+        for options in refused:
+            form = {"chat_id": USER, "text": "hi", "link_preview_options": options}
+            async with http.post(url, data=form) as response:
+                answers[options] = (await response.json())["description"]
+        form = {"chat_id": USER, "text": "ok", "link_preview_options": json.dumps(large | {"x": 1})}
+        async with http.post(url, data=form) as response:
+            accepted = await response.json()
+
+    assert answers == {options: f"Bad Request: {why}" for options, why in refused.items()}
+    assert accepted["ok"] is True
+    [sent] = emulator.sent(USER)
+    assert sent.link_preview_options == large | {"x": 1}
+    options = LinkPreviewOptions(url=large["url"], prefer_large_media=True, show_above_text=True)
+    await bot.send_message(USER, "typed", link_preview_options=options)
+    assert emulator.sent(USER)[-1].link_preview_options == large | {"show_above_text": True}
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -189,3 +189,33 @@ async def test_a_digest_has_nothing_in_english(live_bot, emulator):
     digest = await message_containing(emulator, chat, GRAIN_DEAL.title)
     shown = "\n".join([digest.plain_text, *(b["text"] for b in digest.buttons)])
     assert english_in(digest) + [w for w in ("Your digest", "Read: ") if w in shown] == []
+
+
+CHOOSER = 3005
+
+
+async def test_a_chats_choice_wins_over_its_users_telegram_language(live_bot, emulator):
+    [unknown] = await say(
+        emulator, "/settings language klingon", chat_id=CHOOSER, language_code="de"
+    )
+    assert unknown.plain_text == (
+        "Ich spreche English (en), Deutsch (de), Русский (ru), Українська (uk). "
+        "Wähle eine davon oder auto."
+    )
+    [chosen] = await say(emulator, "/settings language ru", chat_id=CHOOSER, language_code="de")
+    assert chosen.plain_text.startswith("Теперь мой язык здесь — Русский.")
+    [start] = await say(emulator, "/start", chat_id=CHOOSER, language_code="de")
+    assert start.plain_text.startswith("Нет времени читать?")
+
+    await say(emulator, "/subscribe", chat_id=CHOOSER, language_code="de")
+    [card] = await say(emulator, "/settings", chat_id=CHOOSER, language_code="de")
+    assert "Язык: Русский" in card.plain_text
+    labels = [b["text"] for b in card.buttons]
+    assert {"Автоматически", "English", "Deutsch", "✓ Русский", "Українська"} <= set(labels)
+    automatic = next(b for b in card.buttons if b["text"] == "Автоматически")
+    emulator.user_presses(CHOOSER, card.message_id, automatic["callback_data"])
+    edited = await emulator.wait_for_edit(CHOOSER, card.message_id)
+    assert "Sprache: automatisch, die Telegram-Sprache jeder Person" in edited.plain_text
+    assert "✓ Automatisch" in [b["text"] for b in edited.buttons]
+    [german] = await say(emulator, "/start", chat_id=CHOOSER, language_code="de")
+    assert german.plain_text.startswith("Keine Zeit zum Lesen?")

@@ -133,7 +133,7 @@ async def test_an_unknown_setting_lists_the_real_ones_and_help_names_them(live_b
     [reply] = await say(emulator, "/settings bogus 1")
     assert reply.plain_text == (
         "I don't know the setting “bogus”. The settings are: rhythm, time, weekday, timezone, "
-        "length, include, exclude, quiet."
+        "length, include, exclude, quiet, images, language."
     )
     [saved] = await say(emulator, "/settings weekday fri")
     assert "Saved." in saved.plain_text

@@ -430,3 +430,59 @@ def test_actor_lines_take_their_articles_listing_time_and_actors_their_counts_wi
                 )
             ).scalar_one()
             assert listed == {"statement": 2, "mention": 1}[line]
+
+
+def test_images_go_down_with_0020_and_come_back_on(engine):
+    """0020 on SQLite and PostgreSQL: up, every chat there before shows images and no article
+    or queued message has one; down and up again, rows stay, and the schema is the models'."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert, inspect, text
+
+    from digests.store.tables import Article, Chat, Source
+
+    now = datetime(2026, 12, 3, tzinfo=UTC)
+    downgrade(engine, "0019")
+    with engine.begin() as connection:
+        connection.execute(insert(Chat), [{"id": 7, "kind": "private", "created_at": now}])
+        connection.execute(
+            insert(Source), [{"id": 1, "kind": "feed", "url": "https://e.org/f", "created_at": now}]
+        )
+        connection.execute(
+            text(
+                "INSERT INTO article (id, source_id, content_hash, title, text, language, "
+                "ingested_at, listed_at) VALUES (1, 1, 'h', 'T', 'Text.', 'en', :now, :now)"
+            ),
+            {"now": now},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO outboxmessage (id, idempotency_key, chat_id, text, priority, "
+                "status, attempts, next_attempt_at, created_at) "
+                "VALUES (1, 'digest:1', 7, 'Hi', 10, 'pending', 0, :now, :now)"
+            ),
+            {"now": now},
+        )
+    migrate(engine)
+    with engine.begin() as connection:
+        assert connection.execute(text("SELECT images FROM chat")).scalar_one() in (True, 1)
+        assert connection.execute(text("SELECT image_url FROM article")).scalar_one() is None
+        preview = connection.execute(text("SELECT preview_url FROM outboxmessage"))
+        assert preview.scalar_one() is None
+        connection.execute(text("UPDATE article SET image_url = 'https://e.org/a.jpg'"))
+    downgrade(engine, "0019")
+    with engine.connect() as connection:
+        for table, column in (("article", "image_url"), ("outboxmessage", "preview_url")):
+            assert column not in {c["name"] for c in inspect(connection).get_columns(table)}
+            assert _rows(connection, table) == [(1,)]
+        assert "images" not in {c["name"] for c in inspect(connection).get_columns("chat")}
+    migrate(engine)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, SQLModel.metadata) == []
+    with session_scope(engine) as session:
+        session.get(Chat, 7).images = False
+        session.get(Article, 1).image_url = "https://e.org/b.jpg"
+    with session_scope(engine) as session:
+        assert session.get(Chat, 7).images is False
+        assert session.get(Article, 1).image_url == "https://e.org/b.jpg"

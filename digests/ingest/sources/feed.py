@@ -20,6 +20,7 @@ from lxml import etree
 
 from digests.i18n import Phrase, later
 from digests.ingest.sources.raw import RawArticle
+from digests.ingest.urls import image_address
 from digests.redaction import redact
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,8 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # lxml refuses the
 # A tag ends before the next "<": "<<<<…" with no ">" must not be rescanned from every "<".
 _TAG = re.compile(r"<[^<>]*>")
 _LANGUAGE = re.compile(r"^([A-Za-z]{2})(?:[-_].*)?$")
+# An entry's first <img> is looked for in this much of its HTML, and only when its media name none.
+IMAGE_SEARCH_CHARS = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +228,7 @@ def _xml_entry(
     )
     details = [*content, summary, raw.get("title_detail") or {}]
     language = next((_language(d.get("language")) for d in details if d.get("language")), None)
+    markup = [c["value"] for c in content] + [raw.get("summary") or ""]
     return _entry(
         text=text or "",
         title=_clean(_text_of(raw.get("title"), raw.get("title_detail"))),
@@ -234,7 +238,53 @@ def _xml_entry(
         author=_clean((raw.get("author_detail") or {}).get("name") or raw.get("author")),
         published=_entry_time(raw),
         language=language or feed_language,
+        image=_media_image(raw, base) or _first_image(markup, base),
     )
+
+
+def _media_image(raw: Any, base: str | None) -> str | None:
+    """The picture the feed attaches: Media RSS content that says it is an image, a Media RSS
+    thumbnail, or an image enclosure; the first one that is a link we may pass on."""
+    candidates = [
+        media.get("url")
+        for media in _listed(raw.get("media_content"))
+        if media.get("medium") == "image" or _is_image_type(media.get("type"))
+    ]
+    candidates += [media.get("url") for media in _listed(raw.get("media_thumbnail"))]
+    candidates += [
+        enclosure.get("href")
+        for enclosure in _listed(raw.get("enclosures"))
+        if _is_image_type(enclosure.get("type"))
+    ]
+    return next(filter(None, (image_address(url, base) for url in candidates)), None)
+
+
+def _listed(value: Any) -> list[dict]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _is_image_type(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lower().startswith("image/")
+
+
+def _first_image(markup: list[str], base: str | None) -> str | None:
+    """The first <img> of the entry's HTML that is no 1-pixel tracker, read in its first
+    IMAGE_SEARCH_CHARS characters (lxml: no pattern of ours scans hostile markup)."""
+    for value in markup:
+        if "<img" not in value[:IMAGE_SEARCH_CHARS].lower():
+            continue
+        try:
+            root = lxml.html.fragment_fromstring(
+                _CONTROL_CHARS.sub("", value[:IMAGE_SEARCH_CHARS]), create_parent="div"
+            )
+        except (etree.ParserError, ValueError):
+            continue
+        for image in root.iter("img"):
+            if "1" in (image.get("width"), image.get("height")):
+                continue
+            if found := image_address(image.get("src"), base):
+                return found
+    return None
 
 
 def _entry_time(raw: Any) -> datetime | None:
@@ -323,6 +373,9 @@ def _json_entry(
         published=_aware_datetime(item.get("date_published"))
         or _aware_datetime(item.get("date_modified")),
         language=_language(_string(item.get("language"))) or language,
+        image=image_address(item.get("image"), base)
+        or image_address(item.get("banner_image"), base)
+        or _first_image([html or ""], base),
     )
 
 
@@ -351,6 +404,7 @@ def _entry(
     author: str | None,
     published: datetime | None,
     language: str | None,
+    image: str | None = None,
 ) -> FeedEntry | None:
     if not (text or title or link):
         return None
@@ -363,6 +417,7 @@ def _entry(
         author=author,
         published_at=published,
         language=language,
+        image_url=image,
     )
     return FeedEntry(article=article, is_teaser=_is_teaser(text, link))
 

@@ -22,3 +22,4 @@ class RawArticle:
     author: str | None = None
     published_at: datetime | None = None  # time-zone aware when known
     language: str | None = None  # ISO 639-1 code when known
+    image_url: str | None = None  # its picture (feed media, og:image), checked by `image_address`

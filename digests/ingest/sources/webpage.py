@@ -16,6 +16,7 @@ import trafilatura
 from lxml import etree
 
 from digests.ingest.sources.raw import RawArticle
+from digests.ingest.urls import image_address
 from digests.redaction import redact
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,7 @@ def _extract(html: bytes | str, url: str | None) -> RawArticle | None:
         author=document.author or None,
         published_at=published or _date_only(document.date),
         language=language,
+        image_url=image_address(document.image, url),  # og:image, twitter:image
     )
 
 
