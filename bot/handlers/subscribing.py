@@ -48,6 +48,7 @@ NOTHING_NEW = N_("Nothing new since your last digest.")
 ON_ITS_WAY = N_("Your digest is on its way.")
 SAVED = N_("Saved.")
 NOT_SUBSCRIBED = N_("You are not subscribed: /subscribe starts digests.")
+NOT_SUBSCRIBED_YET = N_("You are not subscribed yet: /subscribe starts digests.")
 # The rhythms as a reader reads them (the values stay English in buttons' data and when typed).
 RHYTHM_NAMES: dict[str, str] = {
     RhythmKind.INSTANT: N_("instant"),
@@ -348,20 +349,21 @@ def _saved(session: Session, asker: Asker, name: str) -> str:
 def settings_command(runtime: Runtime, asker: Asker, args: str) -> list[Message]:
     """/settings shows the card; /settings <name> <value> changes one value first (the chat's
     own settings, such as images, even before it subscribes)."""
-    not_subscribed = esc(_("You are not subscribed yet: /subscribe starts digests."))
     with runtime.session() as session:
         subscription = get_subscription(session, asker.chat.id)
         name, value = _typed_change(args) if args.strip() else ("", "")
         if subscription is None and name not in CHAT_SETTINGS:
-            return [Message(html=not_subscribed)]
+            return [Message(html=esc(_(NOT_SUBSCRIBED_YET)))]
         if not name and subscription is not None:
             return [settings_card(session, subscription, asker, now=runtime.clock())]
         if not asker.can_manage_chat:
             return [Message(html=esc(_(NOT_ALLOWED)))]
+        # Everything after a change is said in the language it leaves: a new choice answers
+        # in itself, the rest of the reply included.
         with speaking(_change(session, asker, name, value, now=runtime.clock())):
             note = _saved(session, asker, name)
             if subscription is None:
-                return [Message(html=f"{esc(note)}\n\n{not_subscribed}")]
+                return [Message(html=f"{esc(note)}\n\n{esc(_(NOT_SUBSCRIBED_YET))}")]
             return [settings_card(session, subscription, asker, now=runtime.clock(), note=note)]
 
 

@@ -204,6 +204,7 @@ async def test_a_chats_choice_wins_over_its_users_telegram_language(live_bot, em
     )
     [chosen] = await say(emulator, "/settings language ru", chat_id=CHOOSER, language_code="de")
     assert chosen.plain_text.startswith("Теперь мой язык здесь — Русский.")
+    assert chosen.plain_text.endswith("Вы ещё не подписаны: /subscribe включит дайджесты.")
     [start] = await say(emulator, "/start", chat_id=CHOOSER, language_code="de")
     assert start.plain_text.startswith("Нет времени читать?")
 
