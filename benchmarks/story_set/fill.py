@@ -38,8 +38,8 @@ class BulkFiller:
             title, text, when = self.maker.next()
             counts = counted_keys(self.maker.terms(title, text.replace(".", " ")))
             found = profile(counts, self.frequencies, self.stored)
-            self.frequencies.update(found.weights)
-            counted.update(found.weights)
+            self.frequencies.update(found.weights.keys())  # one more article each, as ingest counts
+            counted.update(found.weights.keys())
             self.stored += 1
             made.append((title, text, when, found))
         with self.engine.begin() as connection:

@@ -6,6 +6,7 @@ import random
 import re
 from collections import Counter
 from datetime import datetime, timedelta
+from itertools import accumulate
 
 from digests.stories.terms import LEAD_WORDS, TITLE_WEIGHT, article_terms
 
@@ -17,7 +18,8 @@ class ArticleMaker:
 
     def __init__(self, texts: list[str], *, per_day: int, start: datetime, seed: int = 15):
         counts = Counter(word for text in texts for word in _WORD.findall(text))
-        self.words, self.weights = zip(*counts.items(), strict=True)
+        self.words, weights = zip(*counts.items(), strict=True)
+        self.cumulated = list(accumulate(weights))  # what choices() would add up at every call
         self.rng = random.Random(seed)
         self.step = timedelta(days=1) / per_day
         self.start = start
@@ -40,8 +42,17 @@ class ArticleMaker:
 
     def next(self) -> tuple[str, str, datetime]:
         """A title, a text of about 350 words, and the time it is listed at."""
-        words = self.rng.choices(self.words, self.weights, k=360)
+        words = self.rng.choices(self.words, cum_weights=self.cumulated, k=360)
         sentences = [" ".join(words[i : i + 18]).capitalize() + "." for i in range(10, 360, 18)]
         when = self.start + self.step * self.made
         self.made += 1
         return " ".join(words[:10]).capitalize(), " ".join(sentences), when
+
+    def state(self) -> list:
+        """Where the stream is (as JSON can keep it), for a kept world to carry on from."""
+        version, internal, gauss = self.rng.getstate()
+        return [version, list(internal), gauss, self.made]
+
+    def restore(self, state: list) -> None:
+        version, internal, gauss, self.made = state
+        self.rng.setstate((version, tuple(internal), gauss))
