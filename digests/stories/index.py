@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, BigInteger, Table, any_, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
 from digests.store.tables import Article, Story, StoryProfile, StoryTerm, TermFrequency
@@ -67,13 +68,11 @@ def _among(column, name: str, dialect: str):
     return column.in_(select(values.c.value))
 
 
-def _statements(dialect: str) -> dict:
-    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return {
-        "frequencies": select(_FREQUENCY.c.term, _FREQUENCY.c.articles).where(
-            _among(_FREQUENCY.c.term, "keys", dialect)
-        ),
-        "candidates": select(_TERM.c.article_id, _TERM.c.story_id)
+def _candidates_statement(dialect: str):
+    """The stored profiles of the articles sharing most key terms in the window, with their
+    stories: the lookup and the profiles it finds in one statement."""
+    found = (
+        select(_TERM.c.article_id, _TERM.c.story_id, _SHARED.label("shared"))
         .where(
             _among(_TERM.c.term, "keys", dialect),
             _TERM.c.listed_at >= bindparam("since"),
@@ -82,10 +81,23 @@ def _statements(dialect: str) -> dict:
         .group_by(_TERM.c.article_id, _TERM.c.story_id)
         .having(_SHARED >= MIN_SHARED_KEYS)
         .order_by(_SHARED.desc(), _TERM.c.article_id.desc())
-        .limit(CANDIDATES),
-        "profiles": select(_PROFILE.c.article_id, _PROFILE.c.weights).where(
-            _among(_PROFILE.c.article_id, "ids", dialect)
+        .limit(CANDIDATES)
+        .subquery()
+    )
+    return (
+        select(found.c.story_id, _PROFILE.c.weights)
+        .join_from(found, _PROFILE, _PROFILE.c.article_id == found.c.article_id)
+        .order_by(found.c.shared.desc(), found.c.article_id.desc())
+    )
+
+
+def _statements(dialect: str) -> dict:
+    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return {
+        "frequencies": select(_FREQUENCY.c.term, _FREQUENCY.c.articles).where(
+            _among(_FREQUENCY.c.term, "keys", dialect)
         ),
+        "candidates": _candidates_statement(dialect),
         "count": upsert(_FREQUENCY)
         .values(articles=1)
         .on_conflict_do_update(
@@ -101,6 +113,12 @@ _JOIN = (
     .values(listed_at=bindparam("listed"))
 )
 _START = insert(_STORY).returning(_STORY.c.id)
+_ARTICLE: Table = Article.__table__  # type: ignore[attr-defined]
+_MEMBER = (
+    update(_ARTICLE)
+    .where(_ARTICLE.c.id == bindparam("article"))
+    .values(story_id=bindparam("story"))
+)
 
 
 def _profile_of(connection, counts: dict[int, int]) -> Profile:
@@ -110,20 +128,15 @@ def _profile_of(connection, counts: dict[int, int]) -> Profile:
     return profile(counts, frequencies, articles)
 
 
-def _candidates(connection, listed: datetime, keys: tuple[int, ...]) -> list[tuple[int, int]]:
-    """(article, story) pairs sharing enough key terms in the window, most shared first."""
+def _candidates(
+    connection, listed: datetime, keys: tuple[int, ...]
+) -> list[tuple[int, dict[int, float]]]:
+    """(story, stored weights) of the articles sharing enough key terms in the window, most
+    shared first."""
     window = {"keys": list(keys), "since": listed - WINDOW, "until": listed + WINDOW}
     statement = _STATEMENTS[connection.dialect.name]["candidates"]
-    return [(article, story) for article, story in connection.execute(statement, window)]
-
-
-def _stored_weights(connection, article_ids: list[int]) -> dict[int, dict[int, float]]:
-    if not article_ids:
-        return {}
-    rows = connection.execute(
-        _STATEMENTS[connection.dialect.name]["profiles"], {"ids": article_ids}
-    )
-    return {article_id: dict(json.loads(weights)) for article_id, weights in rows}
+    rows = connection.execute(statement, window)
+    return [(story, dict(json.loads(weights))) for story, weights in rows]
 
 
 def _count_terms(connection, keys: list[int]) -> None:
@@ -149,11 +162,8 @@ def assign_story(session: Session, article: Article, counts: Counter[str]) -> in
     keyed = counted_keys(counts)
     found = _profile_of(connection, keyed) if keyed else Profile(weights={}, keys=())
     listed = article.listed_at
-    pairs = _candidates(connection, listed, found.keys) if found.keys else []
-    stored = _stored_weights(connection, [article_id for article_id, _ in pairs])
     story_id = best_story(
-        found.weights,
-        ((story, stored[article_id]) for article_id, story in pairs if article_id in stored),
+        found.weights, _candidates(connection, listed, found.keys) if found.keys else []
     )
     if story_id is None:
         story_id = connection.execute(
@@ -162,8 +172,8 @@ def assign_story(session: Session, article: Article, counts: Counter[str]) -> in
         ).scalar_one()
     else:
         connection.execute(_JOIN, {"story": story_id, "listed": listed})
-    article.story_id = story_id
-    session.flush()
+    connection.execute(_MEMBER, {"article": article.id, "story": story_id})
+    set_committed_value(article, "story_id", story_id)  # as stored: nothing left to flush
     if found.keys:
         connection.execute(
             insert(_TERM),
