@@ -4,6 +4,7 @@ grouping lives in SQL, so a restart or another instance carries on where it stop
 from sqlmodel import func, select
 
 from digests.ingest.pipeline import ensure_source, ingest_batch, prepare_batch
+from digests.ingest.sources.raw import RawArticle
 from digests.runtime import Runtime
 from digests.store.db import make_engine
 from digests.store.tables import Article, Story
@@ -55,3 +56,35 @@ def test_a_page_a_reader_sent_joins_no_story(seeded):
         article = session.get(Article, report.added[0])
     assert article.story_id is None
     assert ingest(seeded, GRAIN_DEAL_ELSEWHERE, "second").story_id is not None
+
+
+def test_one_event_still_groups_when_its_names_are_in_every_other_article(seeded):
+    """A busy week: sixty other articles about the same two leaders and the same grain. The two
+    reports of the deal still find each other, and none of the others joins their story."""
+    week = [
+        RawArticle(
+            title=f"Putin and Erdogan talk grain and wheat, call {index}",
+            url=f"https://wire.example/call-{index}",
+            text=(
+                "Vladimir Putin and Recep Tayyip Erdogan spoke about grain, wheat and the Black "
+                f"Sea by telephone. The call covered {_codename(index)} and nothing else, "
+                "officials in both capitals said. Neither side gave details of the plans, and "
+                "no meeting was announced."
+            ),
+        )
+        for index in range(60)
+    ]
+    with seeded.session() as session:
+        source = ensure_source(session, kind="feed", url="https://wire.example/feed")
+        assert len(ingest_batch(session, prepare_batch(week), source=source).added) == len(week)
+    first = ingest(seeded, GRAIN_DEAL, "first")
+    second = ingest(seeded, GRAIN_DEAL_ELSEWHERE, "second")
+    with seeded.session() as session:
+        story = select(func.count()).where(Article.story_id == first.story_id)
+        members = session.exec(story).one()
+    assert second.story_id == first.story_id
+    assert members == 2
+
+
+def _codename(index: int) -> str:
+    return "operation " + chr(ord("a") + index % 26) * 3 + chr(ord("a") + index // 26) * 3
