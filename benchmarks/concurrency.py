@@ -23,7 +23,6 @@ import os
 import random
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,12 +35,12 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.scale.latency import bot_process
 from benchmarks.scale.report import percentile
 from tests.e2e.emulator import DEFAULT_TOKEN
 from tests.e2e.emulator_process import emulator_process, free_port
 from tests.ingest.test_polling import article_page, story_text
 
-ROOT = Path(__file__).resolve().parents[1]
 FIRST_CHAT = 20_000_000
 ACTORS = ("Putin", "Zelensky", "Rubio", "Merz", "Trump")
 FAILURE = "something went wrong"
@@ -286,16 +285,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     with tempfile.TemporaryDirectory() as folder, emulator_process(rate_limits=False) as base:
         url = args.database_url or f"sqlite:///{folder}/concurrency.db"
-        bot = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=bot_env(url, base))
-        try:
+        with bot_process(bot_env(url, base)):
             runs = asyncio.run(measure(base.removesuffix("/bot"), args))
-        finally:
-            bot.terminate()
-            try:
-                bot.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                bot.kill()
-                raise
     print_table(runs, args)
 
 

@@ -181,8 +181,8 @@ def bot_env(database_url: str, base_url: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def bot_process(database_url: str, base_url: str) -> Iterator[None]:
-    env = bot_env(database_url, base_url)
+def bot_process(env: dict[str, str]) -> Iterator[None]:
+    """`python -m bot` in a process of its own, as deployed, stopped (or killed) after."""
     bot = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env)
     try:
         yield
@@ -202,7 +202,10 @@ def measure(engine: Engine, database_url: str, plan: Plan, concurrency: int) -> 
     if not leadership.is_leader():
         raise RuntimeError("another process leads the scheduler on this database")
     try:
-        with emulator_process(rate_limits=False) as base_url, bot_process(database_url, base_url):
+        with (
+            emulator_process(rate_limits=False) as base_url,
+            bot_process(bot_env(database_url, base_url)),
+        ):
             return asyncio.run(_drive(base_url.removesuffix("/bot"), plan, concurrency))
     finally:
         leadership.release()

@@ -196,47 +196,30 @@ class BotApiMethods(InlineMode, ForumTopics):
         return self._message_dict(record)
 
     async def _send_document(self, params: Params) -> dict[str, Any]:
-        chat = self._chats.writable(params.chat_id())
-        thread = params.integer("message_thread_id")
-        chat.check_thread(thread)
-        stored = self._uploaded(params, "document")
-        caption, parse_mode = params.text("caption") or "", params.text("parse_mode")
-        plain, entities = _render_caption(caption, parse_mode, params.json("caption_entities"))
-        markup = check_reply_markup(params.json("reply_markup"))
-        reply_to = self._reply_target(chat.id, params)
-        self._admit(chat.id, paid=params.flag("allow_paid_broadcast"))
-        now = time.time()
-        record = SentMessage(
-            chat_id=chat.id,
-            message_id=chat.next_message_id(),
-            text=caption,
-            parse_mode=parse_mode,
-            plain_text=plain,
-            entities=entities,
-            reply_markup=markup,
-            link_preview_options=None,
-            disable_web_page_preview=None,
-            sent_at=now,
-            date=int(now),
-            reply_to_message_id=reply_to,
-            document=stored.as_document(),
-            message_thread_id=thread,
-        )
-        self._deliver(record)
-        return self._message_dict(record)
+        return self._send_file(params, "document")
 
     async def _send_photo(self, params: Params) -> dict[str, Any]:
+        return self._send_file(params, "photo")
+
+    def _send_file(self, params: Params, kind: str) -> dict[str, Any]:
+        """sendDocument or sendPhoto: the file (its field is named as its kind) under an HTML
+        caption, as Telegram keeps them; a photo also carries its pixel size."""
         chat = self._chats.writable(params.chat_id())
         thread = params.integer("message_thread_id")
         chat.check_thread(thread)
-        stored = self._uploaded(params, "photo", kind="photo")
+        stored = self._uploaded(params, kind, kind=kind)
         caption, parse_mode = params.text("caption") or "", params.text("parse_mode")
         plain, entities = _render_caption(caption, parse_mode, params.json("caption_entities"))
         markup = check_reply_markup(params.json("reply_markup"))
         reply_to = self._reply_target(chat.id, params)
         self._admit(chat.id, paid=params.flag("allow_paid_broadcast"))
-        size = image_size(stored.data)
-        assert size is not None  # checked at upload
+        attached: dict[str, Any]
+        if kind == "photo":
+            size = image_size(stored.data)
+            assert size is not None  # checked at upload
+            attached = {"photo": stored.as_photo(*size)}
+        else:
+            attached = {"document": stored.as_document()}
         now = time.time()
         record = SentMessage(
             chat_id=chat.id,
@@ -251,8 +234,8 @@ class BotApiMethods(InlineMode, ForumTopics):
             sent_at=now,
             date=int(now),
             reply_to_message_id=reply_to,
-            photo=stored.as_photo(*size),
             message_thread_id=thread,
+            **attached,
         )
         self._deliver(record)
         return self._message_dict(record)
