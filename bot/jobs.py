@@ -13,12 +13,12 @@ from digests.delivery.leadership import Leadership
 from digests.delivery.message import Message
 from digests.delivery.outbox import Sender
 from digests.delivery.pacing import Pacer
-from digests.i18n import ENGLISH, speaking
+from digests.i18n import speaking
 from digests.ingest.polling import Poller
 from digests.runtime import Runtime
+from digests.store.spoken import chat_language
 from digests.store.tables import Chat, Subscription
 from digests.subscriptions.digest import compose_digest, due_subscriptions
-from digests.subscriptions.languages import chat_language
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ def broadcast_progress(runtime: Runtime) -> list[tuple[int, int, Message]]:
             if broadcast.progress_message_id is None:
                 continue
             admin_chat = session.get(Chat, broadcast.admin_chat_id)
-            with speaking(chat_language(admin_chat) if admin_chat else ENGLISH):
+            with speaking(chat_language(admin_chat)):
                 card = broadcasts.progress_message(progress)
             cards.append((broadcast.admin_chat_id, broadcast.progress_message_id, card))
     return cards

@@ -12,8 +12,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from digests.delivery.message import Message, buttons_from_json, buttons_to_json, esc
-from digests.i18n import ENGLISH, N_, _, negotiate, speaking
+from digests.i18n import N_, _, speaking
 from digests.store.enums import DeliveryOutcome, MessageKind, OutboxStatus
+from digests.store.spoken import chat_language
 from digests.store.tables import Chat, OutboxMessage, Subscription
 
 # A claimed row is leased to its sender, which renews the lease while it lives (renew_leases):
@@ -333,9 +334,7 @@ def leave_topic(session: Session, row: OutboxMessage, *, now: datetime) -> None:
     )
     row.message_thread_id = None
     if cast(CursorResult, moved).rowcount:
-        # The chat's own choice, else its people's (as subscriptions.languages says it).
-        chat = session.get(Chat, row.chat_id)
-        with speaking(negotiate(chat.language, chat.seen_language) if chat else ENGLISH):
+        with speaking(chat_language(session.get(Chat, row.chat_id))):
             said = Message(esc(_(TOPIC_GONE)))
         notice = Outgoing(row.chat_id, said, key=f"topic-gone:{row.id}")
         enqueue(session, MessageKind.NOTICE, [notice], now=now)

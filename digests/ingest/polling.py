@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from digests.config import Settings
 from digests.delivery.message import Message, bold, esc
 from digests.delivery.outbox import Outgoing, enqueue
-from digests.i18n import N_, Phrase, _, in_english, negotiate, ngettext, speaking
+from digests.i18n import N_, Phrase, _, in_english, ngettext, speaking
 from digests.ingest.fetch import (
     FetchError,
     FetchPolicy,
@@ -40,6 +40,7 @@ from digests.ingest.urls import canonical_url
 from digests.redaction import redact
 from digests.runtime import Runtime
 from digests.store.enums import MessageKind, SourceFill, SourceKind
+from digests.store.spoken import chat_language
 from digests.store.tables import Article, Chat, Source
 from digests.store.visibility import visible_to
 
@@ -428,8 +429,7 @@ def _tell(
     each episode is told once."""
     told = []
     for chat_id in recipients:
-        chat = session.get(Chat, chat_id)
-        with speaking(negotiate(chat.language, chat.seen_language) if chat else ""):
+        with speaking(chat_language(session.get(Chat, chat_id))):
             notice = Message(html())
         told.append(Outgoing(chat_id, notice, key=f"{key}:{chat_id}:{now:%Y%m%dT%H%M%S}"))
     enqueue(session, MessageKind.NOTICE, told, now=now)

@@ -7,6 +7,7 @@ from sqlmodel import Session, col, select
 
 from digests.errors import DigestsError
 from digests.i18n import LANGUAGES, _, negotiate
+from digests.store.spoken import chat_language
 from digests.store.tables import Chat
 
 
@@ -28,11 +29,6 @@ def reply_language(session: Session, chat_id: int, language_code: str | None) ->
     if spoken is not None and spoken != seen:
         session.execute(update(Chat).where(col(Chat.id) == chat_id).values(seen_language=spoken))
     return negotiate(chosen, spoken, seen)
-
-
-def chat_language(chat: Chat) -> str:
-    """The language of a message nobody asked for just now (a digest, a notice)."""
-    return negotiate(chat.language, chat.seen_language)
 
 
 def choose_language(session: Session, chat: Chat, typed: str) -> str:
